@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Test: the sbatch scripts in slurm/ run ibex on 3 ranks under a real single-node Slurm.
+#
+#   tests/slurm/sbatch_scripts_test.sh IBEX_BIN SLURM_SCRIPTS_DIR
+#
+# Starts a private Slurm cluster on 127.0.0.1 (tests/slurm/private_slurm.sh: own munged, own
+# slurm.conf, state, spool and ports; never /etc/slurm), submits
+#   1. slurm/ibex-mpirun.sbatch  (mpirun --enable-recovery inside the allocation)
+#   2. slurm/ibex-srun.sbatch    (srun --mpi=pmix)
+#   3. slurm/ibex-mpirun.sbatch with IBEX_BIN pointing nowhere (must fail, clearly)
+# waits for each with a bounded deadline, and checks its exit state and its output: the command
+# it printed, 3 `--report-bindings` lines (rank 0 coordinator, ranks 1 and 2 executors) and the
+# locked-memory warning. It stops exactly the daemons it started on every exit path.
+#
+# Exit codes: 0 pass, 1 fail, 77 skipped (CTest SKIP_RETURN_CODE) when Slurm or munge is not
+# installed or the test is not run as root. IBEX_SLURM_TEST_KEEP=1 keeps the work folder.
+set -uo pipefail
+
+readonly kSkip=77
+# Everything the test waits for shares this budget, which stays well below the CTest TIMEOUT
+# (tests/slurm/CMakeLists.txt) so that clean-up always runs: CTest kills with SIGKILL.
+readonly kBudgetSeconds=100
+
+ibex_bin=${1:?usage: $0 IBEX_BIN SLURM_SCRIPTS_DIR}
+scripts_dir=${2:?usage: $0 IBEX_BIN SLURM_SCRIPTS_DIR}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/slurm/private_slurm.sh
+source "$here/private_slurm.sh"
+
+Skip() {
+  {
+    echo "************************************************************************"
+    echo "SKIPPED: the Slurm test did not run: $*"
+    echo "************************************************************************"
+  } | tee /dev/stderr
+  exit "$kSkip"
+}
+
+failures=0
+Fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+missing=$(PrivateSlurmMissing)
+[[ -z "$missing" ]] || Skip "not installed: $missing (scripts/install-deps.sh installs slurm-wlm and munge)"
+[[ $(id -u) -eq 0 ]] || Skip "needs root (a private slurmd starts job steps as the submitting user)"
+[[ -x "$ibex_bin" ]] || { echo "FAIL: ibex executable $ibex_bin not found" >&2; exit 1; }
+ibex_bin=$(realpath "$ibex_bin")
+scripts_dir=$(realpath "$scripts_dir")
+
+start=$SECONDS
+deadline=$((SECONDS + kBudgetSeconds))
+work=$(mktemp -d "${TMPDIR:-/tmp}/ibex-slurm.XXXXXX")
+chmod 755 "$work"  # munged needs every folder above its socket searchable by all
+Cleanup() {
+  PrivateSlurmStop
+  if [[ "${IBEX_SLURM_TEST_KEEP:-0}" == 1 ]]; then
+    echo "kept $work"
+  else
+    rm -rf "$work"
+  fi
+}
+trap Cleanup EXIT
+trap 'exit 143' TERM INT HUP
+
+PrivateSlurmStart "$work/cluster" || { echo "FAIL: the private Slurm cluster did not start" >&2; exit 1; }
+
+# Waits (bounded by the test's budget) until job ID ends; prints "STATE EXITCODE".
+WaitJob() {
+  local id=$1 info state
+  while :; do
+    info=$(scontrol show job -o "$id" 2>&1)
+    state=$(sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' <<<"$info")
+    case "$state" in
+      PENDING | CONFIGURING | RUNNING | COMPLETING | SUSPENDED | "") ;;
+      *)
+        echo "$state $(sed -n 's/.* ExitCode=\([0-9:]*\).*/\1/p' <<<"$info")"
+        return 0
+        ;;
+    esac
+    if ((SECONDS >= deadline)); then
+      echo "TIMEOUT(test) -"
+      echo "job $id did not end within the test's budget; last state: $info" >&2
+      return 1
+    fi
+    sleep 0.25
+  done
+}
+
+# Submits SCRIPT as job NAME, running BIN (default: the ibex under test); sets job_out,
+# job_state, job_exit.
+RunJob() {
+  local name=$1 script=$2 bin=${3:-$ibex_bin} id result
+  job_out=$work/$name.out
+  id=$(cd "$work" && sbatch --parsable --time=2 --output="$job_out" --export="ALL,IBEX_BIN=$bin" \
+    "$scripts_dir/$script") || {
+    Fail "$name: sbatch $script was refused"
+    job_state=REFUSED job_exit=-
+    return
+  }
+  result=$(WaitJob "$id")
+  read -r job_state job_exit <<<"$result"
+  echo "== job $id ($name, $script): $job_state, exit code $job_exit, $((SECONDS - start)) s into the test"
+  sed 's/^/   | /' "$job_out" 2>/dev/null
+}
+
+# The output of a job that ran ibex on 3 ranks: launcher line, bindings, ulimit warning.
+CheckIbexJob() {
+  local name=$1 launcher=$2 lines memlock host
+  [[ "$job_state" == COMPLETED && "$job_exit" == 0:0 ]] ||
+    Fail "$name: job ended $job_state with exit code $job_exit, expected COMPLETED 0:0"
+  grep -q "running: $launcher " "$job_out" || Fail "$name: the script did not print '$launcher ...'"
+  lines=$(grep -E '\b(coordinator|executor)\b' "$job_out")
+  [[ $(grep -c . <<<"$lines") -eq 3 ]] || Fail "$name: expected 3 --report-bindings lines, got: ${lines:-none}"
+  [[ $(grep -Ec '\brank[ =:]*0\b.*\bcoordinator\b' <<<"$lines") -eq 1 ]] ||
+    Fail "$name: expected rank 0 as the one coordinator"
+  [[ $(grep -Ec '\brank[ =:]*[12]\b.*\bexecutor\b' <<<"$lines") -eq 2 ]] ||
+    Fail "$name: expected ranks 1 and 2 as executors"
+  host=$(hostname -s)
+  [[ $(grep -c "$host" <<<"$lines") -eq 3 ]] || Fail "$name: every binding line should name host $host"
+  memlock=$(sed -n 's/.*ulimit -l \([0-9a-z]*\)$/\1/p' "$job_out" | head -n 1)
+  [[ -n "$memlock" ]] || Fail "$name: the script did not print ulimit -l"
+  if [[ "$memlock" != unlimited ]] && ((memlock < 64 * 1024 * 1024)); then
+    grep -q "WARNING: ulimit -l is $memlock KiB" "$job_out" || Fail "$name: no warning for ulimit -l $memlock"
+  fi
+}
+
+RunJob mpirun ibex-mpirun.sbatch
+CheckIbexJob mpirun "mpirun --enable-recovery"
+
+RunJob srun ibex-srun.sbatch
+CheckIbexJob srun "srun --mpi=pmix"
+
+RunJob missing-binary ibex-mpirun.sbatch /nonexistent/ibex
+[[ "$job_state" == FAILED && "$job_exit" == 2:0 ]] ||
+  Fail "missing-binary: job ended $job_state $job_exit, expected FAILED with exit code 2:0"
+grep -q "IBEX_BIN=/nonexistent/ibex is not an executable" "$job_out" ||
+  Fail "missing-binary: the script did not say that IBEX_BIN is missing"
+
+if ((failures > 0)); then
+  PrivateSlurmDumpLogs
+  echo "FAILED: $failures check(s), after $((SECONDS - start)) s"
+  exit 1
+fi
+echo "PASSED: both sbatch scripts ran 3 ranks under Slurm, in $((SECONDS - start)) s (before clean-up)"
+exit 0
