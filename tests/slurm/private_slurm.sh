@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A private single-node Slurm cluster on 127.0.0.1, for tests. Sourced by bash drivers
 # (tests/slurm/sbatch_scripts_test.sh); not executable on its own.
 #
@@ -17,7 +18,8 @@
 #   PrivateSlurmDumpLogs         prints the daemons' logs (for a failing test).
 #
 # The verified recipe (versions, pitfalls) is in /work/shared/platform-notes.md, "Slurm on one
-# machine, without systemd". Needs root: slurmd launches job steps as the submitting user.
+# machine, without systemd". Works as root and as an ordinary user: every daemon runs as the
+# caller (SlurmUser = SlurmdUser = caller), who is then the only user that can run jobs.
 
 PRIVATE_SLURM_DIR=""
 PRIVATE_SLURM_PROGRAMS=(munged slurmctld slurmd sbatch srun scontrol squeue sinfo scancel)
@@ -36,8 +38,8 @@ _PrivateSlurmProgram() {
 
 # A TCP port below the ephemeral range that nothing on this machine has bound or connected.
 _PrivateSlurmFreePort() {
-  local port hex attempt
-  for attempt in $(seq 1 200); do
+  local port hex
+  for _ in $(seq 1 200); do
     port=$((20000 + RANDOM % 12000))
     hex=$(printf ':%04X ' "$port")
     if ! grep -qi -- "$hex" /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
@@ -83,21 +85,28 @@ _PrivateSlurmTerminate() {
 }
 
 # Processes of this cluster's jobs: every job process inherits SLURM_CONF pointing into our
-# folder (the batch script, srun, mpirun, the ranks); slurmstepd runs in our log folder.
+# folder (the batch script, srun, mpirun, the ranks); slurmstepd runs in our log folder. The
+# driver and its own children inherit SLURM_CONF too but share its session; job processes run in
+# sessions of their own under slurmstepd.
 _PrivateSlurmJobPids() {
-  local proc pid own_session
-  own_session=$(ps -o sid= -p $$ | tr -d ' ')
-  for proc in /proc/[0-9]*; do
-    pid=${proc#/proc/}
-    # The driver and its own children (which inherit SLURM_CONF too) share its session; job
-    # processes run in sessions of their own under slurmstepd.
-    [[ "$(ps -o sid= -p "$pid" 2>/dev/null | tr -d ' ')" == "$own_session" ]] && continue
-    if grep -qsF "SLURM_CONF=$PRIVATE_SLURM_DIR/" "$proc/environ" 2>/dev/null; then
-      echo "$pid"
-    elif [[ "$(readlink "$proc/cwd" 2>/dev/null)" == "$PRIVATE_SLURM_DIR/"* ]]; then
-      echo "$pid"
-    fi
-  done
+  local own_session path pid
+  own_session=$(_PrivateSlurmSession $$)
+  {
+    grep -lsF "SLURM_CONF=$PRIVATE_SLURM_DIR/" /proc/[0-9]*/environ
+    find /proc/[0-9]*/cwd -maxdepth 0 -lname "$PRIVATE_SLURM_DIR/*" 2>/dev/null
+  } | while read -r path; do
+    pid=${path#/proc/}
+    pid=${pid%%/*}
+    [[ "$(_PrivateSlurmSession "$pid")" == "$own_session" ]] || echo "$pid"
+  done | sort -un
+}
+
+# The session id of PID, from /proc/PID/stat (the 4th field after the parenthesised command).
+_PrivateSlurmSession() {
+  local stat fields
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  read -r -a fields <<<"${stat##*) }"
+  echo "${fields[3]}"
 }
 
 _PrivateSlurmWriteConf() {
@@ -107,7 +116,7 @@ _PrivateSlurmWriteConf() {
   host=$(sed -n 's/^NodeName=\([^ ]*\).*/\1/p' <<<"$node_line")
   memory=$(sed -n 's/.*RealMemory=\([0-9]*\).*/\1/p' <<<"$node_line")
   [[ -n "$host" && -n "$memory" ]] || { echo "private-slurm: cannot parse 'slurmd -C': $node_line" >&2; return 1; }
-  node_line=$(sed "s/RealMemory=[0-9]*/RealMemory=$((memory * 9 / 10))/" <<<"$node_line")
+  node_line=${node_line/RealMemory=$memory/RealMemory=$((memory * 9 / 10))}
   cat >"$dir/etc/slurm.conf" <<CONF
 # Private single-node cluster written by tests/slurm/private_slurm.sh. Not /etc/slurm.
 ClusterName=ibextest
@@ -115,7 +124,7 @@ SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$ctld_port
 SlurmdPort=$d_port
 SlurmUser=$(id -un)
-SlurmdUser=root
+SlurmdUser=$(id -un)
 AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket=$dir/munge/munge.socket
@@ -140,6 +149,7 @@ SlurmdParameters=config_overrides
 ReturnToService=2
 # Finished jobs stay visible to 'scontrol show job' long enough for the test to read them.
 MinJobAge=600
+SchedulerParameters=batch_sched_delay=0
 # Cancelled jobs get SIGKILL 5 s after SIGTERM (default 30 s).
 KillWait=5
 # Distinct job ids per cluster keep PMIx's per-job temporary names apart.
@@ -177,22 +187,22 @@ PrivateSlurmStart() {
     return 1
   }
 
-  ctld_port=$(_PrivateSlurmFreePort) && d_port=$(_PrivateSlurmFreePort) || {
+  if ! ctld_port=$(_PrivateSlurmFreePort) || ! d_port=$(_PrivateSlurmFreePort); then
     echo "private-slurm: no free TCP port found" >&2
     return 1
-  }
+  fi
   while [[ "$d_port" == "$ctld_port" ]]; do d_port=$(_PrivateSlurmFreePort); done
   _PrivateSlurmWriteConf "$dir" "$ctld_port" "$d_port" || return 1
   export SLURM_CONF=$dir/etc/slurm.conf
   echo "private-slurm: $dir (slurmctld port $ctld_port, slurmd port $d_port)"
 
   # -i: start from the empty state folder without complaining about missing state files.
-  "$(_PrivateSlurmProgram slurmctld)" -i -f "$SLURM_CONF" &&
-    "$(_PrivateSlurmProgram slurmd)" -f "$SLURM_CONF" || {
+  if ! "$(_PrivateSlurmProgram slurmctld)" -i -f "$SLURM_CONF" ||
+    ! "$(_PrivateSlurmProgram slurmd)" -f "$SLURM_CONF"; then
     echo "private-slurm: a Slurm daemon did not start" >&2
     PrivateSlurmDumpLogs
     return 1
-  }
+  fi
 
   # Both daemons daemonize before they bind their ports; the node reads "idle" once slurmctld
   # answers and slurmd has registered.
@@ -221,14 +231,15 @@ PrivateSlurmStop() {
   fi
   # shellcheck disable=SC2046  # the pid lists are meant to split
   _PrivateSlurmTerminate $(_PrivateSlurmDaemonPid "$dir/run/slurmd.pid" slurmd) \
-    $(_PrivateSlurmDaemonPid "$dir/run/slurmctld.pid" slurmctld)
+    $(_PrivateSlurmDaemonPid "$dir/run/slurmctld.pid" slurmctld) \
+    $(_PrivateSlurmDaemonPid "$dir/run/munged.pid" munged)
   # A job cut short by a timeout can outlive the daemons (slurmstepd runs on its own).
   leftovers=$(_PrivateSlurmJobPids)
   if [[ -n "$leftovers" ]]; then
-    echo "private-slurm: killing leftover job processes:" $leftovers >&2
+    echo "private-slurm: killing leftover job processes: ${leftovers//$'\n'/ }" >&2
+    # shellcheck disable=SC2086
     kill -KILL $leftovers 2>/dev/null || true
   fi
-  _PrivateSlurmTerminate $(_PrivateSlurmDaemonPid "$dir/run/munged.pid" munged)
   PRIVATE_SLURM_DIR=""
 }
 
