@@ -79,7 +79,7 @@ int Run(const LaunchOptions& options) {
 }  // namespace
 }  // namespace ibex::launch
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv) try {
   using namespace ibex::launch;
   std::vector<std::string> args(argv + 1, argv + argc);
   ibex::Result<LaunchOptions> options = ParseLaunchOptions(args);
@@ -95,4 +95,8 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
   return Run(*options);
+} catch (const std::exception& e) {
+  // Nothing is meant to throw this far; if it does, say what instead of std::terminate.
+  std::fprintf(stderr, "ibex: fatal: %s\n", e.what());
+  return 1;
 }
