@@ -106,20 +106,23 @@ RunJob() {
   sed 's/^/   | /' "$job_out" 2>/dev/null
 }
 
-# The output of a job that ran ibex on 3 ranks: launcher line, bindings, ulimit warning.
+# The output of a job that ran ibex on 3 ranks: the launcher line, the --report-bindings table
+# (rank role host cpus numa memory workers network), the ulimit warning.
 CheckIbexJob() {
-  local name=$1 launcher=$2 lines memlock host
+  local name=$1 launcher=$2 rows memlock host cpus1 cpus2
   [[ "$job_state" == COMPLETED && "$job_exit" == 0:0 ]] ||
     Fail "$name: job ended $job_state with exit code $job_exit, expected COMPLETED 0:0"
   grep -q "running: $launcher " "$job_out" || Fail "$name: the script did not print '$launcher ...'"
-  lines=$(grep -E '\b(coordinator|executor)\b' "$job_out")
-  [[ $(grep -c . <<<"$lines") -eq 3 ]] || Fail "$name: expected 3 --report-bindings lines, got: ${lines:-none}"
-  [[ $(grep -Ec '\brank[ =:]*0\b.*\bcoordinator\b' <<<"$lines") -eq 1 ]] ||
-    Fail "$name: expected rank 0 as the one coordinator"
-  [[ $(grep -Ec '\brank[ =:]*[12]\b.*\bexecutor\b' <<<"$lines") -eq 2 ]] ||
-    Fail "$name: expected ranks 1 and 2 as executors"
+  rows=$(grep -E '^ *[0-9]+ +(coordinator|executor)' "$job_out")
   host=$(hostname -s)
-  [[ $(grep -c "$host" <<<"$lines") -eq 3 ]] || Fail "$name: every binding line should name host $host"
+  [[ $(grep -c . <<<"$rows") -eq 3 ]] || Fail "$name: expected 3 --report-bindings rows, got: ${rows:-none}"
+  grep -Eq "^ *0 +coordinator +$host " <<<"$rows" || Fail "$name: rank 0 is not the coordinator on $host"
+  grep -Eq "^ *1 +executor +$host " <<<"$rows" || Fail "$name: rank 1 is not an executor on $host"
+  grep -Eq "^ *2 +executor +$host " <<<"$rows" || Fail "$name: rank 2 is not an executor on $host"
+  # --pin=auto under the launcher's hands-off binding: the 2 executors get different cores.
+  cpus1=$(awk '$1 == 1 { print $4 }' <<<"$rows")
+  cpus2=$(awk '$1 == 2 { print $4 }' <<<"$rows")
+  [[ -n "$cpus1" && "$cpus1" != "$cpus2" ]] || Fail "$name: executors share cpus '$cpus1' / '$cpus2'"
   memlock=$(sed -n 's/.*ulimit -l \([0-9a-z]*\)$/\1/p' "$job_out" | head -n 1)
   [[ -n "$memlock" ]] || Fail "$name: the script did not print ulimit -l"
   if [[ "$memlock" != unlimited ]] && ((memlock < 64 * 1024 * 1024)); then
