@@ -155,7 +155,7 @@ KillWait=5
 # Distinct job ids per cluster keep PMIx's per-job temporary names apart.
 FirstJobId=$((1000 + RANDOM % 30000))
 $node_line NodeAddr=127.0.0.1 State=UNKNOWN
-PartitionName=debug Nodes=$host Default=YES OverSubscribe=YES MaxTime=10 State=UP
+PartitionName=debug Nodes=$host Default=YES OverSubscribe=YES State=UP
 CONF
 }
 

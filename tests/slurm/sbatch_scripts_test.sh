@@ -7,7 +7,8 @@
 # slurm.conf, state, spool and ports; never /etc/slurm), submits
 #   1. slurm/ibex-mpirun.sbatch  (mpirun --enable-recovery inside the allocation)
 #   2. slurm/ibex-srun.sbatch    (srun --mpi=pmix)
-#   3. slurm/ibex-mpirun.sbatch with IBEX_BIN pointing nowhere (must fail, clearly)
+#   3. both scripts with an ibex that fails (bad option): each job must end FAILED, exit code 2
+#   4. slurm/ibex-mpirun.sbatch with IBEX_BIN pointing nowhere (must fail, clearly)
 # waits for each with a bounded deadline, and checks its exit state and its output: the command
 # it printed, 3 `--report-bindings` lines (rank 0 coordinator, ranks 1 and 2 executors) and the
 # locked-memory warning. It stops exactly the daemons it started on every exit path.
@@ -89,12 +90,14 @@ WaitJob() {
   done
 }
 
-# Submits SCRIPT as job NAME, running BIN (default: the ibex under test); sets job_out,
-# job_state, job_exit.
+# Submits SCRIPT as job NAME with the ibex under test, plus more VAR=VALUE exports (no commas);
+# sets job_out, job_state, job_exit.
 RunJob() {
-  local name=$1 script=$2 bin=${3:-$ibex_bin} id result
+  local name=$1 script=$2 exports id result
+  shift 2
+  exports=$(IFS=,; echo "ALL,IBEX_BIN=$ibex_bin${*:+,$*}")
   job_out=$work/$name.out
-  id=$(cd "$work" && sbatch --parsable --time=2 --output="$job_out" --export="ALL,IBEX_BIN=$bin" \
+  id=$(cd "$work" && sbatch --parsable --time=2 --output="$job_out" --export="$exports" \
     "$scripts_dir/$script") || {
     Fail "$name: sbatch $script was refused"
     job_state=REFUSED job_exit=-
@@ -136,7 +139,16 @@ CheckIbexJob mpirun "mpirun --enable-recovery"
 RunJob srun ibex-srun.sbatch
 CheckIbexJob srun "srun --mpi=pmix"
 
-RunJob missing-binary ibex-mpirun.sbatch /nonexistent/ibex
+# ibex failing must fail the job under both launchers. mpirun --enable-recovery alone would
+# exit 0 here; the script must still pass rank 0's exit status (2: bad usage) on.
+for launcher in mpirun srun; do
+  RunJob "$launcher-ibex-fails" "ibex-$launcher.sbatch" IBEX_EXTRA_ARGS=--no-such-option
+  [[ "$job_state" == FAILED && "$job_exit" == 2:0 ]] ||
+    Fail "$launcher-ibex-fails: job ended $job_state $job_exit, expected FAILED with exit code 2:0"
+done
+
+# A wrong IBEX_BIN is reported before anything is launched (the later IBEX_BIN wins).
+RunJob missing-binary ibex-mpirun.sbatch IBEX_BIN=/nonexistent/ibex
 [[ "$job_state" == FAILED && "$job_exit" == 2:0 ]] ||
   Fail "missing-binary: job ended $job_state $job_exit, expected FAILED with exit code 2:0"
 grep -q "IBEX_BIN=/nonexistent/ibex is not an executable" "$job_out" ||
