@@ -8,7 +8,8 @@
 #   1. slurm/ibex-mpirun.sbatch  (mpirun --enable-recovery inside the allocation)
 #   2. slurm/ibex-srun.sbatch    (srun --mpi=pmix)
 #   3. both scripts with an ibex that fails (bad option): each job must end FAILED, exit code 2
-#   4. slurm/ibex-mpirun.sbatch with IBEX_BIN pointing nowhere (must fail, clearly)
+#   4. slurm/ibex-mpirun.sbatch with a stand-in whose rank 2 is killed: rank 0 must survive it
+#   5. slurm/ibex-mpirun.sbatch with IBEX_BIN pointing nowhere (must fail, clearly)
 # waits for each with a bounded deadline, and checks its exit state and its output: the command
 # it printed, 3 `--report-bindings` lines (rank 0 coordinator, ranks 1 and 2 executors) and the
 # locked-memory warning. It stops exactly the daemons it started on every exit path.
@@ -146,6 +147,14 @@ for launcher in mpirun srun; do
   [[ "$job_state" == FAILED && "$job_exit" == 2:0 ]] ||
     Fail "$launcher-ibex-fails: job ended $job_state $job_exit, expected FAILED with exit code 2:0"
 done
+
+# One executor killed by a signal must not take the coordinator with it (mpirun
+# --enable-recovery), and the job's verdict is the coordinator's.
+RunJob executor-dies ibex-mpirun.sbatch "IBEX_BIN=$here/dying_executor_stand_in.sh"
+[[ "$job_state" == COMPLETED && "$job_exit" == 0:0 ]] ||
+  Fail "executor-dies: job ended $job_state $job_exit, expected COMPLETED 0:0 (rank 0's verdict)"
+grep -q "coordinator outlived the killed executor" "$job_out" ||
+  Fail "executor-dies: the coordinator did not outlive the killed executor"
 
 # A wrong IBEX_BIN is reported before anything is launched (the later IBEX_BIN wins).
 RunJob missing-binary ibex-mpirun.sbatch IBEX_BIN=/nonexistent/ibex
