@@ -207,7 +207,7 @@ PrivateSlurmStart() {
   # Both daemons daemonize before they bind their ports; the node reads "idle" once slurmctld
   # answers and slurmd has registered.
   deadline=$((SECONDS + 30))
-  until state=$(sinfo -h -o %T 2>/dev/null) && [[ "$state" == "idle" ]]; do
+  until state=$(timeout 5 sinfo -h -o %T 2>/dev/null) && [[ "$state" == "idle" ]]; do
     if ((SECONDS >= deadline)); then
       echo "private-slurm: node not idle after 30 s (sinfo says '${state}')" >&2
       PrivateSlurmDumpLogs

@@ -73,7 +73,7 @@ PrivateSlurmStart "$work/cluster" || { echo "FAIL: the private Slurm cluster did
 WaitJob() {
   local id=$1 info state
   while :; do
-    info=$(scontrol show job -o "$id" 2>&1)
+    info=$(timeout 10 scontrol show job -o "$id" 2>&1)
     state=$(sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' <<<"$info")
     case "$state" in
       PENDING | CONFIGURING | RUNNING | COMPLETING | SUSPENDED | "") ;;
@@ -98,7 +98,7 @@ RunJob() {
   shift 2
   exports=$(IFS=,; echo "ALL,IBEX_BIN=$ibex_bin${*:+,$*}")
   job_out=$work/$name.out
-  id=$(cd "$work" && sbatch --parsable --time=2 --output="$job_out" --export="$exports" \
+  id=$(cd "$work" && timeout 20 sbatch --parsable --time=2 --output="$job_out" --export="$exports" \
     "$scripts_dir/$script") || {
     Fail "$name: sbatch $script was refused"
     job_state=REFUSED job_exit=-
@@ -108,6 +108,12 @@ RunJob() {
   read -r job_state job_exit <<<"$result"
   echo "== job $id ($name, $script): $job_state, exit code $job_exit, $((SECONDS - start)) s into the test"
   sed 's/^/   | /' "$job_out" 2>/dev/null
+  if [[ "$job_state" == "TIMEOUT(test)" ]]; then
+    # The budget is spent: later jobs could not finish either. The EXIT trap cleans up.
+    PrivateSlurmDumpLogs
+    echo "FAILED: job $id ($name) did not end within the test's ${kBudgetSeconds} s budget" >&2
+    exit 1
+  fi
 }
 
 # The output of a job that ran ibex on 3 ranks: the launcher line, the --report-bindings table
@@ -116,8 +122,8 @@ CheckIbexJob() {
   local name=$1 launcher=$2 rows memlock host cpus1 cpus2
   [[ "$job_state" == COMPLETED && "$job_exit" == 0:0 ]] ||
     Fail "$name: job ended $job_state with exit code $job_exit, expected COMPLETED 0:0"
-  grep -q "running: $launcher " "$job_out" || Fail "$name: the script did not print '$launcher ...'"
-  rows=$(grep -E '^ *[0-9]+ +(coordinator|executor)' "$job_out")
+  grep -qs "running: $launcher " "$job_out" || Fail "$name: the script did not print '$launcher ...'"
+  rows=$(grep -sE '^ *[0-9]+ +(coordinator|executor)' "$job_out")
   host=$(hostname -s)
   [[ $(grep -c . <<<"$rows") -eq 3 ]] || Fail "$name: expected 3 --report-bindings rows, got: ${rows:-none}"
   grep -Eq "^ *0 +coordinator +$host " <<<"$rows" || Fail "$name: rank 0 is not the coordinator on $host"
@@ -130,7 +136,7 @@ CheckIbexJob() {
   memlock=$(sed -n 's/.*ulimit -l \([0-9a-z]*\)$/\1/p' "$job_out" | head -n 1)
   [[ -n "$memlock" ]] || Fail "$name: the script did not print ulimit -l"
   if [[ "$memlock" != unlimited ]] && ((memlock < 64 * 1024 * 1024)); then
-    grep -q "WARNING: ulimit -l is $memlock KiB" "$job_out" || Fail "$name: no warning for ulimit -l $memlock"
+    grep -qs "WARNING: ulimit -l is $memlock KiB" "$job_out" || Fail "$name: no warning for ulimit -l $memlock"
   fi
 }
 
@@ -153,14 +159,14 @@ done
 RunJob executor-dies ibex-mpirun.sbatch "IBEX_BIN=$here/dying_executor_stand_in.sh"
 [[ "$job_state" == COMPLETED && "$job_exit" == 0:0 ]] ||
   Fail "executor-dies: job ended $job_state $job_exit, expected COMPLETED 0:0 (rank 0's verdict)"
-grep -q "coordinator outlived the killed executor" "$job_out" ||
+grep -qs "coordinator outlived the killed executor" "$job_out" ||
   Fail "executor-dies: the coordinator did not outlive the killed executor"
 
 # A wrong IBEX_BIN is reported before anything is launched (the later IBEX_BIN wins).
 RunJob missing-binary ibex-mpirun.sbatch IBEX_BIN=/nonexistent/ibex
 [[ "$job_state" == FAILED && "$job_exit" == 2:0 ]] ||
   Fail "missing-binary: job ended $job_state $job_exit, expected FAILED with exit code 2:0"
-grep -q "IBEX_BIN=/nonexistent/ibex is not an executable" "$job_out" ||
+grep -qs "IBEX_BIN=/nonexistent/ibex is not an executable" "$job_out" ||
   Fail "missing-binary: the script did not say that IBEX_BIN is missing"
 
 if ((failures > 0)); then
