@@ -51,6 +51,15 @@ missing_programs=$(PrivateSlurmMissing)
 ibex_bin=$(realpath "$ibex_bin")
 scripts_dir=$(realpath "$scripts_dir")
 
+# The two scripts are self-contained (Slurm runs a copy of each, which cannot source a sibling)
+# and share everything from their #SBATCH lines to their "Launch" block: keep that identical.
+CommonPart() {
+  sed -n '/^#SBATCH /,/^# ---- Launch ----$/p' "$scripts_dir/$1" | grep -v '^me='
+}
+if ! diff <(CommonPart ibex-srun.sbatch) <(CommonPart ibex-mpirun.sbatch) >&2; then
+  Fail "ibex-srun.sbatch and ibex-mpirun.sbatch differ before their Launch blocks (diff above)"
+fi
+
 start=$SECONDS
 deadline=$((SECONDS + kBudgetSeconds))
 work=$(mktemp -d "${TMPDIR:-/tmp}/ibex-slurm.XXXXXX")
