@@ -9,10 +9,11 @@
 # system Slurm or another test's cluster on the same machine is never touched.
 #
 #   PrivateSlurmMissing          prints the Slurm/munge programs that are not installed
-#   PrivateSlurmStart DIR        creates DIR/... (the folders above DIR must be searchable by
-#                                all, as munged demands of its socket's path), starts munged, slurmctld, slurmd; waits (bounded)
-#                                until the node is idle; exports SLURM_CONF. Returns non-zero
-#                                (after printing the daemons' logs) if the cluster did not come up.
+#   PrivateSlurmStart DIR        creates DIR/..., starts munged, slurmctld and slurmd, waits
+#                                (bounded) until the node is idle; exports SLURM_CONF. Returns
+#                                non-zero (after printing the daemons' logs) if the cluster did
+#                                not come up. The folders above DIR must be searchable by all
+#                                (munged demands it of its socket's path).
 #   PrivateSlurmStop             cancels its jobs, stops its daemons, kills leftovers of its jobs.
 #                                Idempotent; safe to call from an EXIT trap at any stage.
 #   PrivateSlurmDumpLogs         prints the daemons' logs (for a failing test).
