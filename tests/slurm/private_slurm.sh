@@ -209,6 +209,15 @@ PrivateSlurmStart() {
   # answers and slurmd has registered.
   deadline=$((SECONDS + 30))
   until state=$(timeout 5 sinfo -h -o %T 2>/dev/null) && [[ "$state" == "idle" ]]; do
+    local daemon
+    for daemon in slurmctld slurmd; do
+      # A daemon that wrote its pid file and is gone has died (e.g. its port was taken).
+      if [[ -s "$dir/run/$daemon.pid" && -z "$(_PrivateSlurmDaemonPid "$dir/run/$daemon.pid" "$daemon")" ]]; then
+        echo "private-slurm: $daemon exited during start-up" >&2
+        PrivateSlurmDumpLogs
+        return 1
+      fi
+    done
     if ((SECONDS >= deadline)); then
       echo "private-slurm: node not idle after 30 s (sinfo says '${state}')" >&2
       PrivateSlurmDumpLogs
