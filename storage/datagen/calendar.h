@@ -11,17 +11,17 @@
 
 namespace ibex::datagen {
 
-constexpr int kTotalDays = 2557;    // 1992-01-01 .. 1998-12-31
-constexpr int kCurrentDay = 1263;   // 1995-06-17, dbgen's CURRENTDATE
+constexpr int kTotalDays = 2557;   // 1992-01-01 .. 1998-12-31
+constexpr int kCurrentDay = 1263;  // 1995-06-17, dbgen's CURRENTDATE
 
 struct CalendarDay {
   int year;
-  int month;         // 1..12
-  int day;           // 1..31
-  int day_of_year;   // 1..366
-  int weekday;       // 0 = Sunday .. 6 = Saturday
+  int month;        // 1..12
+  int day;          // 1..31
+  int day_of_year;  // 1..366
+  int weekday;      // 0 = Sunday .. 6 = Saturday
   bool last_of_month;
-  int32_t yyyymmdd;  // 19920101
+  int32_t yyyymmdd;          // 19920101
   std::array<char, 10> iso;  // "1992-01-01", not terminated
   std::string_view Iso() const { return {iso.data(), iso.size()}; }
 };

@@ -26,8 +26,8 @@ Status GenerateInOrder(int64_t begin, int64_t end, int64_t chunk_rows, int threa
   for (auto& slot : slots) slot.buffers.resize(files.size());
 
   std::mutex mu;
-  std::condition_variable chunk_ready;   // writer waits on it
-  std::condition_variable slot_free;     // workers wait on it
+  std::condition_variable chunk_ready;  // writer waits on it
+  std::condition_variable slot_free;    // workers wait on it
   int64_t next_chunk = 0;
   int64_t written = 0;
   bool stop = false;
@@ -37,7 +37,8 @@ Status GenerateInOrder(int64_t begin, int64_t end, int64_t chunk_rows, int threa
       int64_t chunk = 0;
       {
         std::unique_lock lock(mu);
-        slot_free.wait(lock, [&] { return stop || next_chunk >= chunks || next_chunk < written + window; });
+        slot_free.wait(
+            lock, [&] { return stop || next_chunk >= chunks || next_chunk < written + window; });
         if (stop || next_chunk >= chunks) return;
         chunk = next_chunk++;
       }

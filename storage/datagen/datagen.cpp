@@ -99,8 +99,9 @@ Result<std::vector<TableReport>> Generate(const GenerateOptions& options) {
         continue;
       }
       IBEX_ASSIGN_OR_RETURN(
-          auto file, TblFile::Create(options.output_dir,
-                                     OutputFileName(table, options.parts, options.part), options.sync));
+          auto file,
+          TblFile::Create(options.output_dir, OutputFileName(table, options.parts, options.part),
+                          options.sync));
       files.push_back(file.get());
       owned.push_back(std::move(file));
     }

@@ -19,8 +19,8 @@ struct GenerateOptions {
   Benchmark benchmark = Benchmark::kTpch;
   double scale_factor = 1.0;
   std::string output_dir;
-  int parts = 1;  // K: the tables are cut into K slices by key range
-  int part = 0;   // I in [0, K): the slice written
+  int parts = 1;                    // K: the tables are cut into K slices by key range
+  int part = 0;                     // I in [0, K): the slice written
   std::vector<std::string> tables;  // empty: all tables of the benchmark
   int threads = 0;                  // 0: hardware concurrency
   bool sync = true;                 // fsync each file before its rename

@@ -28,7 +28,8 @@ Result<T> ParseNumber(std::string_view flag, std::string_view text) {
   T value{};
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    return Status::InvalidArgument("bad value '" + std::string(text) + "' for " + std::string(flag));
+    return Status::InvalidArgument("bad value '" + std::string(text) + "' for " +
+                                   std::string(flag));
   }
   return value;
 }

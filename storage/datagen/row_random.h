@@ -14,7 +14,8 @@ namespace ibex::datagen {
 
 class RowRandom {
  public:
-  RowRandom(uint64_t stream, uint64_t row) : state_(Mix(stream * 0x9E3779B97F4A7C15ULL ^ Mix(row + 1))) {}
+  RowRandom(uint64_t stream, uint64_t row)
+      : state_(Mix(stream * 0x9E3779B97F4A7C15ULL ^ Mix(row + 1))) {}
 
   uint64_t Next() {
     state_ += 0x9E3779B97F4A7C15ULL;

@@ -140,8 +140,16 @@ void MakeDates(int64_t first, int64_t last, std::vector<std::string>& out) {
     AppendField(o, season);
     AppendIntField(o, weekday == 6 ? 1 : 0);
     AppendIntField(o, d.last_of_month ? 1 : 0);
-    static constexpr std::array<std::pair<int, int>, 10> kHolidays = {
-        {{12, 24}, {1, 1}, {2, 20}, {4, 20}, {5, 20}, {7, 20}, {8, 20}, {9, 20}, {10, 20}, {11, 20}}};
+    static constexpr std::array<std::pair<int, int>, 10> kHolidays = {{{12, 24},
+                                                                       {1, 1},
+                                                                       {2, 20},
+                                                                       {4, 20},
+                                                                       {5, 20},
+                                                                       {7, 20},
+                                                                       {8, 20},
+                                                                       {9, 20},
+                                                                       {10, 20},
+                                                                       {11, 20}}};
     bool holiday = false;
     for (const auto& [m, day] : kHolidays) holiday = holiday || (d.month == m && d.day == day);
     AppendIntField(o, holiday ? 1 : 0);
@@ -219,7 +227,9 @@ std::vector<TableJob> SsbJobs(double scale_factor) {
   jobs.push_back({{"supplier"}, s.suppliers, 8192, MakeSuppliers});
   jobs.push_back({{"customer"}, s.customers, 8192, MakeCustomers});
   jobs.push_back({{"part"}, s.parts, 8192, MakeParts});
-  jobs.push_back({{"lineorder"}, s.orders, 8192,
+  jobs.push_back({{"lineorder"},
+                  s.orders,
+                  8192,
                   [s](int64_t first, int64_t last, std::vector<std::string>& out) {
                     MakeLineorders(s, first, last, out);
                   }});

@@ -17,7 +17,7 @@ struct TableJob {
   std::vector<std::string> tables;  // output k of `generate` is tables[k]
   int64_t rows = 0;                 // driving rows (orders for lineitem, parts for partsupp)
   int64_t chunk_rows = 0;
-  ChunkGenerator generate;          // rows are 0-based driving-row indices
+  ChunkGenerator generate;  // rows are 0-based driving-row indices
 };
 
 // base · SF rounded to the nearest row (0.1 · 150000 is 15000, not 14999).

@@ -1,11 +1,11 @@
 #include "storage/datagen/tbl_file.h"
 
 #include <cerrno>
+#include <cstdio>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <cstdio>
 
 namespace ibex::datagen {
 
@@ -18,9 +18,10 @@ Status MakeDirectories(const std::string& dir) {
       return Status::FromErrno("mkdir", prefix, errno);
     }
   }
-  struct stat st{};
+  struct stat st {};
   if (::stat(dir.c_str(), &st) != 0) return Status::FromErrno("stat", dir, errno);
-  if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument("output path is not a directory: " + dir);
+  if (!S_ISDIR(st.st_mode))
+    return Status::InvalidArgument("output path is not a directory: " + dir);
   return Status::OK();
 }
 

@@ -30,8 +30,11 @@ class TblFile {
 
  private:
   TblFile(std::string temp_path, std::string final_path, std::string dir, int fd, bool sync)
-      : temp_path_(std::move(temp_path)), final_path_(std::move(final_path)), dir_(std::move(dir)),
-        fd_(fd), sync_(sync) {}
+      : temp_path_(std::move(temp_path)),
+        final_path_(std::move(final_path)),
+        dir_(std::move(dir)),
+        fd_(fd),
+        sync_(sync) {}
 
   std::string temp_path_;
   std::string final_path_;

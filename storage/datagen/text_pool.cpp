@@ -27,12 +27,23 @@ void AppendPhrase(std::string_view pattern, RowRandom& rng, std::string& out) {
     const char c = pattern[i];
     const WeightedList* list = nullptr;
     switch (c) {
-      case 'N': list = &g.nouns; break;
-      case 'V': list = &g.verbs; break;
-      case 'J': list = &g.adjectives; break;
-      case 'D': list = &g.adverbs; break;
-      case 'X': list = &g.auxiliaries; break;
-      default: continue;  // blanks between letters
+      case 'N':
+        list = &g.nouns;
+        break;
+      case 'V':
+        list = &g.verbs;
+        break;
+      case 'J':
+        list = &g.adjectives;
+        break;
+      case 'D':
+        list = &g.adverbs;
+        break;
+      case 'X':
+        list = &g.auxiliaries;
+        break;
+      default:
+        continue;  // blanks between letters
     }
     out.append(list->Pick(rng));
     if (i + 1 < pattern.size() && pattern[i + 1] == ',') out.push_back(',');
@@ -47,8 +58,12 @@ void TextPool::AppendSentence(RowRandom& rng, std::string& out) {
   const std::string_view sentence = g.sentences.Pick(rng);
   for (const char c : sentence) {
     switch (c) {
-      case 'N': AppendPhrase(g.noun_phrases.Pick(rng), rng, out); break;
-      case 'V': AppendPhrase(g.verb_phrases.Pick(rng), rng, out); break;
+      case 'N':
+        AppendPhrase(g.noun_phrases.Pick(rng), rng, out);
+        break;
+      case 'V':
+        AppendPhrase(g.verb_phrases.Pick(rng), rng, out);
+        break;
       case 'P':
         AppendWord(g.prepositions.Pick(rng), out);
         AppendWord("the", out);
@@ -59,7 +74,8 @@ void TextPool::AppendSentence(RowRandom& rng, std::string& out) {
         if (!out.empty() && out.back() == ' ') out.pop_back();
         AppendWord(g.terminators.Pick(rng), out);
         break;
-      default: break;
+      default:
+        break;
     }
   }
 }

@@ -113,21 +113,26 @@ void AppendSupplierComment(RowRandom& rng, std::string& out) {
   }
 }
 
+// key|name|address|nationkey|phone|acctbal| of a supplier or customer.
+void AppendParty(RowRandom& rng, std::string_view tag, int64_t key, std::string& o) {
+  AppendIntField(o, key);
+  o.append(tag);
+  AppendPadded(o, key, 9);
+  o.push_back('|');
+  AppendRandomString(rng, 10, 40, o);
+  o.push_back('|');
+  const auto nation = static_cast<int>(rng.Uniform(0, kNationCount - 1));
+  AppendIntField(o, nation);
+  AppendPhone(rng, nation, o);
+  o.push_back('|');
+  AppendCentsField(o, rng.Uniform(-99999, 999999));
+}
+
 void MakeSuppliers(int64_t first, int64_t last, std::vector<std::string>& out) {
   std::string& o = out[0];
   for (int64_t key = first + 1; key <= last; ++key) {
     RowRandom rng(kSupplierStream, static_cast<uint64_t>(key));
-    AppendIntField(o, key);
-    o.append("Supplier#");
-    AppendPadded(o, key, 9);
-    o.push_back('|');
-    AppendRandomString(rng, 10, 40, o);
-    o.push_back('|');
-    const auto nation = static_cast<int>(rng.Uniform(0, kNationCount - 1));
-    AppendIntField(o, nation);
-    AppendPhone(rng, nation, o);
-    o.push_back('|');
-    AppendCentsField(o, rng.Uniform(-99999, 999999));
+    AppendParty(rng, "Supplier#", key, o);
     AppendSupplierComment(rng, o);
     o.push_back('|');
     EndRow(o);
@@ -138,17 +143,7 @@ void MakeCustomers(int64_t first, int64_t last, std::vector<std::string>& out) {
   std::string& o = out[0];
   for (int64_t key = first + 1; key <= last; ++key) {
     RowRandom rng(kCustomerStream, static_cast<uint64_t>(key));
-    AppendIntField(o, key);
-    o.append("Customer#");
-    AppendPadded(o, key, 9);
-    o.push_back('|');
-    AppendRandomString(rng, 10, 40, o);
-    o.push_back('|');
-    const auto nation = static_cast<int>(rng.Uniform(0, kNationCount - 1));
-    AppendIntField(o, nation);
-    AppendPhone(rng, nation, o);
-    o.push_back('|');
-    AppendCentsField(o, rng.Uniform(-99999, 999999));
+    AppendParty(rng, "Customer#", key, o);
     AppendField(o, PickUniform(Segments(), rng));
     TextPool::Default().AppendComment(rng, 29, 116, o);
     o.push_back('|');
@@ -185,7 +180,8 @@ void MakeOrders(const Scale& s, int64_t first, int64_t last, std::vector<std::st
       const int ship_day = order_day + static_cast<int>(rng.Uniform(1, 121));
       const int commit_day = order_day + static_cast<int>(rng.Uniform(30, 90));
       const int receipt_day = ship_day + static_cast<int>(rng.Uniform(1, 30));
-      const std::string_view flag = receipt_day <= kCurrentDay ? PickUniform(ReturnFlagsRA(), rng) : "N";
+      const std::string_view flag =
+          receipt_day <= kCurrentDay ? PickUniform(ReturnFlagsRA(), rng) : "N";
       const bool finished = ship_day <= kCurrentDay;
       shipped += finished ? 1 : 0;
       const int64_t eprice = quantity * RetailPriceCents(partkey);
@@ -237,11 +233,15 @@ std::vector<TableJob> TpchJobs(double scale_factor) {
   jobs.push_back({{"nation"}, kNationCount, 64, MakeNations});
   jobs.push_back({{"supplier"}, s.suppliers, 8192, MakeSuppliers});
   jobs.push_back({{"customer"}, s.customers, 8192, MakeCustomers});
-  jobs.push_back({{"part", "partsupp"}, s.parts, 4096,
+  jobs.push_back({{"part", "partsupp"},
+                  s.parts,
+                  4096,
                   [s](int64_t first, int64_t last, std::vector<std::string>& out) {
                     MakeParts(s, first, last, out);
                   }});
-  jobs.push_back({{"orders", "lineitem"}, s.orders, 8192,
+  jobs.push_back({{"orders", "lineitem"},
+                  s.orders,
+                  8192,
                   [s](int64_t first, int64_t last, std::vector<std::string>& out) {
                     MakeOrders(s, first, last, out);
                   }});

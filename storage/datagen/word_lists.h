@@ -23,7 +23,8 @@ class WeightedList {
   WeightedList(std::initializer_list<std::pair<std::string_view, int>> entries);
 
   std::string_view Pick(RowRandom& rng) const {
-    return words_[slots_[static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(slots_.size()) - 1))]];
+    return words_[slots_[static_cast<size_t>(
+        rng.Uniform(0, static_cast<int64_t>(slots_.size()) - 1))]];
   }
   size_t size() const { return words_.size(); }
   std::string_view word(size_t i) const { return words_[i]; }
@@ -53,14 +54,14 @@ struct Grammar {
 };
 const Grammar& CommentGrammar();
 
-std::span<const std::string_view> Colors();          // 92, p_name / p_color
-std::span<const std::string_view> PartTypes();       // 150, "STANDARD ANODIZED TIN" ...
-std::span<const std::string_view> Containers();      // 40, "SM CASE" ...
-std::span<const std::string_view> Segments();        // 5, c_mktsegment
-std::span<const std::string_view> Priorities();      // 5, o_orderpriority
-std::span<const std::string_view> ShipModes();       // 7
+std::span<const std::string_view> Colors();            // 92, p_name / p_color
+std::span<const std::string_view> PartTypes();         // 150, "STANDARD ANODIZED TIN" ...
+std::span<const std::string_view> Containers();        // 40, "SM CASE" ...
+std::span<const std::string_view> Segments();          // 5, c_mktsegment
+std::span<const std::string_view> Priorities();        // 5, o_orderpriority
+std::span<const std::string_view> ShipModes();         // 7
 std::span<const std::string_view> ShipInstructions();  // 4
-std::span<const std::string_view> ReturnFlagsRA();   // "R", "A"
+std::span<const std::string_view> ReturnFlagsRA();     // "R", "A"
 
 struct NationInfo {
   std::string_view name;

@@ -1,11 +1,10 @@
 // The ibex-datagen tool: exit 2 with a reason on bad flags, 0 with the files on success.
-#include <gtest/gtest.h>
-
-#include <sys/wait.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include "tests/unit/datagen/tbl_test_util.h"
 
@@ -33,7 +32,7 @@ TEST(DatagenMainTest, BadFlagsExitWithTwo) {
 TEST(DatagenMainTest, WritesTheTables) {
   const std::string dir = ibex::datagen::testing::ScratchDir("main");
   EXPECT_EQ(RunDatagen("--benchmark=ssb --scale-factor=0.01 --output " + dir +
-                " --tables date,supplier --parts 2 --part 1 --no-sync"),
+                       " --tables date,supplier --parts 2 --part 1 --no-sync"),
             0);
   EXPECT_TRUE(std::filesystem::exists(dir + "/date.tbl.1"));
   EXPECT_TRUE(std::filesystem::exists(dir + "/supplier.tbl.1"));

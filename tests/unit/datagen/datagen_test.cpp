@@ -3,10 +3,10 @@
 // counts of the fixed-size tables at SF 0.1.
 #include "storage/datagen/datagen.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <filesystem>
+
+#include <gtest/gtest.h>
 
 #include "tests/unit/datagen/tbl_test_util.h"
 
@@ -39,7 +39,8 @@ class SliceTest : public ::testing::TestWithParam<Benchmark> {};
 
 TEST_P(SliceTest, SlicesConcatenateToTheWholeAndThreadsChangeNothing) {
   const Benchmark benchmark = GetParam();
-  const std::string whole = ScratchDir("whole"), sliced = ScratchDir("sliced"), one = ScratchDir("one");
+  const std::string whole = ScratchDir("whole"), sliced = ScratchDir("sliced"),
+                    one = ScratchDir("one");
   auto options = Options(benchmark, 0.01, whole);
   options.threads = 2;
   GenerateOrFail(options);
@@ -66,8 +67,11 @@ TEST_P(SliceTest, SlicesConcatenateToTheWholeAndThreadsChangeNothing) {
   for (const auto& dir : {whole, sliced, one}) fs::remove_all(dir);
 }
 
-INSTANTIATE_TEST_SUITE_P(Benchmarks, SliceTest, ::testing::Values(Benchmark::kTpch, Benchmark::kSsb),
-                         [](const auto& info) { return info.param == Benchmark::kSsb ? "ssb" : "tpch"; });
+INSTANTIATE_TEST_SUITE_P(Benchmarks, SliceTest,
+                         ::testing::Values(Benchmark::kTpch, Benchmark::kSsb),
+                         [](const auto& info) {
+                           return info.param == Benchmark::kSsb ? "ssb" : "tpch";
+                         });
 
 TEST(DatagenTest, SameScaleFactorSameBytesAndOtherScaleFactorOtherRows) {
   const std::string a = ScratchDir("det_a"), b = ScratchDir("det_b"), c = ScratchDir("det_c");
@@ -100,7 +104,8 @@ TEST(DatagenTest, FailureLeavesNoFileBehind) {
   auto result = Generate(options);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kIoError);
-  EXPECT_NE(result.status().message().find("lineitem.tbl"), std::string::npos) << result.status().ToString();
+  EXPECT_NE(result.status().message().find("lineitem.tbl"), std::string::npos)
+      << result.status().ToString();
   EXPECT_EQ(FilesIn(dir), (std::vector<std::string>{"lineitem.tbl"})) << "temporary removed";
   fs::remove_all(dir);
 }

@@ -2,12 +2,12 @@
 // the part hierarchy, cities, and lineorder's formulas and referential integrity.
 #include "storage/datagen/ssb_generator.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <map>
 #include <regex>
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "storage/datagen/word_lists.h"
 #include "tests/unit/datagen/tbl_test_util.h"
@@ -18,29 +18,7 @@ namespace {
 using testing::ReadTbl;
 using testing::Row;
 
-class SsbGeneratorTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new std::string(testing::ScratchDir("ssb"));
-    auto result = Generate(testing::Options(Benchmark::kSsb, 0.01, *dir_));
-    ASSERT_TRUE(result.ok()) << result.status().ToString();
-    tables_ = new std::map<std::string, std::vector<Row>>();
-    for (const auto& name : TableNames(Benchmark::kSsb)) {
-      (*tables_)[name] = ReadTbl(*dir_ + "/" + name + ".tbl");
-    }
-  }
-  static void TearDownTestSuite() {
-    std::filesystem::remove_all(*dir_);
-    delete dir_;
-    delete tables_;
-  }
-  static const std::vector<Row>& T(const std::string& name) { return tables_->at(name); }
-
-  static std::string* dir_;
-  static std::map<std::string, std::vector<Row>>* tables_;
-};
-std::string* SsbGeneratorTest::dir_ = nullptr;
-std::map<std::string, std::vector<Row>>* SsbGeneratorTest::tables_ = nullptr;
+using SsbGeneratorTest = testing::GeneratedTables<Benchmark::kSsb, 10>;
 
 TEST(SsbPartCountTest, FollowsTheLogScale) {
   EXPECT_EQ(SsbPartCount(0.1), 20000);
@@ -64,35 +42,30 @@ TEST_F(SsbGeneratorTest, FieldsHaveTheirFormats) {
   const std::string city = "[A-Z ]{9}[0-9]";
   const std::string phone = R"([1-3]\d-\d{3}-\d{3}-\d{4})";
   const std::map<std::string, std::vector<std::string>> formats = {
-      {"part", {n, "[a-z]+ [a-z]+", "MFGR#[1-5]", "MFGR#[1-5][1-5]", "MFGR#[1-5][1-5]([1-9]|[1-3][0-9]|40)",
-                "[a-z]+", "[A-Z]+ [A-Z]+ [A-Z]+", n, "[A-Z]+ [A-Z]+"}},
-      {"supplier", {n, R"(Supplier#\d{9})", "[0-9a-zA-Z, ]{10,25}", city, "[A-Z ]+", "[A-Z ]+", phone}},
-      {"customer", {n, R"(Customer#\d{9})", "[0-9a-zA-Z, ]{10,25}", city, "[A-Z ]+", "[A-Z ]+", phone,
-                    "AUTOMOBILE|BUILDING|FURNITURE|HOUSEHOLD|MACHINERY"}},
-      {"date", {"199[2-8][01][0-9][0-3][0-9]", "[A-Z][a-z]+ [0-9]{1,2}, 199[2-8]", "[A-Z][a-z]+day",
-                "[A-Z][a-z]+", "199[2-8]", "199[2-8][01][0-9]", "[A-Z][a-z]{2}199[2-8]", "[1-7]", n, n, n, n,
-                "Christmas|Summer|Winter|Spring|Fall", "[01]", "[01]", "[01]", "[01]"}},
-      {"lineorder", {n, "[1-7]", n, n, n, "199[2-8][01][0-9][0-3][0-9]", R"([1-5]-[A-Z ]+)", "0", n, n, n,
-                     n, n, n, "[0-8]", "199[2-8][01][0-9][0-3][0-9]", "REG AIR|AIR|RAIL|TRUCK|MAIL|FOB|SHIP"}},
+      {"part",
+       {n, "[a-z]+ [a-z]+", "MFGR#[1-5]", "MFGR#[1-5][1-5]", "MFGR#[1-5][1-5]([1-9]|[1-3][0-9]|40)",
+        "[a-z]+", "[A-Z]+ [A-Z]+ [A-Z]+", n, "[A-Z]+ [A-Z]+"}},
+      {"supplier",
+       {n, R"(Supplier#\d{9})", "[0-9a-zA-Z, ]{10,25}", city, "[A-Z ]+", "[A-Z ]+", phone}},
+      {"customer",
+       {n, R"(Customer#\d{9})", "[0-9a-zA-Z, ]{10,25}", city, "[A-Z ]+", "[A-Z ]+", phone,
+        "AUTOMOBILE|BUILDING|FURNITURE|HOUSEHOLD|MACHINERY"}},
+      {"date",
+       {"199[2-8][01][0-9][0-3][0-9]", "[A-Z][a-z]+ [0-9]{1,2}, 199[2-8]", "[A-Z][a-z]+day",
+        "[A-Z][a-z]+", "199[2-8]", "199[2-8][01][0-9]", "[A-Z][a-z]{2}199[2-8]", "[1-7]", n, n, n,
+        n, "Christmas|Summer|Winter|Spring|Fall", "[01]", "[01]", "[01]", "[01]"}},
+      {"lineorder",
+       {n, "[1-7]", n, n, n, "199[2-8][01][0-9][0-3][0-9]", R"([1-5]-[A-Z ]+)", "0", n, n, n, n, n,
+        n, "[0-8]", "199[2-8][01][0-9][0-3][0-9]", "REG AIR|AIR|RAIL|TRUCK|MAIL|FOB|SHIP"}},
   };
-  for (const auto& [table, columns] : formats) {
-    std::vector<std::regex> patterns;
-    for (const auto& c : columns) patterns.emplace_back(c);
-    const auto& rows = T(table);
-    for (size_t r = 0; r < std::min<size_t>(rows.size(), 3000); ++r) {
-      ASSERT_EQ(rows[r].size(), columns.size()) << table << " row " << r;
-      for (size_t c = 0; c < columns.size(); ++c) {
-        ASSERT_TRUE(std::regex_match(rows[r][c], patterns[c]))
-            << table << " row " << r << " column " << c << ": '" << rows[r][c] << "'";
-      }
-    }
-  }
+  for (const auto& [table, columns] : formats) testing::ExpectFormats(table, T(table), columns);
 }
 
 TEST_F(SsbGeneratorTest, DateDimensionMatchesTheOfficialFile) {
-  const std::string text = testing::ReadFile(*dir_ + "/date.tbl");
-  EXPECT_EQ(text.substr(0, text.find('\n') + 1),
-            "19920101|January 1, 1992|Thursday|January|1992|199201|Jan1992|5|1|1|1|1|Winter|0|0|1|1|\n");
+  const std::string text = testing::ReadFile(dir() + "/date.tbl");
+  EXPECT_EQ(
+      text.substr(0, text.find('\n') + 1),
+      "19920101|January 1, 1992|Thursday|January|1992|199201|Jan1992|5|1|1|1|1|Winter|0|0|1|1|\n");
   const auto& dates = T("date");
   EXPECT_EQ(dates.back()[0], "19981231");
   std::set<std::string> keys;
@@ -118,7 +91,8 @@ TEST_F(SsbGeneratorTest, PartHierarchyAndCities) {
   }
   std::map<std::string, std::string> region_of;
   for (const auto& nation : Nations()) {
-    region_of[std::string(nation.name)] = std::string(RegionNames()[static_cast<size_t>(nation.region)]);
+    region_of[std::string(nation.name)] =
+        std::string(RegionNames()[static_cast<size_t>(nation.region)]);
   }
   for (const std::string table : {"supplier", "customer"}) {
     for (const auto& r : T(table)) {

@@ -2,10 +2,10 @@
 // words, deterministic for a seed whatever the thread count, and comments of the asked length.
 #include "storage/datagen/text_pool.h"
 
-#include <gtest/gtest.h>
-
 #include <set>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "storage/datagen/word_lists.h"
 
@@ -15,8 +15,8 @@ namespace {
 std::set<std::string> Vocabulary() {
   const Grammar& g = CommentGrammar();
   std::set<std::string> words{"the"};
-  for (const WeightedList* list : {&g.nouns, &g.verbs, &g.adjectives, &g.adverbs, &g.prepositions,
-                                   &g.auxiliaries}) {
+  for (const WeightedList* list :
+       {&g.nouns, &g.verbs, &g.adjectives, &g.adverbs, &g.prepositions, &g.auxiliaries}) {
     for (size_t i = 0; i < list->size(); ++i) {
       std::istringstream parts{std::string(list->word(i))};  // "pinto beans", "according to"
       for (std::string w; parts >> w;) words.insert(w);

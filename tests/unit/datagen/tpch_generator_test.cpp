@@ -2,13 +2,13 @@
 // between columns and tables (prices, dates, flags, statuses, keys, referential integrity).
 #include "storage/datagen/tpch_generator.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <regex>
 #include <set>
+
+#include <gtest/gtest.h>
 
 #include "storage/datagen/word_lists.h"
 #include "tests/unit/datagen/tbl_test_util.h"
@@ -19,40 +19,17 @@ namespace {
 using testing::ReadTbl;
 using testing::Row;
 
-constexpr double kSf = 0.01;
-
 int64_t Cents(const std::string& money) {  // "-12.34" -> -1234
   const bool negative = !money.empty() && money[0] == '-';
   const std::string digits = negative ? money.substr(1) : money;
   const size_t dot = digits.find('.');
   EXPECT_EQ(dot, digits.size() - 3) << money;
-  const int64_t cents = std::stoll(digits.substr(0, dot)) * 100 + std::stoll(digits.substr(dot + 1));
+  const int64_t cents =
+      std::stoll(digits.substr(0, dot)) * 100 + std::stoll(digits.substr(dot + 1));
   return negative ? -cents : cents;
 }
 
-class TpchGeneratorTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    dir_ = new std::string(testing::ScratchDir("tpch"));
-    auto result = Generate(testing::Options(Benchmark::kTpch, kSf, *dir_));
-    ASSERT_TRUE(result.ok()) << result.status().ToString();
-    tables_ = new std::map<std::string, std::vector<Row>>();
-    for (const auto& name : TableNames(Benchmark::kTpch)) {
-      (*tables_)[name] = ReadTbl(*dir_ + "/" + name + ".tbl");
-    }
-  }
-  static void TearDownTestSuite() {
-    std::filesystem::remove_all(*dir_);
-    delete dir_;
-    delete tables_;
-  }
-  static const std::vector<Row>& T(const std::string& name) { return tables_->at(name); }
-
-  static std::string* dir_;
-  static std::map<std::string, std::vector<Row>>* tables_;
-};
-std::string* TpchGeneratorTest::dir_ = nullptr;
-std::map<std::string, std::vector<Row>>* TpchGeneratorTest::tables_ = nullptr;
+using TpchGeneratorTest = testing::GeneratedTables<Benchmark::kTpch, 10>;
 
 TEST_F(TpchGeneratorTest, RowCountsAreTheSpecs) {
   EXPECT_EQ(T("region").size(), 5u);
@@ -68,19 +45,20 @@ TEST_F(TpchGeneratorTest, RowCountsAreTheSpecs) {
 }
 
 TEST_F(TpchGeneratorTest, NationAndRegionAreTheOfficialTables) {
-  const std::string nation = testing::ReadFile(*dir_ + "/nation.tbl");
+  const std::string nation = testing::ReadFile(dir() + "/nation.tbl");
   EXPECT_EQ(nation.substr(0, nation.find('\n') + 1),
             "0|ALGERIA|0| haggle. carefully final deposits detect slyly agai|\n");
   EXPECT_NE(nation.find("\n24|UNITED STATES|1|y final packages. slow foxes cajole quickly. quickly "
                         "silent platelets breach ironic accounts. unusual pinto be|\n"),
             std::string::npos);
-  const std::string region = testing::ReadFile(*dir_ + "/region.tbl");
+  const std::string region = testing::ReadFile(dir() + "/region.tbl");
   EXPECT_EQ(region.substr(0, region.find('\n') + 1),
             "0|AFRICA|lar deposits. blithely final packages cajole. regular waters are final "
             "requests. regular accounts are according to |\n");
   std::map<std::string, int> per_region;
   for (const auto& row : T("nation")) ++per_region[row[2]];
-  EXPECT_EQ(per_region, (std::map<std::string, int>{{"0", 5}, {"1", 5}, {"2", 5}, {"3", 5}, {"4", 5}}));
+  EXPECT_EQ(per_region,
+            (std::map<std::string, int>{{"0", 5}, {"1", 5}, {"2", 5}, {"3", 5}, {"4", 5}}));
 }
 
 TEST_F(TpchGeneratorTest, FieldsHaveTheirFormats) {
@@ -89,31 +67,23 @@ TEST_F(TpchGeneratorTest, FieldsHaveTheirFormats) {
   const std::string phone = R"([1-3]\d-\d{3}-\d{3}-\d{4})";
   const std::string text = R"([a-zA-Z ,.;:?!\-]*)";
   const std::map<std::string, std::vector<std::string>> formats = {
-      {"part", {R"(\d+)", "[a-z]+( [a-z]+){4}", "Manufacturer#[1-5]", "Brand#[1-5][1-5]",
-                "[A-Z]+ [A-Z]+ [A-Z]+", R"(\d+)", "[A-Z]+ [A-Z]+", money, text}},
-      {"supplier", {R"(\d+)", R"(Supplier#\d{9})", "[0-9a-zA-Z, ]{10,40}", R"(\d+)", phone, money, text}},
+      {"part",
+       {R"(\d+)", "[a-z]+( [a-z]+){4}", "Manufacturer#[1-5]", "Brand#[1-5][1-5]",
+        "[A-Z]+ [A-Z]+ [A-Z]+", R"(\d+)", "[A-Z]+ [A-Z]+", money, text}},
+      {"supplier",
+       {R"(\d+)", R"(Supplier#\d{9})", "[0-9a-zA-Z, ]{10,40}", R"(\d+)", phone, money, text}},
       {"partsupp", {R"(\d+)", R"(\d+)", R"(\d+)", money, text}},
-      {"customer", {R"(\d+)", R"(Customer#\d{9})", "[0-9a-zA-Z, ]{10,40}", R"(\d+)", phone, money,
-                    "AUTOMOBILE|BUILDING|FURNITURE|HOUSEHOLD|MACHINERY", text}},
-      {"orders", {R"(\d+)", R"(\d+)", "[FOP]", money, date, R"([1-5]-[A-Z ]+)", R"(Clerk#\d{9})", "0", text}},
-      {"lineitem", {R"(\d+)", R"(\d+)", R"(\d+)", "[1-7]", R"(\d+)", money, R"(0\.(0\d|10))",
-                    R"(0\.0[0-8])", "[RAN]", "[OF]", date, date, date,
-                    "DELIVER IN PERSON|COLLECT COD|TAKE BACK RETURN|NONE",
-                    "REG AIR|AIR|RAIL|TRUCK|MAIL|FOB|SHIP", text}},
+      {"customer",
+       {R"(\d+)", R"(Customer#\d{9})", "[0-9a-zA-Z, ]{10,40}", R"(\d+)", phone, money,
+        "AUTOMOBILE|BUILDING|FURNITURE|HOUSEHOLD|MACHINERY", text}},
+      {"orders",
+       {R"(\d+)", R"(\d+)", "[FOP]", money, date, R"([1-5]-[A-Z ]+)", R"(Clerk#\d{9})", "0", text}},
+      {"lineitem",
+       {R"(\d+)", R"(\d+)", R"(\d+)", "[1-7]", R"(\d+)", money, R"(0\.(0\d|10))", R"(0\.0[0-8])",
+        "[RAN]", "[OF]", date, date, date, "DELIVER IN PERSON|COLLECT COD|TAKE BACK RETURN|NONE",
+        "REG AIR|AIR|RAIL|TRUCK|MAIL|FOB|SHIP", text}},
   };
-  for (const auto& [table, columns] : formats) {
-    std::vector<std::regex> patterns;
-    for (const auto& c : columns) patterns.emplace_back(c);
-    const auto& rows = T(table);
-    // std::regex is slow: every row of the small tables, the first 3000 of the others.
-    for (size_t r = 0; r < std::min<size_t>(rows.size(), 3000); ++r) {
-      ASSERT_EQ(rows[r].size(), columns.size()) << table << " row " << r;
-      for (size_t c = 0; c < columns.size(); ++c) {
-        ASSERT_TRUE(std::regex_match(rows[r][c], patterns[c]))
-            << table << " row " << r << " column " << c << ": '" << rows[r][c] << "'";
-      }
-    }
-  }
+  for (const auto& [table, columns] : formats) testing::ExpectFormats(table, T(table), columns);
 }
 
 TEST_F(TpchGeneratorTest, PartsFollowTheSpec) {
@@ -148,7 +118,8 @@ TEST_F(TpchGeneratorTest, PartsuppHasFourSuppliersPerPartBySpecFormula) {
     const int64_t part = static_cast<int64_t>(i / 4) + 1;
     const int64_t j = static_cast<int64_t>(i % 4);
     ASSERT_EQ(std::stoll(ps[i][0]), part);
-    EXPECT_EQ(std::stoll(ps[i][1]), (part + j * (suppliers / 4 + (part - 1) / suppliers)) % suppliers + 1);
+    EXPECT_EQ(std::stoll(ps[i][1]),
+              (part + j * (suppliers / 4 + (part - 1) / suppliers)) % suppliers + 1);
     const int64_t qty = std::stoll(ps[i][2]);
     EXPECT_TRUE(qty >= 1 && qty <= 9999) << qty;
     const int64_t cost = Cents(ps[i][3]);
@@ -207,7 +178,8 @@ TEST_F(TpchGeneratorTest, OrdersAndLineitemsFollowTheSpec) {
       const Row& l = *lines[i];
       EXPECT_EQ(std::stoll(l[3]), static_cast<int64_t>(i) + 1);
       const int64_t part = std::stoll(l[1]);
-      EXPECT_TRUE(partsupp.count({part, std::stoll(l[2])})) << "lineitem supplier supplies the part";
+      EXPECT_TRUE(partsupp.count({part, std::stoll(l[2])}))
+          << "lineitem supplier supplies the part";
       const int64_t quantity = std::stoll(l[4]);
       EXPECT_TRUE(quantity >= 1 && quantity <= 50);
       const int64_t eprice = Cents(l[5]);
@@ -219,7 +191,8 @@ TEST_F(TpchGeneratorTest, OrdersAndLineitemsFollowTheSpec) {
       EXPECT_GT(ship, o[4]);
       EXPECT_GT(commit, o[4]);
       EXPECT_GT(receipt, ship);
-      EXPECT_EQ(l[8] == "N", receipt > "1995-06-17") << "returnflag N iff received after 1995-06-17";
+      EXPECT_EQ(l[8] == "N", receipt > "1995-06-17")
+          << "returnflag N iff received after 1995-06-17";
       EXPECT_EQ(l[9], ship > "1995-06-17" ? "O" : "F");
       finished += l[9] == "F" ? 1 : 0;
       EXPECT_TRUE(l[15].size() >= 10 && l[15].size() <= 43);
