@@ -44,6 +44,11 @@ Status ValidateOptions(const GenerateOptions& options) {
     return Status::InvalidArgument("scale factor " + std::to_string(options.scale_factor) +
                                    " out of range [0.001, 100000]");
   }
+  if (options.benchmark == Benchmark::kTpch && !PartsuppKeysAreUnique(options.scale_factor)) {
+    return Status::InvalidArgument("TPC-H scale factor " + std::to_string(options.scale_factor) +
+                                   " would give a part the same supplier twice (the spec's "
+                                   "partsupp formula); use 0.01 or at least 0.023");
+  }
   if (options.output_dir.empty()) return Status::InvalidArgument("no output directory");
   if (options.parts < 1) return Status::InvalidArgument("--parts must be at least 1");
   if (options.part < 0 || options.part >= options.parts) {

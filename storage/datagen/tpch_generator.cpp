@@ -224,6 +224,19 @@ void MakeOrders(const Scale& s, int64_t first, int64_t last, std::vector<std::st
 
 }  // namespace
 
+bool PartsuppKeysAreUnique(double scale_factor) {
+  const int64_t suppliers = ScaledRows(10000, scale_factor);
+  const int64_t parts = ScaledRows(200000, scale_factor);
+  if (suppliers < 4) return false;
+  // Suppliers i and j of part p coincide iff (i-j)·(S/4 + (p-1)/S) ≡ 0 (mod S), |i-j| <= 3.
+  for (int64_t step = suppliers / 4; step <= suppliers / 4 + (parts - 1) / suppliers; ++step) {
+    for (int64_t d = 1; d <= 3; ++d) {
+      if ((d * step) % suppliers == 0) return false;
+    }
+  }
+  return true;
+}
+
 std::vector<TableJob> TpchJobs(double scale_factor) {
   const Scale s{ScaledRows(200000, scale_factor), ScaledRows(10000, scale_factor),
                 ScaledRows(150000, scale_factor), ScaledRows(1500000, scale_factor),

@@ -127,6 +127,11 @@ TEST(DatagenTest, RejectsBadOptions) {
   bad.output_dir.clear();
   EXPECT_EQ(ValidateOptions(bad).code(), StatusCode::kInvalidArgument);
   EXPECT_FALSE(ParseBenchmark("tpcds").ok());
+  bad = options;
+  bad.scale_factor = 0.012;  // 120 suppliers: part 121 would get supplier 2 three times
+  EXPECT_EQ(ValidateOptions(bad).code(), StatusCode::kInvalidArgument);
+  bad.benchmark = Benchmark::kSsb;  // SSB has no partsupp
+  EXPECT_TRUE(ValidateOptions(bad).ok());
 }
 
 TEST(DatagenTest, SliceRowsCoverTheRangeOnce) {

@@ -129,6 +129,22 @@ TEST_F(TpchGeneratorTest, PartsuppHasFourSuppliersPerPartBySpecFormula) {
   }
 }
 
+TEST(PartsuppKeysTest, UniqueExactlyWhenTheFormulaGivesFourDistinctSuppliers) {
+  for (const double sf : {0.001, 0.005, 0.01, 0.012, 0.02, 0.025, 0.1, 0.3, 1.0, 3.0}) {
+    const int64_t suppliers = std::llround(10000 * sf), parts = std::llround(200000 * sf);
+    bool unique = true;
+    for (int64_t p = 1; p <= parts && unique; ++p) {
+      std::set<int64_t> s;
+      for (int64_t i = 0; i < 4; ++i)
+        s.insert((p + i * (suppliers / 4 + (p - 1) / suppliers)) % suppliers + 1);
+      unique = s.size() == 4;
+    }
+    EXPECT_EQ(PartsuppKeysAreUnique(sf), unique) << "SF " << sf;
+  }
+  EXPECT_TRUE(PartsuppKeysAreUnique(0.01));
+  EXPECT_FALSE(PartsuppKeysAreUnique(0.012));
+}
+
 TEST_F(TpchGeneratorTest, SuppliersAndCustomersFollowTheSpec) {
   for (const std::string table : {"supplier", "customer"}) {
     const auto& rows = T(table);
