@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,8 +26,32 @@ Status MakeDirectories(const std::string& dir) {
   return Status::OK();
 }
 
+namespace {
+
+// Removes "DIR/.<name>.tmp.*" left by an earlier run that was killed before its rename.
+Status RemoveStaleTemporaries(const std::string& dir, const std::string& name) {
+  const std::string prefix = "." + name + ".tmp.";
+  DIR* listing = ::opendir(dir.c_str());
+  if (listing == nullptr) return Status::FromErrno("opendir", dir, errno);
+  Status status;
+  while (const dirent* entry = ::readdir(listing)) {
+    const std::string_view entry_name = entry->d_name;
+    if (!entry_name.starts_with(prefix)) continue;
+    const std::string path = dir + "/" + std::string(entry_name);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+      status = Status::FromErrno("unlink", path, errno);
+      break;
+    }
+  }
+  ::closedir(listing);
+  return status;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<TblFile>> TblFile::Create(const std::string& dir, const std::string& name,
                                                  bool sync) {
+  IBEX_RETURN_IF_ERROR(RemoveStaleTemporaries(dir, name));
   std::string temp = dir + "/." + name + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::FromErrno("open", temp, errno);

@@ -1,7 +1,7 @@
 // TblFile: one output file of a generator, written so that its final name never holds a
 // half-written file. Bytes go to "DIR/.<name>.tmp.<pid>"; Commit() fsyncs it (optional),
 // renames it to "DIR/<name>" and fsyncs the folder. A TblFile destroyed without a successful
-// Commit() removes its temporary.
+// Commit() removes its temporary; Create() removes those of the same name a killed run left.
 //
 // Used by one thread at a time (the generators' writer thread).
 #pragma once

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include <gtest/gtest.h>
 
@@ -91,6 +92,18 @@ TEST(DatagenTest, WritesOnlyTheChosenTablesAndNoTemporaries) {
   options.tables = {"lineitem", "nation"};
   GenerateOrFail(options);
   EXPECT_EQ(FilesIn(dir + "/nested/out"), (std::vector<std::string>{"lineitem.tbl", "nation.tbl"}));
+  fs::remove_all(dir);
+}
+
+TEST(DatagenTest, RemovesTemporariesOfAKilledRun) {
+  const std::string dir = ScratchDir("stale");
+  fs::create_directories(dir);
+  { std::ofstream(dir + "/.nation.tbl.tmp.99999") << "half a row|"; }
+  { std::ofstream(dir + "/.region.tbl.tmp.99999") << "not ours to remove"; }
+  auto options = Options(Benchmark::kTpch, 0.01, dir);
+  options.tables = {"nation"};
+  GenerateOrFail(options);
+  EXPECT_EQ(FilesIn(dir), (std::vector<std::string>{".region.tbl.tmp.99999", "nation.tbl"}));
   fs::remove_all(dir);
 }
 
