@@ -4,10 +4,12 @@
 #include "storage/datagen/datagen.h"
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include "tests/unit/datagen/tbl_test_util.h"
 
@@ -120,6 +122,27 @@ TEST(DatagenTest, FailureLeavesNoFileBehind) {
   EXPECT_NE(result.status().message().find("lineitem.tbl"), std::string::npos)
       << result.status().ToString();
   EXPECT_EQ(FilesIn(dir), (std::vector<std::string>{"lineitem.tbl"})) << "temporary removed";
+  fs::remove_all(dir);
+}
+
+TEST(DatagenTest, WriteErrorMidwayStopsTheWorkersAndLeavesNoFile) {
+  const std::string dir = ScratchDir("efbig");
+  // Files may not grow past 1 MiB: lineitem (7 MB at SF 0.01) fails with EFBIG in the middle
+  // of generation, while workers still have chunks in flight.
+  ::signal(SIGXFSZ, SIG_IGN);
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+  rlimit limited = saved;
+  limited.rlim_cur = 1 << 20;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limited), 0);
+  auto options = Options(Benchmark::kTpch, 0.01, dir);
+  options.tables = {"lineitem"};
+  auto result = Generate(options);
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &saved), 0);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("write"), std::string::npos)
+      << result.status().ToString();
+  EXPECT_TRUE(FilesIn(dir).empty());
   fs::remove_all(dir);
 }
 
