@@ -45,6 +45,11 @@ Fail() {
   failures=$((failures + 1))
 }
 
+# sbatch passes this environment to the jobs: the scripts' parameters must come from the test.
+for var in $(compgen -e); do
+  [[ "$var" != IBEX_* || "$var" == IBEX_SLURM_TEST_KEEP ]] || unset "$var"
+done
+
 missing_programs=$(PrivateSlurmMissing)
 [[ -z "$missing_programs" ]] || Skip "not installed: $missing_programs (scripts/install-deps.sh installs slurm-wlm and munge)"
 [[ -x "$ibex_bin" ]] || { echo "FAIL: ibex executable $ibex_bin not found" >&2; exit 1; }
