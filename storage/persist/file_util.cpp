@@ -36,7 +36,7 @@ Status MakeDirs(const std::string& dir) {
   return Status::OK();
 }
 
-Status WriteFileSynced(const std::string& path, std::string_view bytes) {
+Status WriteFile(const std::string& path, std::string_view bytes, bool sync) {
   Fd f;
   f.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (f.fd < 0) return Status::FromErrno("open", path, errno);
@@ -51,10 +51,18 @@ Status WriteFileSynced(const std::string& path, std::string_view bytes) {
     p += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fsync(f.fd) != 0) return Status::FromErrno("fsync", path, errno);
+  if (sync && ::fsync(f.fd) != 0) return Status::FromErrno("fsync", path, errno);
   const int fd = f.fd;
   f.fd = -1;
   if (::close(fd) != 0) return Status::FromErrno("close", path, errno);
+  return Status::OK();
+}
+
+Status FsyncFile(const std::string& path) {
+  Fd f;
+  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (f.fd < 0) return Status::FromErrno("open", path, errno);
+  if (::fsync(f.fd) != 0) return Status::FromErrno("fsync", path, errno);
   return Status::OK();
 }
 

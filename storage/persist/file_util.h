@@ -15,8 +15,13 @@ namespace ibex::storage {
 
 // Creates `dir` and its missing parents.
 Status MakeDirs(const std::string& dir);
-// Writes `bytes` to `path` (created or truncated) and fsyncs it.
-Status WriteFileSynced(const std::string& path, std::string_view bytes);
+// Writes `bytes` to `path` (created or truncated), and fsyncs it when `sync`.
+Status WriteFile(const std::string& path, std::string_view bytes, bool sync);
+inline Status WriteFileSynced(const std::string& path, std::string_view bytes) {
+  return WriteFile(path, bytes, /*sync=*/true);
+}
+// fsyncs an existing file.
+Status FsyncFile(const std::string& path);
 // Atomically replaces `path`: writes `path`.tmp, fsyncs, renames over `path`, fsyncs the folder.
 Status WriteFileAtomic(const std::string& path, std::string_view bytes);
 Status FsyncDir(const std::string& dir);
