@@ -34,8 +34,20 @@ void ColumnVector::Resize(size_t n) {
   size_ = n;
 }
 
+void ColumnVector::Recycle() {
+  size_ = capacity_;
+  validity_.clear();
+  null_count_ = 0;
+  arena_.clear();
+  arena_left_ = 0;
+  arena_next_ = nullptr;
+  keep_alive_.clear();
+}
+
 void ColumnVector::SetNull(size_t i) {
   IBEX_CHECK_LT(i, size_);
+  const size_t w = static_cast<size_t>(ElementWidth(type_.physical()));
+  std::memset(reinterpret_cast<char*>(storage_.get()) + i * w, 0, w);
   if (validity_.empty()) validity_.assign((capacity_ + 63) / 64, ~uint64_t{0});
   uint64_t& word = validity_[i >> 6];
   const uint64_t bit = uint64_t{1} << (i & 63);

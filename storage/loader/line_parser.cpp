@@ -88,6 +88,15 @@ RowBatch::RowBatch(const TableDef& def, size_t capacity) : capacity_(capacity) {
   }
 }
 
+void RowBatch::Recycle(std::vector<ColumnVector> columns) {
+  columns_ = std::move(columns);
+  for (ColumnVector& c : columns_) {
+    IBEX_CHECK_EQ(c.capacity(), capacity_);
+    c.Recycle();
+  }
+  rows_ = 0;
+}
+
 std::vector<ColumnVector> RowBatch::Finish() {
   for (ColumnVector& c : columns_) c.Resize(rows_);
   return std::move(columns_);
@@ -113,7 +122,7 @@ LineParser::LineParser(const TableDef& def, const CopyOptions& options)
   }
 }
 
-bool LineParser::StoreField(size_t c, size_t row, std::string_view text, RowBatch* batch,
+inline bool LineParser::StoreField(size_t c, size_t row, std::string_view text, RowBatch* batch,
                             std::string* reason) const {
   const Column& col = columns_[c];
   ColumnVector& out = batch->columns_[c];

@@ -33,6 +33,9 @@ class RowBatch {
 
   // Shrinks the columns to the rows filled and hands them over; the batch is then spent.
   std::vector<ColumnVector> Finish();
+  // Refills the batch with columns a previous Finish() handed out (same table, same
+  // capacity), reusing their memory.
+  void Recycle(std::vector<ColumnVector> columns);
 
  private:
   friend class LineParser;
@@ -66,8 +69,8 @@ class LineParser {
   };
 
   // Stores one field's text into row `row` of column `c`; a reason on failure.
-  bool StoreField(size_t c, size_t row, std::string_view text, RowBatch* batch,
-                  std::string* reason) const;
+  inline bool StoreField(size_t c, size_t row, std::string_view text, RowBatch* batch,
+                         std::string* reason) const;
 
   std::vector<Column> columns_;
   FileFormat format_;

@@ -186,9 +186,10 @@ class LoadJob {
 
   void Worker();
   // A filled batch: to the partitions (by the distribution), sorted later or written now.
-  // `scatter`: this thread's per-partition batches (hash distribution).
-  Status Emit(std::vector<ColumnVector> columns, std::vector<std::vector<ColumnVector>>* scatter);
-  Status Place(int partition, std::vector<ColumnVector> columns);
+  // `scatter`: this thread's per-partition batches (hash distribution). When the columns were
+  // only encoded and written (not kept), they are left in *columns for reuse, else it is empty.
+  Status Emit(std::vector<ColumnVector>* columns, std::vector<std::vector<ColumnVector>>* scatter);
+  Status Place(int partition, std::vector<ColumnVector>* columns);
   Status WriteBlock(int partition, const std::vector<ColumnVector>& columns);
   Status BuildSortedBlocks();
   void SetStatus(Status s) {
@@ -240,18 +241,19 @@ Status LoadJob::WriteBlock(int partition, const std::vector<ColumnVector>& colum
   return Status::OK();
 }
 
-Status LoadJob::Place(int partition, std::vector<ColumnVector> columns) {
+Status LoadJob::Place(int partition, std::vector<ColumnVector>* columns) {
   if (!table_.def.sort_key.empty()) {
     std::lock_guard<std::mutex> lock(mu_);
-    pending_[static_cast<size_t>(partition)].push_back(std::move(columns));
+    pending_[static_cast<size_t>(partition)].push_back(std::move(*columns));
+    columns->clear();
     return Status::OK();
   }
-  return WriteBlock(partition, columns);
+  return WriteBlock(partition, *columns);
 }
 
-Status LoadJob::Emit(std::vector<ColumnVector> columns,
+Status LoadJob::Emit(std::vector<ColumnVector>* batch,
                      std::vector<std::vector<ColumnVector>>* scatter) {
-  const size_t rows = columns[0].size();
+  const size_t rows = (*batch)[0].size();
   {
     std::lock_guard<std::mutex> lock(mu_);
     rows_ += static_cast<int64_t>(rows);
@@ -263,8 +265,10 @@ Status LoadJob::Emit(std::vector<ColumnVector> columns,
     const int p = dist.kind == DistributionKind::kRoundRobin
                       ? static_cast<int>(next_partition_.fetch_add(1) % nparts)
                       : 0;
-    return Place(p, std::move(columns));
+    return Place(p, batch);
   }
+  std::vector<ColumnVector> columns = std::move(*batch);
+  batch->clear();
   // Hash: scatter rows to the per-partition batches of this thread, emitting full ones.
   for (size_t r = 0; r < rows; ++r) {
     const size_t p = HashRowKey(columns, r, dist.hash_columns) % nparts;
@@ -277,7 +281,7 @@ Status LoadJob::Emit(std::vector<ColumnVector> columns,
     for (ColumnVector& c : dst) c.Resize(at + 1);
     CopyRow(columns, r, &dst, at);
     if (dst[0].size() == options_.block_rows) {
-      IBEX_RETURN_IF_ERROR(Place(static_cast<int>(p), std::move(dst)));
+      IBEX_RETURN_IF_ERROR(Place(static_cast<int>(p), &dst));
       dst.clear();
     }
   }
@@ -303,9 +307,14 @@ void LoadJob::Worker() {
       pos = parser_.Parse(data, pos, range.end, batch.get(), &error);
       if (error) break;
       if (batch->full()) {
-        Status s = Emit(batch->Finish(), &scatter);
+        std::vector<ColumnVector> columns = batch->Finish();
+        Status s = Emit(&columns, &scatter);
         if (!s.ok()) return SetStatus(std::move(s));
-        batch = std::make_unique<RowBatch>(table_.def, options_.block_rows);
+        if (columns.empty()) {
+          batch = std::make_unique<RowBatch>(table_.def, options_.block_rows);
+        } else {
+          batch->Recycle(std::move(columns));
+        }
       }
     }
     if (error) {
@@ -318,12 +327,13 @@ void LoadJob::Worker() {
   }
   if (first_error_range_.load() != SIZE_MAX || stop_) return;
   if (batch->rows() > 0) {
-    Status s = Emit(batch->Finish(), &scatter);
+    std::vector<ColumnVector> columns = batch->Finish();
+    Status s = Emit(&columns, &scatter);
     if (!s.ok()) return SetStatus(std::move(s));
   }
   for (size_t p = 0; p < nparts; ++p) {
     if (!scatter[p].empty() && scatter[p][0].size() > 0) {
-      Status s = Place(static_cast<int>(p), std::move(scatter[p]));
+      Status s = Place(static_cast<int>(p), &scatter[p]);
       if (!s.ok()) return SetStatus(std::move(s));
     }
   }
