@@ -487,28 +487,22 @@ Value Value::Null(DataType type) {
   return v;
 }
 
-Value Value::Boolean(bool b) {
-  Value v;
-  v.type_ = DataType::Boolean();
-  v.is_null_ = false;
-  v.int_ = b ? 1 : 0;
-  return v;
+Value Value::MakeInt(DataType type, int128_t v) {
+  Value out;
+  out.type_ = type;
+  out.is_null_ = false;
+  out.int_ = v;
+  return out;
 }
 
-Value Value::Integer(int32_t i) {
-  Value v;
-  v.type_ = DataType::Integer();
-  v.is_null_ = false;
-  v.int_ = i;
-  return v;
-}
+Value Value::Boolean(bool b) { return MakeInt(DataType::Boolean(), b ? 1 : 0); }
+Value Value::Integer(int32_t i) { return MakeInt(DataType::Integer(), i); }
+Value Value::Bigint(int64_t i) { return MakeInt(DataType::Bigint(), i); }
+Value Value::Date(int32_t days) { return MakeInt(DataType::Date(), days); }
 
-Value Value::Bigint(int64_t i) {
-  Value v;
-  v.type_ = DataType::Bigint();
-  v.is_null_ = false;
-  v.int_ = i;
-  return v;
+Value Value::Decimal(int128_t unscaled, DataType type) {
+  IBEX_CHECK(type.is_decimal()) << type.ToString();
+  return MakeInt(type, unscaled);
 }
 
 Value Value::Double(double d) {
@@ -516,23 +510,6 @@ Value Value::Double(double d) {
   v.type_ = DataType::Double();
   v.is_null_ = false;
   v.double_ = d;
-  return v;
-}
-
-Value Value::Decimal(int128_t unscaled, DataType type) {
-  IBEX_CHECK(type.is_decimal()) << type.ToString();
-  Value v;
-  v.type_ = type;
-  v.is_null_ = false;
-  v.int_ = unscaled;
-  return v;
-}
-
-Value Value::Date(int32_t days) {
-  Value v;
-  v.type_ = DataType::Date();
-  v.is_null_ = false;
-  v.int_ = days;
   return v;
 }
 

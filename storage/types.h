@@ -172,6 +172,8 @@ class Value {
   bool operator==(const Value& other) const;
 
  private:
+  static Value MakeInt(DataType type, int128_t v);
+
   DataType type_;
   bool is_null_ = true;
   int128_t int_ = 0;

@@ -1,9 +1,7 @@
 #include "storage/loader/loader.h"
 
-#include <fcntl.h>
 #include <glob.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +12,7 @@
 
 #include "storage/blocks/block.h"
 #include "storage/loader/line_parser.h"
+#include "storage/persist/file_util.h"
 #include "storage/persist/layout.h"
 
 namespace ibex::storage {
@@ -25,16 +24,10 @@ constexpr size_t kRangeBytes = 8 << 20;
 class MappedFile {
  public:
   static Result<std::unique_ptr<MappedFile>> Open(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status::FromErrno("open", path, errno);
-    struct stat st;
-    if (::fstat(fd, &st) != 0) {
-      const int err = errno;
-      ::close(fd);
-      return Status::FromErrno("fstat", path, err);
-    }
+    uint64_t size = 0;
+    IBEX_ASSIGN_OR_RETURN(int fd, OpenReadOnly(path, &size));
     auto file = std::unique_ptr<MappedFile>(new MappedFile(path));
-    file->size_ = static_cast<size_t>(st.st_size);
+    file->size_ = static_cast<size_t>(size);
     if (file->size_ > 0) {
       void* p = ::mmap(nullptr, file->size_, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
       if (p == MAP_FAILED) {

@@ -123,7 +123,7 @@ Status RemoveTree(const std::string& path) {
   return Status::OK();
 }
 
-Result<ReadableFile> ReadableFile::Open(const std::string& path) {
+Result<int> OpenReadOnly(const std::string& path, uint64_t* size) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::FromErrno("open", path, errno);
   struct stat st;
@@ -132,7 +132,14 @@ Result<ReadableFile> ReadableFile::Open(const std::string& path) {
     ::close(fd);
     return Status::FromErrno("fstat", path, err);
   }
-  return ReadableFile(fd, static_cast<uint64_t>(st.st_size), path);
+  *size = static_cast<uint64_t>(st.st_size);
+  return fd;
+}
+
+Result<ReadableFile> ReadableFile::Open(const std::string& path) {
+  uint64_t size = 0;
+  IBEX_ASSIGN_OR_RETURN(int fd, OpenReadOnly(path, &size));
+  return ReadableFile(fd, size, path);
 }
 
 ReadableFile::ReadableFile(ReadableFile&& other) noexcept

@@ -33,6 +33,9 @@ Status RemoveFile(const std::string& path);
 // Removes `path` and everything below it; OK when it does not exist.
 Status RemoveTree(const std::string& path);
 
+// Opens `path` read-only and returns the descriptor (the caller closes it), with its size.
+Result<int> OpenReadOnly(const std::string& path, uint64_t* size);
+
 // An open read-only file for positional reads.
 class ReadableFile {
  public:
