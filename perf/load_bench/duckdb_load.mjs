@@ -32,6 +32,9 @@ for (const t of tables) {
   console.log(`duckdb ${t} ${rows} rows ${secs.toFixed(3)} s`);
 }
 console.log(`duckdb total ${total.toFixed(3)} s`);
+// CPU time of the whole process (all threads), as ibex_load_bench reports its own.
+const cpu = process.cpuUsage();
+console.log(`duckdb cpu ${((cpu.user + cpu.system) / 1e6).toFixed(3)} s`);
 conn.closeSync();
 if (!inMemory) {
   rmSync(dbFile, { force: true });

@@ -3,7 +3,8 @@
 # fsync'd blocks and an atomic catalog commit) against DuckDB's COPY of the same .tbl files with
 # the same number of threads, measured side by side in one run, ROUNDS times; prints the
 # per-round totals, the medians and the ratios. DuckDB is measured twice: into a database file
-# (durable, as ibex) and in memory (no writes at all, the harder target).
+# (durable, as ibex) and in memory (no writes at all, the harder target). Both wall time and
+# CPU time (all threads) are reported: on a shared machine the CPU time is the steadier figure.
 #
 #   perf/load_bench/run.sh [BUILD_DIR] [DATA_DIR] [THREADS] [ROUNDS]
 #
@@ -38,20 +39,25 @@ for b in ssb tpch; do
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-total() { awk '/ total /{print $(NF-1)}'; }
+# "<wall> <cpu>" from a run's output.
+times() { awk '/ total /{w=$(NF-1)} / cpu /{c=$(NF-1)} END {print w, c}'; }
 
 for b in ssb tpch; do
-  : >"$data/$b.ibex"; : >"$data/$b.duckfile"; : >"$data/$b.duckmem"
+  for k in ibex duckfile duckmem; do : >"$data/$b.$k.wall"; : >"$data/$b.$k.cpu"; done
   for ((r = 1; r <= rounds; r++)); do
-    i=$("$bench" "$schemas/$b.sql" "$data/$b-sf1" "$data/ibex-db" "$threads" | total)
-    f=$(node "$here/duckdb_load.mjs" "$schemas/$b.sql" "$data/$b-sf1" "$data/duck.db" "$threads" | total)
-    m=$(node "$here/duckdb_load.mjs" "$schemas/$b.sql" "$data/$b-sf1" ":memory:" "$threads" | total)
-    echo "$b round $r: ibex $i s, duckdb(file) $f s, duckdb(memory) $m s"
-    echo "$i" >>"$data/$b.ibex"; echo "$f" >>"$data/$b.duckfile"; echo "$m" >>"$data/$b.duckmem"
+    read -r iw ic < <("$bench" "$schemas/$b.sql" "$data/$b-sf1" "$data/ibex-db" "$threads" | times)
+    read -r fw fc < <(node "$here/duckdb_load.mjs" "$schemas/$b.sql" "$data/$b-sf1" "$data/duck.db" "$threads" | times)
+    read -r mw mc < <(node "$here/duckdb_load.mjs" "$schemas/$b.sql" "$data/$b-sf1" ":memory:" "$threads" | times)
+    echo "$b round $r: wall (cpu) seconds: ibex $iw ($ic), duckdb file $fw ($fc), duckdb memory $mw ($mc)"
+    echo "$iw" >>"$data/$b.ibex.wall"; echo "$ic" >>"$data/$b.ibex.cpu"
+    echo "$fw" >>"$data/$b.duckfile.wall"; echo "$fc" >>"$data/$b.duckfile.cpu"
+    echo "$mw" >>"$data/$b.duckmem.wall"; echo "$mc" >>"$data/$b.duckmem.cpu"
   done
-  i=$(median <"$data/$b.ibex"); f=$(median <"$data/$b.duckfile"); m=$(median <"$data/$b.duckmem")
-  awk -v b="$b" -v i="$i" -v f="$f" -v m="$m" -v t="$threads" 'BEGIN {
-    printf "%s SF1, %d threads, median of rounds: ibex %.2f s | duckdb file %.2f s (ibex/duckdb %.2f) | duckdb memory %.2f s (ibex/duckdb %.2f)\n",
-           b, t, i, f, i / f, m, i / m }'
+  for m in wall cpu; do
+    i=$(median <"$data/$b.ibex.$m"); f=$(median <"$data/$b.duckfile.$m"); d=$(median <"$data/$b.duckmem.$m")
+    awk -v b="$b" -v m="$m" -v i="$i" -v f="$f" -v d="$d" -v t="$threads" 'BEGIN {
+      printf "%s SF1, %d threads, median %s: ibex %.2f s | duckdb file %.2f s (ibex/duckdb %.2f) | duckdb memory %.2f s (ibex/duckdb %.2f)\n",
+             b, t, m, i, f, i / f, d, i / d }'
+  done
 done
 rm -rf "$data/ibex-db" "$data/duck.db" "$data/duck.db.wal"
