@@ -71,6 +71,13 @@ Status PartitionStore::Recover(const Catalog& committed) const {
   IBEX_ASSIGN_OR_RETURN(std::vector<std::string> entries, ListDir(pdir));
   for (const std::string& name : entries) {
     auto id = ParseTableDirName(name);
+    if (id && epoch == 0) {
+      // A brand-new catalog (no change ever committed) beside existing table data: the
+      // catalog is not the one this data belongs to. Deleting would destroy it.
+      return Status::InvalidArgument(
+          pdir + " holds table data but the catalog is new (epoch 0); refusing to remove it: "
+                 "is --data-dir the one the data was loaded with (and its rank 0 root intact)?");
+    }
     if (id && tables.count(*id) == 0) {
       IBEX_RETURN_IF_ERROR(RemoveTree(pdir + "/" + name));  // dropped, or never committed
     }

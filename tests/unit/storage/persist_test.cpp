@@ -143,6 +143,22 @@ TEST(PersistTest, ADifferentNumberOfExecutorsIsRefusedClearly) {
   EXPECT_NE(again.status().message().find("this job has 2 executors"), std::string::npos);
 }
 
+TEST(PersistTest, ALostCatalogDoesNotWipeThePartitions) {
+  TempDir dir;
+  WriteText(dir.path() + "/items.csv", ItemsText(0, 100));
+  const std::string data = dir.path() + "/r%r";
+  {
+    auto store = LocalStore::Open(data, 1);
+    ASSERT_TRUE((*store)->CreateTable(Items()).ok());
+    ASSERT_TRUE((*store)->Copy("items", dir.path() + "/items.csv", SmallBlocks()).ok());
+  }
+  ASSERT_TRUE(RemoveFile(dir.path() + "/r0/CATALOG").ok());
+  auto reopened = LocalStore::Open(data, 1);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_NE(reopened.status().message().find("refusing to remove it"), std::string::npos);
+  EXPECT_TRUE(FileExists(TableDir(dir.path() + "/r1", 0, 1)));
+}
+
 TEST(PersistTest, CorruptBlocksAndCatalogAreErrorsNamingTheFile) {
   TempDir dir;
   WriteText(dir.path() + "/items.csv", ItemsText(0, 200));
