@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "storage/blocks/block.h"
+#include "storage/blocks/partitioning.h"
 #include "storage/loader/line_parser.h"
 #include "storage/persist/file_util.h"
 #include "storage/persist/layout.h"
@@ -128,35 +129,6 @@ void CopyRow(const std::vector<ColumnVector>& src, size_t row, std::vector<Colum
   }
 }
 
-uint64_t HashRowKey(const std::vector<ColumnVector>& cols, size_t row, const std::vector<int>& key) {
-  uint64_t h = 0x51ED270B27B4E3C1ULL;
-  for (int c : key) {
-    const ColumnVector& v = cols[c];
-    uint64_t x = 0;
-    if (!v.IsNull(row)) {
-      switch (v.type().physical()) {
-        case PhysicalType::kBool: x = HashInt(v.data<uint8_t>()[row]); break;
-        case PhysicalType::kInt32: x = HashInt(static_cast<uint64_t>(static_cast<int64_t>(v.data<int32_t>()[row]))); break;
-        case PhysicalType::kInt64: x = HashInt(static_cast<uint64_t>(v.data<int64_t>()[row])); break;
-        case PhysicalType::kInt128: {
-          const int128_t y = v.data<int128_t>()[row];
-          x = HashInt(static_cast<uint64_t>(y) ^ HashInt(static_cast<uint64_t>(y >> 64)));
-          break;
-        }
-        case PhysicalType::kDouble: {
-          uint64_t bits;
-          std::memcpy(&bits, &v.data<double>()[row], 8);
-          x = HashInt(bits);
-          break;
-        }
-        case PhysicalType::kString: x = HashBytes(v.data<std::string_view>()[row]); break;
-      }
-    }
-    h = HashInt(h ^ x);
-  }
-  return h;
-}
-
 // Everything the worker threads share.
 class LoadJob {
  public:
@@ -264,7 +236,7 @@ Status LoadJob::Emit(std::vector<ColumnVector>* batch,
   batch->clear();
   // Hash: scatter rows to the per-partition batches of this thread, emitting full ones.
   for (size_t r = 0; r < rows; ++r) {
-    const size_t p = HashRowKey(columns, r, dist.hash_columns) % nparts;
+    const size_t p = PartitionOfHash(HashRow(columns, r, dist.hash_columns), nparts);
     std::vector<ColumnVector>& dst = (*scatter)[p];
     if (dst.empty()) {
       RowBatch fresh(table_.def, options_.block_rows);

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
+#include "storage/blocks/partitioning.h"
 #include "storage/local_store.h"
 #include "tests/unit/storage/storage_test_util.h"
 
@@ -191,6 +193,43 @@ TEST(LoaderTest, ParallelLoadKeepsEveryRowOnce) {
     const uint64_t distinct = t->stats.columns[0].distinct_estimate();
     EXPECT_NEAR(static_cast<double>(distinct), 200000.0, 0.05 * 200000);
   }
+}
+
+TEST(LoaderTest, HashPartitioningCoLocatesEqualKeysAcrossTables) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 30000; ++i) text += std::to_string(i % 997) + "|" + std::to_string(i) + "|\n";
+  WriteText(dir.path() + "/k.tbl", text);
+  auto store = LocalStore::Open(dir.path() + "/data", 3);
+  ASSERT_TRUE(store.ok());
+  std::map<std::string, int> partition_of;  // key -> partition, over both tables
+  for (DataType key_type : {DataType::Integer(), DataType::Bigint()}) {
+    TableDef def;
+    def.name = "t_" + key_type.ToString();
+    def.columns = {{"k", key_type, true}, {"v", DataType::Integer(), true}};
+    def.distribution = Distribution::Hash({0});
+    ASSERT_TRUE((*store)->CreateTable(def).ok());
+    CopyOptions options;
+    options.format = FileFormat::kTbl;
+    options.block_rows = 1000;
+    ASSERT_TRUE((*store)->Copy(def.name, dir.path() + "/k.tbl", options).ok());
+    const Table* t = (*store)->catalog().FindTable(def.name);
+    int64_t rows = 0;
+    for (int p = 0; p < 3; ++p) {
+      for (size_t b = 0; b < t->partitions[p].blocks.size(); ++b) {
+        auto block = (*store)->ReadBlock(def.name, p, b, {});
+        ASSERT_TRUE(block.ok());
+        for (size_t r = 0; r < block->row_count; ++r, ++rows) {
+          // The public partitioning function names the partition the loader chose.
+          ASSERT_EQ(PartitionOfHash(HashRow(block->columns, r, {0}), 3), static_cast<size_t>(p));
+          auto [it, fresh] = partition_of.emplace(block->columns[0].GetValue(r).ToString(), p);
+          ASSERT_EQ(it->second, p) << "key " << it->first << " in two partitions";
+        }
+      }
+    }
+    EXPECT_EQ(rows, 30000);
+  }
+  EXPECT_EQ(partition_of.size(), 997u);
 }
 
 TEST(LoaderTest, SortKeyMakesZoneMapsPrune) {
