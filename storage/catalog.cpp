@@ -167,8 +167,10 @@ int TableDef::FindColumn(std::string_view column_name) const {
 
 std::string TableDef::DistributionString() const {
   switch (distribution.kind) {
-    case DistributionKind::kRoundRobin: return "ROUND ROBIN";
-    case DistributionKind::kReplicated: return "REPLICATED";
+    case DistributionKind::kRoundRobin:
+      return "ROUND ROBIN";
+    case DistributionKind::kReplicated:
+      return "REPLICATED";
     case DistributionKind::kHash: {
       std::string s = "PARTITION BY HASH(";
       for (size_t i = 0; i < distribution.hash_columns.size(); ++i) {

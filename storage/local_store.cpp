@@ -76,7 +76,8 @@ Result<LoadResult> LocalStore::Copy(std::string_view table, const std::string& p
   auto loaded = LoadFiles(*t, pattern, options, epoch, stores);
   if (!loaded.ok()) {
     Status cleanup = Rollback();
-    if (!cleanup.ok()) return loaded.status().Annotate("(clean-up failed too: " + cleanup.ToString() + ")");
+    if (!cleanup.ok())
+      return loaded.status().Annotate("(clean-up failed too: " + cleanup.ToString() + ")");
     return loaded.status();
   }
   Catalog next = catalog_;

@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
   const std::string data_dir = argv[4];
   std::printf("%10s %8s %9s %10s %12s %14s\n", "block_rows", "blocks", "load_s", "disk_MB",
               "scan_s", "scan_Mrows/s");
-  for (uint32_t rows : {8u << 10, 16u << 10, 32u << 10, 64u << 10, 128u << 10, 256u << 10, 1u << 20}) {
+  for (uint32_t rows :
+       {8u << 10, 16u << 10, 32u << 10, 64u << 10, 128u << 10, 256u << 10, 1u << 20}) {
     (void)RemoveTree(data_dir);
     auto store = LocalStore::Open(data_dir, 1);
     if (!store.ok() || !(*store)->CreateTable(*def).ok()) return 1;
@@ -66,7 +67,8 @@ int main(int argc, char** argv) {
       for (size_t b = 0; b < blocks; ++b) {
         auto block = (*store)->ReadBlock(def->name, 0, b, {});
         if (!block.ok()) return std::fprintf(stderr, "%s\n", block.status().ToString().c_str()), 1;
-        for (const ColumnVector& c : block->columns) checksum += c.size() + (c.size() ? c.data<uint8_t>()[0] : 0);
+        for (const ColumnVector& c : block->columns)
+          checksum += c.size() + (c.size() ? c.data<uint8_t>()[0] : 0);
       }
       best = std::min(best, Seconds(start));
       if (checksum == 0) std::printf("(empty)\n");

@@ -9,12 +9,12 @@
 // run left (so, from a second process) and checks that every table of the schema is there
 // with its types, that every block reads back with valid checksums, and that each table holds
 // as many rows as its .tbl file has lines; exit status 0 when all holds.
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+
+#include <sys/resource.h>
 
 #include "perf/load_bench/schema_file.h"
 #include "storage/local_store.h"
@@ -104,6 +104,6 @@ int main(int argc, char** argv) {
   rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   std::printf("ibex cpu %.3f s\n", usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
-                                         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6);
+                                       usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6);
   return 0;
 }

@@ -13,9 +13,15 @@ uint64_t HashRow(const std::vector<ColumnVector>& cols, size_t row, const std::v
     uint64_t x = 0;
     if (!v.IsNull(row)) {
       switch (v.type().physical()) {
-        case PhysicalType::kBool: x = HashInt(v.data<uint8_t>()[row]); break;
-        case PhysicalType::kInt32: x = HashInt(static_cast<uint64_t>(static_cast<int64_t>(v.data<int32_t>()[row]))); break;
-        case PhysicalType::kInt64: x = HashInt(static_cast<uint64_t>(v.data<int64_t>()[row])); break;
+        case PhysicalType::kBool:
+          x = HashInt(v.data<uint8_t>()[row]);
+          break;
+        case PhysicalType::kInt32:
+          x = HashInt(static_cast<uint64_t>(static_cast<int64_t>(v.data<int32_t>()[row])));
+          break;
+        case PhysicalType::kInt64:
+          x = HashInt(static_cast<uint64_t>(v.data<int64_t>()[row]));
+          break;
         case PhysicalType::kInt128: {
           const int128_t y = v.data<int128_t>()[row];
           x = HashInt(static_cast<uint64_t>(y) ^ HashInt(static_cast<uint64_t>(y >> 64)));
@@ -27,7 +33,9 @@ uint64_t HashRow(const std::vector<ColumnVector>& cols, size_t row, const std::v
           x = HashInt(bits);
           break;
         }
-        case PhysicalType::kString: x = HashBytes(v.data<std::string_view>()[row]); break;
+        case PhysicalType::kString:
+          x = HashBytes(v.data<std::string_view>()[row]);
+          break;
       }
     }
     h = HashInt(h ^ x);

@@ -44,7 +44,7 @@ inline bool FastDecimal64(const char* p, const char* e, int scale, int max_int_d
   if (int_digits > max_int_digits) return false;  // maybe leading zeros: the slow path decides
   int frac = 0;
   if (p < e) {
-    ++p;  // '.'
+    ++p;                              // '.'
     if (e - p > scale) return false;  // rounding: the slow path
     for (; p < e; ++p, ++frac) {
       const unsigned d = static_cast<unsigned>(*p - '0');
@@ -109,21 +109,35 @@ LineParser::LineParser(const TableDef& def, const CopyOptions& options)
   for (const ColumnDef& c : def.columns) {
     Kind kind = Kind::kString;
     switch (c.type.id()) {
-      case TypeId::kBoolean: kind = Kind::kBool; break;
-      case TypeId::kInteger: kind = Kind::kInt32; break;
-      case TypeId::kBigint: kind = Kind::kInt64; break;
-      case TypeId::kDouble: kind = Kind::kDouble; break;
-      case TypeId::kDecimal: kind = c.type.is_wide_decimal() ? Kind::kDecimal128 : Kind::kDecimal64; break;
-      case TypeId::kDate: kind = Kind::kDate; break;
+      case TypeId::kBoolean:
+        kind = Kind::kBool;
+        break;
+      case TypeId::kInteger:
+        kind = Kind::kInt32;
+        break;
+      case TypeId::kBigint:
+        kind = Kind::kInt64;
+        break;
+      case TypeId::kDouble:
+        kind = Kind::kDouble;
+        break;
+      case TypeId::kDecimal:
+        kind = c.type.is_wide_decimal() ? Kind::kDecimal128 : Kind::kDecimal64;
+        break;
+      case TypeId::kDate:
+        kind = Kind::kDate;
+        break;
       case TypeId::kVarchar:
-      case TypeId::kChar: kind = Kind::kString; break;
+      case TypeId::kChar:
+        kind = Kind::kString;
+        break;
     }
     columns_.push_back({kind, c.type, c.not_null, c.name});
   }
 }
 
 inline bool LineParser::StoreField(size_t c, size_t row, std::string_view text, RowBatch* batch,
-                            std::string* reason) const {
+                                   std::string* reason) const {
   const Column& col = columns_[c];
   ColumnVector& out = batch->columns_[c];
   const char* p = text.data();
@@ -169,12 +183,16 @@ inline bool LineParser::StoreField(size_t c, size_t row, std::string_view text, 
       if (s.ok()) out.mutable_data<std::string_view>()[row] = text;
       break;
     }
-    case Kind::kDouble: s = ParseDouble(text, &out.mutable_data<double>()[row]); break;
+    case Kind::kDouble:
+      s = ParseDouble(text, &out.mutable_data<double>()[row]);
+      break;
     case Kind::kDecimal128:
       s = ParseDecimal(text, col.type.precision(), col.type.scale(),
                        &out.mutable_data<int128_t>()[row]);
       break;
-    case Kind::kBool: s = ParseBoolean(text, &out.mutable_data<uint8_t>()[row]); break;
+    case Kind::kBool:
+      s = ParseBoolean(text, &out.mutable_data<uint8_t>()[row]);
+      break;
   }
   if (s.ok()) return true;
   *reason = "column " + col.name + ": " + s.message();

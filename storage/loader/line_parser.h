@@ -60,7 +60,16 @@ class LineParser {
                std::optional<ParseError>* error) const;
 
  private:
-  enum class Kind : uint8_t { kBool, kInt32, kInt64, kDouble, kDecimal64, kDecimal128, kDate, kString };
+  enum class Kind : uint8_t {
+    kBool,
+    kInt32,
+    kInt64,
+    kDouble,
+    kDecimal64,
+    kDecimal128,
+    kDate,
+    kString
+  };
   struct Column {
     Kind kind;
     DataType type;

@@ -1,14 +1,14 @@
 #include "storage/loader/loader.h"
 
-#include <glob.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <mutex>
 #include <thread>
+
+#include <glob.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "storage/blocks/block.h"
 #include "storage/blocks/partitioning.h"
@@ -84,7 +84,8 @@ struct Range {
 size_t LineStartAtOrAfter(std::string_view data, size_t pos) {
   if (pos == 0) return 0;
   const void* nl = std::memchr(data.data() + pos - 1, '\n', data.size() - (pos - 1));
-  return nl == nullptr ? data.size() : static_cast<size_t>(static_cast<const char*>(nl) - data.data()) + 1;
+  return nl == nullptr ? data.size()
+                       : static_cast<size_t>(static_cast<const char*>(nl) - data.data()) + 1;
 }
 
 // -1, 0, 1 comparing row i of a with row j of b on the sort columns; NULLs first.
@@ -101,11 +102,26 @@ int CompareRows(const std::vector<ColumnVector>& a, size_t i, const std::vector<
     }
     int r = 0;
     switch (x.type().physical()) {
-      case PhysicalType::kBool: r = (x.data<uint8_t>()[i] > y.data<uint8_t>()[j]) - (x.data<uint8_t>()[i] < y.data<uint8_t>()[j]); break;
-      case PhysicalType::kInt32: r = (x.data<int32_t>()[i] > y.data<int32_t>()[j]) - (x.data<int32_t>()[i] < y.data<int32_t>()[j]); break;
-      case PhysicalType::kInt64: r = (x.data<int64_t>()[i] > y.data<int64_t>()[j]) - (x.data<int64_t>()[i] < y.data<int64_t>()[j]); break;
-      case PhysicalType::kInt128: r = (x.data<int128_t>()[i] > y.data<int128_t>()[j]) - (x.data<int128_t>()[i] < y.data<int128_t>()[j]); break;
-      case PhysicalType::kDouble: r = (x.data<double>()[i] > y.data<double>()[j]) - (x.data<double>()[i] < y.data<double>()[j]); break;
+      case PhysicalType::kBool:
+        r = (x.data<uint8_t>()[i] > y.data<uint8_t>()[j]) -
+            (x.data<uint8_t>()[i] < y.data<uint8_t>()[j]);
+        break;
+      case PhysicalType::kInt32:
+        r = (x.data<int32_t>()[i] > y.data<int32_t>()[j]) -
+            (x.data<int32_t>()[i] < y.data<int32_t>()[j]);
+        break;
+      case PhysicalType::kInt64:
+        r = (x.data<int64_t>()[i] > y.data<int64_t>()[j]) -
+            (x.data<int64_t>()[i] < y.data<int64_t>()[j]);
+        break;
+      case PhysicalType::kInt128:
+        r = (x.data<int128_t>()[i] > y.data<int128_t>()[j]) -
+            (x.data<int128_t>()[i] < y.data<int128_t>()[j]);
+        break;
+      case PhysicalType::kDouble:
+        r = (x.data<double>()[i] > y.data<double>()[j]) -
+            (x.data<double>()[i] < y.data<double>()[j]);
+        break;
       case PhysicalType::kString: {
         const int cmp = x.data<std::string_view>()[i].compare(y.data<std::string_view>()[j]);
         r = (cmp > 0) - (cmp < 0);
@@ -134,8 +150,12 @@ class LoadJob {
  public:
   LoadJob(const Table& table, const CopyOptions& options, uint64_t epoch,
           const std::vector<PartitionStore*>& stores)
-      : table_(table), options_(options), epoch_(epoch), stores_(stores),
-        parser_(table.def, options), new_blocks_(stores.size()) {}
+      : table_(table),
+        options_(options),
+        epoch_(epoch),
+        stores_(stores),
+        parser_(table.def, options),
+        new_blocks_(stores.size()) {}
 
   Status Run(const std::string& pattern, LoadResult* result);
 
@@ -181,7 +201,7 @@ class LoadJob {
   std::mutex mu_;  // guards what follows
   Status status_;
   std::vector<FoundError> errors_;
-  std::vector<std::vector<NewBlock>> new_blocks_;  // per partition
+  std::vector<std::vector<NewBlock>> new_blocks_;                // per partition
   std::vector<std::vector<std::vector<ColumnVector>>> pending_;  // sort key: per partition chunks
   std::vector<std::vector<std::vector<ColumnVector>>> retired_;  // keeps scattered strings alive
   int64_t rows_ = 0;
@@ -189,7 +209,8 @@ class LoadJob {
 
 Status LoadJob::WriteBlock(int partition, const std::vector<ColumnVector>& columns) {
   const uint64_t seq = next_seq_.fetch_add(1);
-  if (seq >= (uint64_t{1} << kBlockSeqBits)) return Status::InvalidArgument("COPY: too many blocks");
+  if (seq >= (uint64_t{1} << kBlockSeqBits))
+    return Status::InvalidArgument("COPY: too many blocks");
   IBEX_ASSIGN_OR_RETURN(EncodedBlock block, EncodeBlock(MakeBlockId(epoch_, seq), columns));
   const bool replicated = table_.def.distribution.kind == DistributionKind::kReplicated;
   for (size_t p = 0; p < stores_.size(); ++p) {
@@ -323,8 +344,9 @@ Status LoadJob::BuildSortedBlocks() {
     });
     for (size_t at = 0; at < order.size(); at += options_.block_rows) {
       const size_t end = std::min(order.size(), at + options_.block_rows);
-      work.push_back({static_cast<int>(p), {order.begin() + static_cast<ptrdiff_t>(at),
-                                            order.begin() + static_cast<ptrdiff_t>(end)}});
+      work.push_back({static_cast<int>(p),
+                      {order.begin() + static_cast<ptrdiff_t>(at),
+                       order.begin() + static_cast<ptrdiff_t>(end)}});
     }
   }
   std::atomic<size_t> next{0};
@@ -389,9 +411,10 @@ Status LoadJob::Run(const std::string& pattern, LoadResult* result) {
   Worker();
   for (std::thread& t : threads) t.join();
   if (!errors_.empty()) {
-    const auto first = std::min_element(errors_.begin(), errors_.end(), [](const auto& a, const auto& b) {
-      return a.range != b.range ? a.range < b.range : a.error.offset < b.error.offset;
-    });
+    const auto first =
+        std::min_element(errors_.begin(), errors_.end(), [](const auto& a, const auto& b) {
+          return a.range != b.range ? a.range < b.range : a.error.offset < b.error.offset;
+        });
     return MakeErrorStatus(*first);
   }
   IBEX_RETURN_IF_ERROR(status_);
@@ -404,8 +427,9 @@ Status LoadJob::Run(const std::string& pattern, LoadResult* result) {
   result->delta.columns.resize(table_.def.columns.size());
   for (size_t p = 0; p < stores_.size(); ++p) {
     auto& blocks = new_blocks_[p];
-    std::sort(blocks.begin(), blocks.end(),
-              [](const NewBlock& a, const NewBlock& b) { return a.meta.block_id < b.meta.block_id; });
+    std::sort(blocks.begin(), blocks.end(), [](const NewBlock& a, const NewBlock& b) {
+      return a.meta.block_id < b.meta.block_id;
+    });
     for (NewBlock& b : blocks) {
       result->partitions[p].blocks.push_back(b.meta);
       // A replicated table's statistics come from one copy.

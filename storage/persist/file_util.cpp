@@ -1,13 +1,13 @@
 #include "storage/persist/file_util.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <filesystem>
 
 namespace ibex::storage {
 namespace {

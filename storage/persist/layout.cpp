@@ -1,8 +1,8 @@
 #include "storage/persist/layout.h"
 
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 namespace ibex::storage {
 namespace {
@@ -52,8 +52,8 @@ std::string TableDir(const std::string& root, int partition, uint64_t table_id) 
 std::string ManifestName(uint64_t epoch) { return Join("MANIFEST-", epoch); }
 
 std::string BlockFileName(uint64_t block_id) {
-  return Join("e", BlockEpoch(block_id)) + Join("-", block_id & ((uint64_t{1} << kBlockSeqBits) - 1)) +
-         ".blk";
+  return Join("e", BlockEpoch(block_id)) +
+         Join("-", block_id & ((uint64_t{1} << kBlockSeqBits) - 1)) + ".blk";
 }
 
 std::optional<uint64_t> ParseTableDirName(std::string_view name) {

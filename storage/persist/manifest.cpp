@@ -60,8 +60,8 @@ Result<Manifest> DecodeManifest(const std::string& path, std::string_view bytes)
   const uint32_t n = r.Get<uint32_t>();
   for (uint32_t i = 0; i < n && r.ok(); ++i) m.blocks.blocks.push_back(ReadBlockMeta(&r));
   if (!r.ok() || r.remaining() != 0) {
-    return Status::Corruption(path + ": malformed manifest: " +
-                              (r.ok() ? std::string("trailing bytes") : r.error()));
+    return Status::Corruption(
+        path + ": malformed manifest: " + (r.ok() ? std::string("trailing bytes") : r.error()));
   }
   return m;
 }

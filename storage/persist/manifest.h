@@ -15,7 +15,7 @@
 
 namespace ibex::storage {
 
-inline constexpr uint32_t kManifestMagic = 0x4D584249;  // "IBXM"
+inline constexpr uint32_t kManifestMagic = 0x4D584249;     // "IBXM"
 inline constexpr uint32_t kCatalogFileMagic = 0x43584249;  // "IBXC"
 inline constexpr uint32_t kPersistFormatVersion = 1;
 

@@ -75,8 +75,9 @@ Status PartitionStore::Recover(const Catalog& committed) const {
       // A brand-new catalog (no change ever committed) beside existing table data: the
       // catalog is not the one this data belongs to. Deleting would destroy it.
       return Status::InvalidArgument(
-          pdir + " holds table data but the catalog is new (epoch 0); refusing to remove it: "
-                 "is --data-dir the one the data was loaded with (and its rank 0 root intact)?");
+          pdir +
+          " holds table data but the catalog is new (epoch 0); refusing to remove it: "
+          "is --data-dir the one the data was loaded with (and its rank 0 root intact)?");
     }
     if (id && tables.count(*id) == 0) {
       IBEX_RETURN_IF_ERROR(RemoveTree(pdir + "/" + name));  // dropped, or never committed
@@ -109,12 +110,12 @@ Status PartitionStore::Recover(const Catalog& committed) const {
     }
     const PartitionInfo& expected = table->partitions[static_cast<size_t>(partition_)];
     if (!(listed == expected)) {
-      return Status::Corruption(
-          dir + ": the committed manifest (" +
-          (chosen ? ManifestName(*chosen) : std::string("none")) + ") lists " +
-          std::to_string(listed.blocks.size()) + " blocks of table '" + table->def.name +
-          "', the catalog (epoch " + std::to_string(epoch) + ") lists " +
-          std::to_string(expected.blocks.size()) + " different ones");
+      return Status::Corruption(dir + ": the committed manifest (" +
+                                (chosen ? ManifestName(*chosen) : std::string("none")) +
+                                ") lists " + std::to_string(listed.blocks.size()) +
+                                " blocks of table '" + table->def.name + "', the catalog (epoch " +
+                                std::to_string(epoch) + ") lists " +
+                                std::to_string(expected.blocks.size()) + " different ones");
     }
     std::map<uint64_t, bool> referenced;
     for (const BlockMeta& b : listed.blocks) referenced[b.block_id] = true;

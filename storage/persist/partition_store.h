@@ -32,7 +32,8 @@ class PartitionStore {
   // fsyncs the blocks of its epoch, so that the kernel can write them back meanwhile).
   Status WriteBlock(uint64_t table_id, const EncodedBlock& block) const;
   // Writes MANIFEST-<epoch> of table `table_id` listing `blocks`, after making the listed
-  // block files of this epoch and their folder entries durable. Atomic (temporary name, fsync, rename, fsync folder).
+  // block files of this epoch and their folder entries durable. Atomic (temporary name, fsync,
+  // rename, fsync folder).
   Status WriteManifest(uint64_t table_id, uint64_t epoch, const PartitionInfo& blocks) const;
 
   // Reads columns `wanted` (empty = all) of one block of `table` in this partition.

@@ -1,9 +1,9 @@
 #include "storage/loader/loader.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <map>
+
+#include <gtest/gtest.h>
 
 #include "storage/blocks/partitioning.h"
 #include "storage/local_store.h"
@@ -126,7 +126,8 @@ TEST(LoaderTest, BadRowsFailWithFileLineColumnAndReason) {
             "1:3: column o_totalprice: value '99999999999999.999' out of range for DECIMAL(15,2)");
   EXPECT_EQ(LoadError("1,,1996-01-02,a,b\n", FileFormat::kCsv),
             "1:3: column o_totalprice: NULL in a NOT NULL column");
-  EXPECT_EQ(LoadError("1,2,1996-01-02,\"a,b\n", FileFormat::kCsv), "1:16: unterminated quoted field");
+  EXPECT_EQ(LoadError("1,2,1996-01-02,\"a,b\n", FileFormat::kCsv),
+            "1:16: unterminated quoted field");
 }
 
 TEST(LoaderTest, TheFirstBadRowInFileOrderIsReportedAcrossRanges) {
@@ -156,11 +157,12 @@ TEST(LoaderTest, ParallelLoadKeepsEveryRowOnce) {
   for (int i = 0; i < 200000; ++i) {
     std::string price = std::to_string(i % 1000) + "." + std::to_string(10 + i % 90);
     text += std::to_string(i) + "|" + price + "|1996-01-02|P" + std::to_string(i % 5) + "|c|\n";
-    expected.push_back(std::to_string(i) + "|" + price + "|1996-01-02|P" + std::to_string(i % 5) + "|c");
+    expected.push_back(std::to_string(i) + "|" + price + "|1996-01-02|P" + std::to_string(i % 5) +
+                       "|c");
   }
   WriteText(dir.path() + "/big.tbl", text);
-  for (DistributionKind kind : {DistributionKind::kRoundRobin, DistributionKind::kHash,
-                                DistributionKind::kReplicated}) {
+  for (DistributionKind kind :
+       {DistributionKind::kRoundRobin, DistributionKind::kHash, DistributionKind::kReplicated}) {
     TempDir data;
     auto store = LocalStore::Open(data.path(), 3);
     ASSERT_TRUE(store.ok());

@@ -1,12 +1,12 @@
 // Persistence: reopening, executor-count mismatch, corruption detection, and crashes
 // (a real SIGKILL of a child process) at every step of a load, a DDL and the epoch commit.
-#include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <iterator>
 #include <set>
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "storage/local_store.h"
 #include "storage/persist/layout.h"
@@ -22,15 +22,12 @@ using testing::WriteText;
 TableDef Items() {
   TableDef def;
   def.name = "items";
-  def.columns = {{"id", DataType::Bigint(), true},
-                 {"ok", DataType::Boolean(), false},
-                 {"x", DataType::Double(), false},
-                 {"price", DataType::Decimal(12, 2), false},
-                 {"big", DataType::Decimal(25, 3), false},
-                 {"day", DataType::Date(), false},
-                 {"name", DataType::Varchar(12), false},
-                 {"tag", DataType::Char(3), false},
-                 {"n", DataType::Integer(), false}};
+  def.columns = {
+      {"id", DataType::Bigint(), true},         {"ok", DataType::Boolean(), false},
+      {"x", DataType::Double(), false},         {"price", DataType::Decimal(12, 2), false},
+      {"big", DataType::Decimal(25, 3), false}, {"day", DataType::Date(), false},
+      {"name", DataType::Varchar(12), false},   {"tag", DataType::Char(3), false},
+      {"n", DataType::Integer(), false}};
   return def;
 }
 
@@ -42,8 +39,8 @@ std::string ItemsText(int from, int to) {
       s += std::to_string(i) + ",,,,,,,,\n";
       continue;
     }
-    s += std::to_string(i) + "," + (i % 2 ? "true" : "false") + "," + std::to_string(i) +
-         ".5," + std::to_string(i) + ".25,1234567890123456789012." + std::to_string(i % 1000) +
+    s += std::to_string(i) + "," + (i % 2 ? "true" : "false") + "," + std::to_string(i) + ".5," +
+         std::to_string(i) + ".25,1234567890123456789012." + std::to_string(i % 1000) +
          ",2001-02-" + std::to_string(10 + i % 18) + ",name" + std::to_string(i % 7) + ",T" +
          std::to_string(i % 3) + "," + std::to_string(-i) + "\n";
   }
@@ -165,7 +162,10 @@ TEST(PersistTest, CorruptBlocksAndCatalogAreErrorsNamingTheFile) {
   {
     auto store = LocalStore::Open(dir.path(), 1);
     ASSERT_TRUE((*store)->CreateTable(Items()).ok());
-    { auto r = (*store)->Copy("items", dir.path() + "/items.csv", SmallBlocks()); ASSERT_TRUE(r.ok()) << r.status().ToString(); }
+    {
+      auto r = (*store)->Copy("items", dir.path() + "/items.csv", SmallBlocks());
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+    }
   }
   auto store = LocalStore::Open(dir.path(), 1);
   ASSERT_TRUE(store.ok());
@@ -200,7 +200,10 @@ TEST(PersistTest, DropTableRemovesItsFilesAndSchemaVersionMoves) {
   WriteText(dir.path() + "/items.csv", ItemsText(0, 100));
   auto store = LocalStore::Open(dir.path(), 2);
   ASSERT_TRUE((*store)->CreateTable(Items()).ok());
-  { auto r = (*store)->Copy("items", dir.path() + "/items.csv", SmallBlocks()); ASSERT_TRUE(r.ok()) << r.status().ToString(); }
+  {
+    auto r = (*store)->Copy("items", dir.path() + "/items.csv", SmallBlocks());
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
   const uint64_t id = (*store)->catalog().FindTable("items")->table_id;
   const uint64_t version = (*store)->catalog().schema_version();
   ASSERT_TRUE(FileExists(TableDir(dir.path(), 0, id)));
@@ -219,9 +222,8 @@ TEST(PersistTest, DropTableRemovesItsFilesAndSchemaVersionMoves) {
 // The steps of a load and its commit, in order; a crash at one of the first five leaves the
 // old state, at any later one the new state.
 constexpr const char* kLoadSteps[] = {
-    "load.block_written",   "load.blocks_written", "load.manifest_written",
-    "load.before_commit",   "commit.before_rename", "commit.after_rename",
-    "commit.after_fsync",   "gc.partition_done"};
+    "load.block_written",   "load.blocks_written", "load.manifest_written", "load.before_commit",
+    "commit.before_rename", "commit.after_rename", "commit.after_fsync",    "gc.partition_done"};
 constexpr int kFirstNewStateStep = 5;
 
 TEST(CrashTest, AKillAtAnyStepOfALoadLeavesTheOldOrTheNewState) {

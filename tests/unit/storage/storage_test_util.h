@@ -2,12 +2,12 @@
 // files, and reading a whole table back through its blocks (which verifies every checksum).
 #pragma once
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <fstream>
 #include <string>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "storage/local_store.h"
 #include "storage/persist/file_util.h"
