@@ -122,7 +122,11 @@ bool DataType::is_numeric() const {
 }
 
 int DataType::byte_width() const {
-  switch (physical()) {
+  return physical() == PhysicalType::kString ? 0 : ElementWidth(physical());
+}
+
+int ElementWidth(PhysicalType type) {
+  switch (type) {
     case PhysicalType::kBool:
       return 1;
     case PhysicalType::kInt32:
@@ -134,7 +138,7 @@ int DataType::byte_width() const {
     case PhysicalType::kDouble:
       return 8;
     case PhysicalType::kString:
-      return 0;
+      return sizeof(std::string_view);
   }
   return 0;
 }

@@ -49,6 +49,9 @@ enum class PhysicalType : uint8_t {
   kString,  // std::string_view into memory owned by the vector or block
 };
 
+// Bytes per element of a physical type in a column vector (a string is a std::string_view).
+int ElementWidth(PhysicalType type);
+
 // Largest precision of DECIMAL, and the largest that fits an int64_t.
 inline constexpr int kMaxDecimalPrecision = 38;
 inline constexpr int kMaxInt64DecimalPrecision = 18;

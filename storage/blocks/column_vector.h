@@ -83,7 +83,4 @@ class ColumnVector {
   std::vector<std::shared_ptr<const void>> keep_alive_;
 };
 
-// Bytes per element of a physical type in a ColumnVector.
-int ElementWidth(PhysicalType type);
-
 }  // namespace ibex::storage
