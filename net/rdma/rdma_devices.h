@@ -1,0 +1,56 @@
+// RDMA device discovery and choice. Discovery asks libibverbs for devices and their ports
+// (state, link layer, speed) and hwloc for the NUMA node(s) each device hangs off; the choice
+// picks, for one executor, the device nearest its NUMA domain — unless the user set
+// UCX_NET_DEVICES, which always wins. The choice is a pure function over plain descriptions so
+// it is unit-tested on synthetic devices and topologies (this machine has no RDMA device).
+//
+// Called once per rank by Fabric::Create before the UCX context exists. Thread safety: pure
+// functions, plus Discover* which only read system state.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace ibex::net {
+
+struct RdmaPort {
+  int number = 1;
+  bool active = false;
+  std::string link_layer;  // "InfiniBand", "Ethernet"
+  double gbps = 0;         // width x lane speed
+};
+
+struct RdmaDevice {
+  std::string name;          // "mlx5_0"
+  std::vector<int> numa_nodes;  // empty: locality unknown
+  std::vector<RdmaPort> ports;
+};
+
+struct RdmaChoice {
+  enum class Kind { kNone, kUser, kChosen };
+  Kind kind = Kind::kNone;
+  std::string device;   // "mlx5_0:1" when kChosen
+  std::string reason;   // one line for the report
+
+  // "none (no verbs device)", "mlx5_0:1 (NUMA 1, 200 Gb/s InfiniBand)", "user: UCX_NET_DEVICES=..."
+  std::string Summary() const;
+};
+
+// Picks a device for an executor whose cores lie in `local_numa` (empty = unknown). Order:
+// an active port first, then a device on a local NUMA node, then higher speed, then name.
+// `user_net_devices` is the value of UCX_NET_DEVICES if the user set it.
+RdmaChoice ChooseRdmaDevice(const std::vector<RdmaDevice>& devices,
+                            const std::vector<int>& local_numa,
+                            const std::optional<std::string>& user_net_devices);
+
+// All verbs devices of this host with their ports and hwloc locality. An empty list (not an
+// error) when there are none or the verbs library finds no provider, as here.
+std::vector<RdmaDevice> DiscoverRdmaDevices();
+
+// NUMA nodes (OS indices) of the cores this process is bound to, from hwloc.
+Result<std::vector<int>> LocalNumaNodes();
+
+}  // namespace ibex::net
