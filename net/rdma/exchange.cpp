@@ -1,6 +1,7 @@
 #include "net/rdma/exchange.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <deque>
@@ -62,6 +63,22 @@ struct ReceiverState {
   }
 };
 
+namespace {
+
+// Services are created collectively and in the same order on every rank, so a process-wide
+// counter gives every rank the same generation for the same service.
+uint32_t NextGeneration() {
+  static std::atomic<uint32_t> next{1};
+  return next++;
+}
+
+// Installed when a service goes away: messages still in flight for it are dropped.
+ucs_status_t DiscardAm(void*, const void*, size_t, void*, size_t, const ucp_am_recv_param_t*) {
+  return UCS_OK;
+}
+
+}  // namespace
+
 struct ExchangeService::Impl {
   struct Mapped {
     ucp_mem_h memh = nullptr;
@@ -89,6 +106,7 @@ struct ExchangeService::Impl {
   ExchangeOptions options;
   int rank;
   int size;
+  uint32_t generation;
   uint32_t k;
   size_t slot_bytes;
   Mapped region;
@@ -119,7 +137,7 @@ struct ExchangeService::Impl {
 
   Impl(ExchangeService* s, Fabric& f, ExchangeOptions o)
       : service(s), fabric(f), net(f.network()), options(o), rank(f.rank()), size(f.size()),
-        k(o.slots_per_peer), slot_bytes(o.slot_bytes) {}
+        generation(NextGeneration()), k(o.slots_per_peer), slot_bytes(o.slot_bytes) {}
 
   std::byte* SlotAddress(int source, uint32_t slot) const {
     return region.base + (static_cast<size_t>(source) * k + slot) * slot_bytes;
@@ -183,7 +201,7 @@ struct ExchangeService::Impl {
     UcxOp* op = Op([this, dest, staging_index](ucs_status_t st) {
       ReleaseStaging({staging_index});
       if (st != UCS_OK) SendFailed(dest, "ucp_am_send_nbx(exchange data)", st);
-    }, EncodeDataHeader(DataHeader{static_cast<uint32_t>(rank), entry}));
+    }, EncodeDataHeader(DataHeader{generation, static_cast<uint32_t>(rank), entry}));
     FinishOp(op, ucp_am_send_nbx(fabric.data_ep(dest), kAmExchangeData, op->keep.data(),
                                  op->keep.size(), StagingAddress(staging_index), entry.bytes,
                                  &op->param));
@@ -209,7 +227,7 @@ struct ExchangeService::Impl {
         SendFailed(dest, "ucp_ep_flush_nbx", st);
       } else {
         // Every put listed was issued before the flush, so it is in the receiver's memory.
-        SendNotice(dest, Notice{static_cast<uint32_t>(rank), ReadyNotice{std::move(*entries)}});
+        SendNotice(dest, Notice{generation, static_cast<uint32_t>(rank), ReadyNotice{std::move(*entries)}});
       }
       ReleaseStaging(*staged);
       if (!pipes[dest].unflushed.empty()) StartFlush(dest);
@@ -249,7 +267,7 @@ struct ExchangeService::Impl {
       }
       for (int s = 0; s < size; ++s) {
         if (!out[s].empty()) {
-          SendNotice(s, Notice{static_cast<uint32_t>(rank), CreditNotice{std::move(out[s])}});
+          SendNotice(s, Notice{generation, static_cast<uint32_t>(rank), CreditNotice{std::move(out[s])}});
         }
       }
     });
@@ -367,6 +385,7 @@ struct ExchangeService::Impl {
       IBEX_CHECK(false) << "malformed exchange notice from an unknown rank: "
                         << notice.status().ToString();
     }
+    if (notice->generation != generation) return;  // for an earlier service: stale
     int source = static_cast<int>(notice->source);
     if (source >= size) {
       IBEX_CHECK(false) << "exchange notice from rank " << source << " of " << size;
@@ -408,6 +427,7 @@ struct ExchangeService::Impl {
     Result<DataHeader> h =
         DecodeDataHeader(std::span(static_cast<const std::byte*>(header), header_length));
     IBEX_CHECK(h.ok()) << "exchange data: " << h.status().ToString();
+    if (h->generation != self->generation) return UCS_OK;  // stale
     int source = static_cast<int>(h->source);
     IBEX_CHECK_LT(source, self->size);
     if (!self->ValidEntry(source, h->entry)) return UCS_OK;
@@ -500,7 +520,7 @@ struct ExchangeService::Impl {
         hp.field_mask = UCP_AM_HANDLER_PARAM_FIELD_ID | UCP_AM_HANDLER_PARAM_FIELD_CB |
                         UCP_AM_HANDLER_PARAM_FIELD_ARG;
         hp.id = id;
-        hp.cb = nullptr;
+        hp.cb = &DiscardAm;
         hp.arg = nullptr;
         ucp_worker_set_am_recv_handler(fabric.worker(), &hp);
       }
@@ -839,7 +859,7 @@ Status ExchangeSender::Finish() {
   ExchangeKey key = state_->key;
   im.net.Submit([p, ends, key] {
     for (auto [dest, count] : ends) {
-      p->SendNotice(dest, Notice{static_cast<uint32_t>(p->rank), EndNotice{key, count}});
+      p->SendNotice(dest, Notice{p->generation, static_cast<uint32_t>(p->rank), EndNotice{key, count}});
     }
   });
   return Status::OK();

@@ -37,6 +37,7 @@ bool ReadEntries(WireReader& r, std::vector<SlotEntry>* entries) {
 std::vector<std::byte> EncodeNotice(const Notice& notice) {
   WireWriter w;
   w.U8(kWireVersion);
+  w.U32(notice.generation);
   if (const auto* ready = std::get_if<ReadyNotice>(&notice.body)) {
     w.U8(static_cast<uint8_t>(Kind::kReady));
     w.U32(notice.source);
@@ -59,7 +60,8 @@ Result<Notice> DecodeNotice(std::span<const std::byte> in) {
   WireReader r(in);
   uint8_t version = 0, kind = 0;
   Notice notice;
-  if (!r.U8(&version) || !r.U8(&kind) || !r.U32(&notice.source)) {
+  if (!r.U8(&version) || !r.U32(&notice.generation) || !r.U8(&kind) ||
+      !r.U32(&notice.source)) {
     return Status::Corruption("exchange notice shorter than its header");
   }
   if (version != kWireVersion) {
@@ -98,6 +100,7 @@ std::vector<std::byte> EncodeDataHeader(const DataHeader& h) {
   WireWriter w;
   w.U8(kWireVersion);
   w.U8(0);
+  w.U32(h.generation);
   w.U32(h.source);
   w.U64(h.entry.key.query);
   w.U32(h.entry.key.exchange);
@@ -115,6 +118,7 @@ Result<DataHeader> DecodeDataHeader(std::span<const std::byte> in) {
   DataHeader h;
   r.U8(&version);
   r.U8(&pad);
+  r.U32(&h.generation);
   r.U32(&h.source);
   r.U64(&h.entry.key.query);
   r.U32(&h.entry.key.exchange);

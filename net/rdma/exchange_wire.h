@@ -37,6 +37,7 @@ struct CreditNotice {  // receiver -> sender: these slots are free again (bytes 
 };
 
 struct Notice {
+  uint32_t generation = 0;  // of the exchange service (one per Create); stale ones are dropped
   uint32_t source = 0;
   std::variant<ReadyNotice, EndNotice, CreditNotice> body;
 };
@@ -46,9 +47,10 @@ Result<Notice> DecodeNotice(std::span<const std::byte> in);
 
 // Header of one buffer sent by active message.
 struct DataHeader {
+  uint32_t generation = 0;
   uint32_t source = 0;
   SlotEntry entry;
-  static constexpr size_t kWireBytes = 2 + 4 + 8 + 4 + 4 + 4;
+  static constexpr size_t kWireBytes = 2 + 4 + 4 + 8 + 4 + 4 + 4;
 };
 std::vector<std::byte> EncodeDataHeader(const DataHeader& header);
 Result<DataHeader> DecodeDataHeader(std::span<const std::byte> in);

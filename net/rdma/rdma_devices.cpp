@@ -91,6 +91,7 @@ RdmaChoice ChooseRdmaDevice(const std::vector<RdmaDevice>& devices,
   if (user_net_devices && !user_net_devices->empty()) {
     choice.kind = RdmaChoice::Kind::kUser;
     choice.reason = "UCX_NET_DEVICES=" + *user_net_devices;
+    if (devices.empty()) choice.reason += "; no verbs device";
     return choice;
   }
   std::optional<Candidate> best;
