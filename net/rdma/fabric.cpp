@@ -355,6 +355,30 @@ Status Fabric::SendControl(int dest, uint16_t type, std::span<const std::byte> p
   return Status::OK();
 }
 
+Status Fabric::FlushControl(std::chrono::milliseconds timeout) {
+  Status result;
+  network_->RunSync([&] {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (int r = 0; r < size_; ++r) {
+      if (control_eps_[r] == nullptr || !PeerStatus(r).ok()) continue;
+      ucp_request_param_t p{};
+      ucs_status_ptr_t req = ucp_ep_flush_nbx(control_eps_[r], &p);
+      if (!UCS_PTR_IS_PTR(req)) continue;
+      while (ucp_request_check_status(req) == UCS_INPROGRESS &&
+             std::chrono::steady_clock::now() < deadline) {
+        ucp_worker_progress(worker_);
+      }
+      ucs_status_t st = ucp_request_check_status(req);
+      if (st == UCS_INPROGRESS) {
+        ucp_request_cancel(worker_, req);
+        result = Status::Timeout("control flush to " + Describe(r) + " did not complete");
+      }
+      ucp_request_free(req);
+    }
+  });
+  return result;
+}
+
 ucs_status_t Fabric::OnControlAm(void* arg, const void* header, size_t header_length, void* data,
                                  size_t length, const ucp_am_recv_param_t* param) {
   auto* f = static_cast<Fabric*>(arg);

@@ -88,6 +88,9 @@ class Fabric {
   // Queues a copy of `payload` to `dest` (may be this rank). Fails at once if dest has failed;
   // a failure during the send is reported through the peer-failure callbacks.
   Status SendControl(int dest, uint16_t type, std::span<const std::byte> payload);
+  // Waits until every control message queued so far has left this rank (endpoint flushes),
+  // at most `timeout`. For a rank that is about to exit. Not from the network thread.
+  Status FlushControl(std::chrono::milliseconds timeout);
   using PeerFailureCallback = std::function<void(int rank, const Status& why)>;
   void AddPeerFailureCallback(PeerFailureCallback callback);
   // OK, or the PeerFailed status naming the rank and host.
