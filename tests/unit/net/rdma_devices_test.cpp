@@ -1,0 +1,72 @@
+#include "net/rdma/rdma_devices.h"
+
+#include <gtest/gtest.h>
+
+namespace ibex::net {
+namespace {
+
+RdmaDevice Dev(std::string name, std::vector<int> numa, bool active, double gbps,
+               std::string link = "InfiniBand") {
+  RdmaDevice d;
+  d.name = std::move(name);
+  d.numa_nodes = std::move(numa);
+  d.ports.push_back(RdmaPort{1, active, std::move(link), gbps});
+  return d;
+}
+
+TEST(RdmaDevicesTest, NoDeviceSaysSo) {
+  RdmaChoice c = ChooseRdmaDevice({}, {0}, std::nullopt);
+  EXPECT_EQ(c.kind, RdmaChoice::Kind::kNone);
+  EXPECT_EQ(c.Summary(), "none (no verbs device)");
+}
+
+TEST(RdmaDevicesTest, PicksTheDeviceOnTheExecutorsNumaNode) {
+  // Two sockets, one HCA each: the executor on NUMA 1 takes mlx5_1.
+  std::vector<RdmaDevice> devs = {Dev("mlx5_0", {0}, true, 200), Dev("mlx5_1", {1}, true, 200)};
+  RdmaChoice c = ChooseRdmaDevice(devs, {1}, std::nullopt);
+  EXPECT_EQ(c.kind, RdmaChoice::Kind::kChosen);
+  EXPECT_EQ(c.device, "mlx5_1:1");
+  EXPECT_NE(c.reason.find("NUMA 1 local"), std::string::npos) << c.reason;
+  EXPECT_EQ(ChooseRdmaDevice(devs, {0}, std::nullopt).device, "mlx5_0:1");
+}
+
+TEST(RdmaDevicesTest, ActivePortBeatsLocality) {
+  std::vector<RdmaDevice> devs = {Dev("mlx5_0", {0}, false, 200), Dev("mlx5_1", {1}, true, 100)};
+  EXPECT_EQ(ChooseRdmaDevice(devs, {0}, std::nullopt).device, "mlx5_1:1");
+}
+
+TEST(RdmaDevicesTest, FasterWinsAmongLocal) {
+  std::vector<RdmaDevice> devs = {Dev("mlx5_0", {0}, true, 100), Dev("mlx5_2", {0}, true, 400),
+                                  Dev("mlx5_1", {1}, true, 800)};
+  EXPECT_EQ(ChooseRdmaDevice(devs, {0}, std::nullopt).device, "mlx5_2:1");
+}
+
+TEST(RdmaDevicesTest, NoActivePortIsNone) {
+  RdmaChoice c = ChooseRdmaDevice({Dev("mlx5_0", {0}, false, 0)}, {0}, std::nullopt);
+  EXPECT_EQ(c.kind, RdmaChoice::Kind::kNone);
+  EXPECT_NE(c.Summary().find("no active port"), std::string::npos);
+}
+
+TEST(RdmaDevicesTest, UserDeviceListWins) {
+  std::vector<RdmaDevice> devs = {Dev("mlx5_0", {0}, true, 200)};
+  RdmaChoice c = ChooseRdmaDevice(devs, {0}, std::string("mlx5_3:1"));
+  EXPECT_EQ(c.kind, RdmaChoice::Kind::kUser);
+  EXPECT_EQ(c.Summary(), "user (UCX_NET_DEVICES=mlx5_3:1)");
+}
+
+TEST(RdmaDevicesTest, UnknownLocalityStillChooses) {
+  RdmaChoice c = ChooseRdmaDevice({Dev("rxe0", {}, true, 10, "Ethernet")}, {}, std::nullopt);
+  EXPECT_EQ(c.device, "rxe0:1");
+  EXPECT_NE(c.reason.find("Ethernet"), std::string::npos);
+}
+
+TEST(RdmaDevicesTest, ThisMachineHasNoVerbsDeviceAndSomeNumaNode) {
+  // The build machines have no RDMA hardware (docs/net.md); discovery must not fail.
+  EXPECT_TRUE(DiscoverRdmaDevices().empty());
+  auto numa = LocalNumaNodes();
+  ASSERT_TRUE(numa.ok()) << numa.status().ToString();
+  EXPECT_FALSE(numa->empty());
+}
+
+}  // namespace
+}  // namespace ibex::net
