@@ -93,11 +93,16 @@ struct ExchangeService::Impl {
     std::deque<Item> items;
     std::map<int, uint64_t> ends;
   };
-  struct Pipe {  // network thread only: puts not yet covered by a flush
-    std::vector<SlotEntry> unflushed;
-    std::vector<uint32_t> unflushed_staging;
-    bool flushing = false;
-    bool dirty = false;
+  // Puts to one destination committed in one round of the network loop. Its ready notice goes
+  // out after (1) every put of the batch completed locally and (2) a flush of the endpoint
+  // issued after that completed: then the bytes are in the receiver's memory.
+  struct Batch {
+    std::vector<SlotEntry> entries;
+    int remaining = 0;  // puts not yet complete
+    bool closed = false;
+  };
+  struct Pipe {  // network thread only
+    std::shared_ptr<Batch> open;
   };
 
   ExchangeService* service;
@@ -144,6 +149,17 @@ struct ExchangeService::Impl {
   }
   std::byte* StagingAddress(uint32_t i) const { return staging.base + size_t{i} * slot_bytes; }
 
+  // A closure for the network thread that uses this Impl: counted so that teardown can wait
+  // until none is left in the queue.
+  std::atomic<int> pending_tasks{0};
+  void Submit(std::function<void()> task) {
+    ++pending_tasks;
+    net.Submit([this, task = std::move(task)] {
+      task();
+      --pending_tasks;
+    });
+  }
+
   // An operation of this service: counted so that teardown can wait for all of them.
   UcxOp* Op(UcxDone done, std::vector<std::byte> keep = {}) {
     ++inflight;
@@ -174,25 +190,33 @@ struct ExchangeService::Impl {
       return;
     }
     if (service->paths_[dest] == ExchangePath::kPut) {
+      Pipe& pipe = pipes[dest];
+      if (!pipe.open) pipe.open = std::make_shared<Batch>();
+      std::shared_ptr<Batch> batch = pipe.open;
+      batch->entries.push_back(entry);
+      ++batch->remaining;
       uint64_t remote = remotes[dest].base +
                         (static_cast<uint64_t>(rank) * k + entry.slot) * slot_bytes;
-      UcxOp* op = Op([this, dest](ucs_status_t st) {
+      // The staging buffer is free again when the put completes locally, not earlier.
+      UcxOp* op = Op([this, dest, batch, staging_index](ucs_status_t st) {
+        ReleaseStaging({staging_index});
         if (st != UCS_OK) SendFailed(dest, "ucp_put_nbx", st);
+        if (--batch->remaining == 0 && batch->closed) StartFlush(dest, batch);
       });
       FinishOp(op, ucp_put_nbx(fabric.data_ep(dest), StagingAddress(staging_index), entry.bytes,
                                remote, remotes[dest].rkey, &op->param));
-      Pipe& pipe = pipes[dest];
-      pipe.unflushed.push_back(entry);
-      pipe.unflushed_staging.push_back(staging_index);
-      pipe.dirty = true;
       if (!flush_task_scheduled) {
-        // Flush after the current batch of submitted sends: one flush and one ready notice
-        // cover every put committed meanwhile.
+        // Close the batches after the current round of submitted sends: one flush and one
+        // ready notice cover every put committed meanwhile.
         flush_task_scheduled = true;
-        net.Submit([this] {
+        Submit([this] {
           flush_task_scheduled = false;
           for (int d = 0; d < size; ++d) {
-            if (pipes[d].dirty && !pipes[d].flushing) StartFlush(d);
+            std::shared_ptr<Batch> b = std::move(pipes[d].open);
+            pipes[d].open = nullptr;
+            if (!b) continue;
+            b->closed = true;
+            if (b->remaining == 0) StartFlush(d, b);
           }
         });
       }
@@ -207,30 +231,20 @@ struct ExchangeService::Impl {
                                  &op->param));
   }
 
-  void StartFlush(int dest) {
-    Pipe& pipe = pipes[dest];
-    pipe.dirty = false;
-    if (pipe.unflushed.empty()) return;
-    pipe.flushing = true;
-    auto entries = std::make_shared<std::vector<SlotEntry>>(std::move(pipe.unflushed));
-    auto staged = std::make_shared<std::vector<uint32_t>>(std::move(pipe.unflushed_staging));
-    pipe.unflushed.clear();
-    pipe.unflushed_staging.clear();
+  void StartFlush(int dest, const std::shared_ptr<Batch>& batch) {
     {
       std::lock_guard<std::mutex> lock(mu);
       ++stats.flushes;
       ++stats.ready_notices;
     }
-    UcxOp* op = Op([this, dest, entries, staged](ucs_status_t st) {
-      pipes[dest].flushing = false;
+    UcxOp* op = Op([this, dest, batch](ucs_status_t st) {
       if (st != UCS_OK) {
         SendFailed(dest, "ucp_ep_flush_nbx", st);
-      } else {
-        // Every put listed was issued before the flush, so it is in the receiver's memory.
-        SendNotice(dest, Notice{generation, static_cast<uint32_t>(rank), ReadyNotice{std::move(*entries)}});
+        return;
       }
-      ReleaseStaging(*staged);
-      if (!pipes[dest].unflushed.empty()) StartFlush(dest);
+      // Every put listed completed before the flush was issued, and the flush completed:
+      // the bytes are in the receiver's memory before it can see this notice.
+      SendNotice(dest, Notice{generation, static_cast<uint32_t>(rank), ReadyNotice{batch->entries}});
     });
     FinishOp(op, ucp_ep_flush_nbx(fabric.data_ep(dest), &op->param));
   }
@@ -257,7 +271,7 @@ struct ExchangeService::Impl {
     credit_out[source].push_back(SlotEntry{key, slot, 0});
     if (credit_task_scheduled) return;
     credit_task_scheduled = true;
-    net.Submit([this] {
+    Submit([this] {
       std::vector<std::vector<SlotEntry>> out(size);
       {
         std::lock_guard<std::mutex> lock(mu);
@@ -513,8 +527,10 @@ struct ExchangeService::Impl {
   }
 
   void Teardown() {
+    // 1. No new work from peers: stale messages are dropped from now on. 2. Wait for our
+    // operations in flight. 3. Run every closure still queued for this Impl (a closure may
+    // queue another, hence the loop; bounded since nothing new comes from outside).
     net.RunSync([this] {
-      Drain();
       for (unsigned id : {kAmExchangeNotice, kAmExchangeData}) {
         ucp_am_handler_param_t hp{};
         hp.field_mask = UCP_AM_HANDLER_PARAM_FIELD_ID | UCP_AM_HANDLER_PARAM_FIELD_CB |
@@ -524,6 +540,12 @@ struct ExchangeService::Impl {
         hp.arg = nullptr;
         ucp_worker_set_am_recv_handler(fabric.worker(), &hp);
       }
+      Drain();
+    });
+    for (int round = 0; pending_tasks.load() > 0 && round < 1000; ++round) {
+      net.RunSync([this] { Drain(); });
+    }
+    net.RunSync([this] {
       for (Remote& r : remotes) {
         if (r.rkey != nullptr) ucp_rkey_destroy(r.rkey);
         r.rkey = nullptr;
@@ -808,7 +830,7 @@ Status ExchangeSender::Commit(StagingBuffer buffer, size_t bytes) {
   }
   SlotEntry entry{state_->key, buffer.slot, static_cast<uint32_t>(bytes)};
   ExchangeService::Impl* p = &im;
-  im.net.Submit([p, dest = buffer.dest, entry, staging = buffer.staging] {
+  im.Submit([p, dest = buffer.dest, entry, staging = buffer.staging] {
     p->IssueSend(dest, entry, staging);
   });
   return Status::OK();
@@ -857,7 +879,7 @@ Status ExchangeSender::Finish() {
   }
   ExchangeService::Impl* p = &im;
   ExchangeKey key = state_->key;
-  im.net.Submit([p, ends, key] {
+  im.Submit([p, ends, key] {
     for (auto [dest, count] : ends) {
       p->SendNotice(dest, Notice{p->generation, static_cast<uint32_t>(p->rank), EndNotice{key, count}});
     }

@@ -94,6 +94,7 @@ bool NetworkThread::RunTasks() {
 }
 
 void NetworkThread::Loop() {
+  tid_ = static_cast<int>(gettid());
   using Clock = std::chrono::steady_clock;
   Clock::time_point last_activity = Clock::now();
   while (!stop_.load(std::memory_order_relaxed)) {

@@ -49,6 +49,8 @@ class NetworkThread {
 
   // Counters for tests and the benchmark report.
   uint64_t sleeps() const { return sleeps_.load(std::memory_order_relaxed); }
+  // The kernel thread id (for per-thread CPU accounting in tests).
+  int tid() const { return tid_.load(); }
 
  private:
   NetworkThread(ucp_worker_h worker, Options options, int epoll_fd, int event_fd);
@@ -68,6 +70,7 @@ class NetworkThread {
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> sleeps_{0};
   int outstanding_ = 0;  // network thread only
+  std::atomic<int> tid_{0};
   std::thread thread_;
 };
 

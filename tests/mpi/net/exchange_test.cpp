@@ -3,7 +3,13 @@
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
 #include <random>
 
 #include "net/rdma/exchange.h"
@@ -114,6 +120,34 @@ TEST_F(FabricTest, ControlMessagesReachTheirTypedHandlers) {
   EXPECT_TRUE(done->Wait(10));
   EXPECT_EQ(bad.load(), 0);
   EXPECT_TRUE(AllOk(pongs.load() == n));
+}
+
+// CPU seconds a thread of this process has used so far, from /proc.
+double ThreadCpuSeconds(int tid) {
+  std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream rest(text.substr(text.rfind(')') + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) stime = std::stod(field);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The network thread sleeps in epoll when there is nothing to do: no busy polling.
+TEST_F(FabricTest, IdleNetworkThreadSleeps) {
+  int tid = fabric_->network().tid();
+  ASSERT_GT(tid, 0);
+  MPI_Barrier(MPI_COMM_WORLD);
+  double before = ThreadCpuSeconds(tid);
+  auto start = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // the test idles, not the library
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double used = ThreadCpuSeconds(tid) - before;
+  EXPECT_LT(used, 0.1 * wall) << "network thread used " << used << " s CPU in " << wall << " s idle";
+  MPI_Barrier(MPI_COMM_WORLD);
 }
 
 struct PathCase {
