@@ -340,6 +340,7 @@ struct ExchangeService::Impl {
 
   void EndStream(int source, const ExchangeKey& key, uint64_t count) {
     std::function<void()> waker;
+    bool not_a_sender = false;
     {
       std::lock_guard<std::mutex> lock(mu);
       if (finished.count(key) != 0 || forgotten.count(key.query) != 0) return;
@@ -349,31 +350,35 @@ struct ExchangeService::Impl {
         return;
       }
       ReceiverState& st = *it->second;
-      if (!st.is_sender[source]) {
-        ProtocolError(source, "end of stream from a rank that is not a sender of " + key.ToString());
-        return;
+      not_a_sender = !st.is_sender[source];
+      if (!not_a_sender) {
+        st.expected[source] = static_cast<int64_t>(count);
+        waker = std::move(st.waker);
+        st.waker = nullptr;
       }
-      st.expected[source] = static_cast<int64_t>(count);
-      waker = std::move(st.waker);
-      st.waker = nullptr;
+    }
+    // Outside the lock: failing a peer calls back into OnPeerFailed.
+    if (not_a_sender) {
+      ProtocolError(source, "end of stream from a rank that is not a sender of " + key.ToString());
     }
     if (waker) waker();
   }
 
   void Credits(int source, const std::vector<SlotEntry>& slots) {
     std::vector<std::function<void()>> wake;
+    std::string error;
     {
       std::lock_guard<std::mutex> lock(mu);
       for (const SlotEntry& e : slots) {
         if (!credits[source].Return(e.key, e.slot)) {
-          ProtocolError(source, "credit for slot " + std::to_string(e.slot) + " not held by " +
-                                    e.key.ToString());
-          return;
+          error = "credit for slot " + std::to_string(e.slot) + " not held by " + e.key.ToString();
+          break;
         }
       }
       wake = std::move(blocked[source]);
       blocked[source].clear();
     }
+    if (!error.empty()) ProtocolError(source, error);
     for (auto& fn : wake) fn();
   }
 

@@ -156,7 +156,11 @@ Status Fabric::CreateEndpoints(const std::vector<std::vector<std::byte>>& addres
       ep.err_handler.arg = error_args_.back().get();
       st = ucp_ep_create(worker_, &ep, &control_eps_[r]);
       if (st != UCS_OK) {
-        return Status::NetworkError(UcxError("ucp_ep_create(control)", st) + " to " + Describe(r));
+        // UCX 1.13's shared-memory transports lack peer failure handling: control endpoints
+        // need tcp (or verbs) in UCX_TLS.
+        return Status::NetworkError(UcxError("ucp_ep_create(control)", st) + " to " + Describe(r) +
+                                    ": control endpoints need a transport with peer failure "
+                                    "handling (tcp or verbs) in UCX_TLS");
       }
     }
     PeerReport& p = peers_[r];
