@@ -55,10 +55,13 @@ struct TopologyDeleter {
 };
 using Topology = std::unique_ptr<hwloc_topology, TopologyDeleter>;
 
-Topology LoadTopology() {
+Topology LoadTopology(const std::string& synthetic = "") {
   hwloc_topology_t t = nullptr;
   if (hwloc_topology_init(&t) != 0) return nullptr;
   Topology topo(t);
+  if (!synthetic.empty() && hwloc_topology_set_synthetic(t, synthetic.c_str()) != 0) {
+    return nullptr;
+  }
   if (hwloc_topology_load(t) != 0) return nullptr;
   return topo;
 }
@@ -171,6 +174,19 @@ Result<std::vector<int>> LocalNumaNodes() {
   }
   std::vector<int> nodes = NodesOfCpuset(topo.get(), cpus);
   hwloc_bitmap_free(cpus);
+  return nodes;
+}
+
+Result<std::vector<int>> NumaNodesOfCpus(const std::vector<int>& cpus,
+                                         const std::string& synthetic) {
+  Topology topo = LoadTopology(synthetic);
+  if (!topo) {
+    return Status::InvalidArgument("hwloc: cannot load topology '" + synthetic + "'");
+  }
+  hwloc_cpuset_t set = hwloc_bitmap_alloc();
+  for (int cpu : cpus) hwloc_bitmap_set(set, static_cast<unsigned>(cpu));
+  std::vector<int> nodes = NodesOfCpuset(topo.get(), set);
+  hwloc_bitmap_free(set);
   return nodes;
 }
 

@@ -53,4 +53,10 @@ std::vector<RdmaDevice> DiscoverRdmaDevices();
 // NUMA nodes (OS indices) of the cores this process is bound to, from hwloc.
 Result<std::vector<int>> LocalNumaNodes();
 
+// NUMA nodes (OS indices) holding the given PUs (OS indices) in a topology: this machine's
+// when `synthetic` is empty, else an hwloc synthetic description such as
+// "package:2 numa:1 core:4 pu:1" (how the locality logic is tested without such hardware).
+Result<std::vector<int>> NumaNodesOfCpus(const std::vector<int>& cpus,
+                                         const std::string& synthetic = "");
+
 }  // namespace ibex::net

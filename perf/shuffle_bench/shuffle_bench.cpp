@@ -47,6 +47,7 @@ struct Args {
   std::string plot;
   ExchangePath path = ExchangePath::kAuto;
   bool mpi = true;
+  int spin_us = 50;
 };
 
 size_t ParseSize(const std::string& s) {
@@ -99,13 +100,15 @@ bool ParseArgs(int argc, char** argv, Args* a, std::string* error) {
       a->path = p == "put" ? ExchangePath::kPut
                 : p == "am" ? ExchangePath::kActiveMessage
                             : ExchangePath::kAuto;
+    } else if (arg == "--spin-us") {
+      a->spin_us = std::max(0, std::atoi(value().c_str()));
     } else if (arg == "--no-mpi") {
       a->mpi = false;
     } else if (arg == "--help" || arg == "-h") {
       *error =
           "usage: ibex-shuffle-bench [--patterns uniform,zipf,incast] [--sizes 4K,64K,1M,4M]\n"
           "       [--bytes-per-rank 128M] [--reps 3] [--warmup 1] [--path auto|put|am]\n"
-          "       [--csv FILE] [--plot FILE.svg] [--no-mpi]";
+          "       [--csv FILE] [--plot FILE.svg] [--no-mpi] [--spin-us 50]";
       return false;
     } else {
       *error = "unknown argument " + arg + " (--help)";
@@ -330,7 +333,9 @@ int Main(int argc, char** argv) {
     MPI_Finalize();
     return 2;
   }
-  auto fabric = Fabric::Create(MPI_COMM_WORLD);
+  net::FabricOptions fabric_options;
+  fabric_options.spin = std::chrono::microseconds(args.spin_us);
+  auto fabric = Fabric::Create(MPI_COMM_WORLD, fabric_options);
   if (!fabric.ok()) {
     std::fprintf(stderr, "rank %d: %s\n", rank, fabric.status().ToString().c_str());
     MPI_Abort(MPI_COMM_WORLD, 1);

@@ -60,6 +60,22 @@ TEST(RdmaDevicesTest, UnknownLocalityStillChooses) {
   EXPECT_NE(c.reason.find("Ethernet"), std::string::npos);
 }
 
+TEST(RdmaDevicesTest, LocalityFromASyntheticTwoSocketTopology) {
+  // Two packages with one NUMA node and 4 cores each: PUs 0-3 on node 0, 4-7 on node 1.
+  const std::string topo = "package:2 numa:1 core:4 pu:1";
+  auto n = NumaNodesOfCpus({5, 6}, topo);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, std::vector<int>{1});
+  n = NumaNodesOfCpus({0, 7}, topo);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, (std::vector<int>{0, 1}));
+  // An executor pinned to node 1 then takes node 1's HCA.
+  std::vector<RdmaDevice> devs = {Dev("mlx5_0", {0}, true, 200), Dev("mlx5_1", {1}, true, 200)};
+  EXPECT_EQ(ChooseRdmaDevice(devs, *NumaNodesOfCpus({4, 5, 6, 7}, topo), std::nullopt).device,
+            "mlx5_1:1");
+  EXPECT_FALSE(NumaNodesOfCpus({0}, "not a topology").ok());
+}
+
 TEST(RdmaDevicesTest, ThisMachineHasNoVerbsDeviceAndSomeNumaNode) {
   // The build machines have no RDMA hardware (docs/net.md); discovery must not fail.
   EXPECT_TRUE(DiscoverRdmaDevices().empty());
