@@ -47,6 +47,7 @@ struct Args {
   std::string plot;
   ExchangePath path = ExchangePath::kAuto;
   bool mpi = true;
+  bool ibex = true;
   int spin_us = 50;
 };
 
@@ -102,13 +103,15 @@ bool ParseArgs(int argc, char** argv, Args* a, std::string* error) {
                             : ExchangePath::kAuto;
     } else if (arg == "--spin-us") {
       a->spin_us = std::max(0, std::atoi(value().c_str()));
+    } else if (arg == "--no-ibex") {
+      a->ibex = false;
     } else if (arg == "--no-mpi") {
       a->mpi = false;
     } else if (arg == "--help" || arg == "-h") {
       *error =
           "usage: ibex-shuffle-bench [--patterns uniform,zipf,incast] [--sizes 4K,64K,1M,4M]\n"
           "       [--bytes-per-rank 128M] [--reps 3] [--warmup 1] [--path auto|put|am]\n"
-          "       [--csv FILE] [--plot FILE.svg] [--no-mpi] [--spin-us 50]";
+          "       [--csv FILE] [--plot FILE.svg] [--no-mpi] [--no-ibex] [--spin-us 50]";
       return false;
     } else {
       *error = "unknown argument " + arg + " (--help)";
@@ -376,17 +379,22 @@ int Main(int argc, char** argv) {
       }
       std::vector<double> ibex_t, mpi_t;
       for (int it = 0; it < args.warmup + args.reps; ++it) {
-        std::memset(recv.data(), 0, recv.size());
-        auto t = RunIbex(**service, l, send, recv, msg, query++, rank, size);
-        if (!t.ok()) {
-          std::fprintf(stderr, "rank %d: ibex: %s\n", rank, t.status().ToString().c_str());
-          MPI_Abort(MPI_COMM_WORLD, 1);
+        bool ok = true;
+        if (args.ibex) {
+          std::memset(recv.data(), 0, recv.size());
+          auto t = RunIbex(**service, l, send, recv, msg, query++, rank, size);
+          if (!t.ok()) {
+            std::fprintf(stderr, "rank %d: ibex: %s\n", rank, t.status().ToString().c_str());
+            MPI_Abort(MPI_COMM_WORLD, 1);
+          }
+          double slowest = MaxOverRanks(*t);
+          ok = Verify(l, recv, rank, size);
+          if (!ok) {
+            std::fprintf(stderr, "rank %d: ibex result wrong (%s, %zu)\n", rank, PatternName(p), msg);
+          }
+          all_ok = all_ok && ok;
+          if (it >= args.warmup) ibex_t.push_back(slowest);
         }
-        double slowest = MaxOverRanks(*t);
-        bool ok = Verify(l, recv, rank, size);
-        if (!ok) std::fprintf(stderr, "rank %d: ibex result wrong (%s, %zu)\n", rank, PatternName(p), msg);
-        all_ok = all_ok && ok;
-        if (it >= args.warmup) ibex_t.push_back(slowest);
         if (args.mpi) {
           std::memset(recv.data(), 0, recv.size());
           auto m = RunMpi(l, send, recv, rank, size);
@@ -404,7 +412,7 @@ int Main(int argc, char** argv) {
       // The payload bytes both moved between distinct ranks (the 8-byte chunk index is ibex's
       // own overhead and not counted).
       double bytes = static_cast<double>(l.cross_total);
-      Row row{p, msg, size, bytes / Median(ibex_t) / 1e9,
+      Row row{p, msg, size, args.ibex ? bytes / Median(ibex_t) / 1e9 : 0,
               args.mpi ? bytes / Median(mpi_t) / 1e9 : 0, path};
       rows.push_back(row);
       if (rank == 0) {
