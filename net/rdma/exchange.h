@@ -12,6 +12,8 @@
 // Callbacks run on the network thread (or inline in the registering call when the condition
 // already holds) and must not block.
 //
+// Lifetimes: senders, receivers and received buffers must go before their service.
+//
 // Threads: ExchangeService::Create/Shutdown collectively on one thread per rank. One
 // ExchangeSender or ExchangeReceiver is used by one thread at a time; distinct ones from any
 // threads. ReceivedBuffer may be released from any thread.
