@@ -603,12 +603,12 @@ Result<std::unique_ptr<ExchangeService>> ExchangeService::Create(Fabric& fabric,
   }
 
   std::string where = "rank " + std::to_string(fabric.rank()) + ": exchange service";
-  Status st = im.MapRegion(size_t{options.slots_per_peer} * options.slot_bytes * size, &im.region,
-                           "receive region");
-  if (st.ok()) {
-    st = im.MapRegion(size_t{options.staging_buffers} * options.slot_bytes, &im.staging,
-                      "staging buffers");
-  }
+  size_t region_bytes = size_t{options.slots_per_peer} * options.slot_bytes * size;
+  size_t staging_bytes = size_t{options.staging_buffers} * options.slot_bytes;
+  Status st = CheckMemlockLimit(region_bytes + staging_bytes, MemlockLimit(),
+                                fabric.rdma().verbs);
+  if (st.ok()) st = im.MapRegion(region_bytes, &im.region, "receive region");
+  if (st.ok()) st = im.MapRegion(staging_bytes, &im.staging, "staging buffers");
   WireWriter w;
   if (st.ok()) {
     void* packed = nullptr;

@@ -4,6 +4,9 @@
 #include <hwloc/openfabrics-verbs.h>
 #include <infiniband/verbs.h>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -95,6 +98,9 @@ RdmaChoice ChooseRdmaDevice(const std::vector<RdmaDevice>& devices,
     choice.kind = RdmaChoice::Kind::kUser;
     choice.reason = "UCX_NET_DEVICES=" + *user_net_devices;
     if (devices.empty()) choice.reason += "; no verbs device";
+    for (const RdmaDevice& dev : devices) {
+      if (user_net_devices->find(dev.name) != std::string::npos) choice.verbs = true;
+    }
     return choice;
   }
   std::optional<Candidate> best;
@@ -116,6 +122,7 @@ RdmaChoice ChooseRdmaDevice(const std::vector<RdmaDevice>& devices,
     return choice;
   }
   choice.kind = RdmaChoice::Kind::kChosen;
+  choice.verbs = true;
   choice.device = best->device->name + ":" + std::to_string(best->port->number);
   std::string numa = best->device->numa_nodes.empty()
                          ? std::string("NUMA ?")
@@ -175,6 +182,21 @@ Result<std::vector<int>> LocalNumaNodes() {
   std::vector<int> nodes = NodesOfCpuset(topo.get(), cpus);
   hwloc_bitmap_free(cpus);
   return nodes;
+}
+
+Status CheckMemlockLimit(uint64_t bytes, uint64_t limit, bool uses_verbs) {
+  if (!uses_verbs || limit >= bytes) return Status::OK();
+  return Status::InvalidArgument(
+      "registering " + std::to_string(bytes >> 20) + " MiB for RDMA needs locked memory, but " +
+      "`ulimit -l` is " + std::to_string(limit >> 10) + " KiB: run with `ulimit -l unlimited` " +
+      "(Slurm: PropagateResourceLimits, or the node's limits.conf) or use smaller exchange slots");
+}
+
+uint64_t MemlockLimit() {
+  if (geteuid() == 0) return UINT64_MAX;  // CAP_IPC_LOCK: root may lock any amount
+  rlimit rl{};
+  if (getrlimit(RLIMIT_MEMLOCK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return UINT64_MAX;
+  return rl.rlim_cur;
 }
 
 Result<std::vector<int>> NumaNodesOfCpus(const std::vector<int>& cpus,

@@ -8,6 +8,7 @@
 // functions, plus Discover* which only read system state.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,7 @@ struct RdmaChoice {
   Kind kind = Kind::kNone;
   std::string device;   // "mlx5_0:1" when kChosen
   std::string reason;   // one line for the report
+  bool verbs = false;   // UCX will register memory with a verbs device (chosen or named by the user)
 
   // "none (no verbs device)", "mlx5_0:1 (NUMA 1, 200 Gb/s InfiniBand)", "user: UCX_NET_DEVICES=..."
   std::string Summary() const;
@@ -49,6 +51,14 @@ RdmaChoice ChooseRdmaDevice(const std::vector<RdmaDevice>& devices,
 // All verbs devices of this host with their ports and hwloc locality. An empty list (not an
 // error) when there are none or the verbs library finds no provider, as here.
 std::vector<RdmaDevice> DiscoverRdmaDevices();
+
+// Registering `bytes` with a verbs device needs that much locked memory (`ulimit -l`). OK when
+// no verbs device is used (shared memory, TCP), the limit is unlimited (`limit` = UINT64_MAX)
+// or large enough; otherwise an error that tells the user what to do. (Root is exempt from
+// the limit; the caller passes UINT64_MAX then.)
+Status CheckMemlockLimit(uint64_t bytes, uint64_t limit, bool uses_verbs);
+// The current RLIMIT_MEMLOCK soft limit, UINT64_MAX for unlimited.
+uint64_t MemlockLimit();
 
 // NUMA nodes (OS indices) of the cores this process is bound to, from hwloc.
 Result<std::vector<int>> LocalNumaNodes();

@@ -52,6 +52,9 @@ TEST(RdmaDevicesTest, UserDeviceListWins) {
   RdmaChoice c = ChooseRdmaDevice(devs, {0}, std::string("mlx5_3:1"));
   EXPECT_EQ(c.kind, RdmaChoice::Kind::kUser);
   EXPECT_EQ(c.Summary(), "user (UCX_NET_DEVICES=mlx5_3:1)");
+  EXPECT_FALSE(c.verbs) << "mlx5_3 is not a device of this host";
+  EXPECT_TRUE(ChooseRdmaDevice(devs, {0}, std::string("mlx5_0:1")).verbs);
+  EXPECT_FALSE(ChooseRdmaDevice(devs, {0}, std::string("lo")).verbs);
 }
 
 TEST(RdmaDevicesTest, UnknownLocalityStillChooses) {
@@ -74,6 +77,16 @@ TEST(RdmaDevicesTest, LocalityFromASyntheticTwoSocketTopology) {
   EXPECT_EQ(ChooseRdmaDevice(devs, *NumaNodesOfCpus({4, 5, 6, 7}, topo), std::nullopt).device,
             "mlx5_1:1");
   EXPECT_FALSE(NumaNodesOfCpus({0}, "not a topology").ok());
+}
+
+TEST(RdmaDevicesTest, MemlockLimitMattersOnlyForVerbs) {
+  EXPECT_TRUE(CheckMemlockLimit(1ull << 30, 8 << 20, /*uses_verbs=*/false).ok());
+  EXPECT_TRUE(CheckMemlockLimit(1ull << 30, UINT64_MAX, true).ok());
+  Status st = CheckMemlockLimit(1ull << 30, 8 << 20, true);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("ulimit -l unlimited"), std::string::npos) << st.ToString();
+  EXPECT_NE(st.message().find("1024 MiB"), std::string::npos) << st.ToString();
+  EXPECT_GT(MemlockLimit(), 0u);
 }
 
 TEST(RdmaDevicesTest, ThisMachineHasNoVerbsDeviceAndSomeNumaNode) {
