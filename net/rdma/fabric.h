@@ -7,6 +7,10 @@
 // Who calls it: mpi_launch (one Fabric per rank for the whole job), the exchange service
 // (net/rdma/exchange.h), tests and perf/shuffle_bench.
 //
+// Create() sets UCX_TCP_PUT_ENABLE=n and UCX_TCP_{TX,RX}_SEG_SIZE=512K in the environment
+// unless already set (docs/net.md says why): call it before starting threads that read the
+// environment.
+//
 // Threads: Create/Shutdown on one thread, collectively over the communicator. SendControl,
 // RegisterControlHandler, AddPeerFailureCallback, PeerStatus and the reports from any thread.
 // Control handlers and failure callbacks run on the network thread and must not block.
