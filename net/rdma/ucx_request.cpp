@@ -5,6 +5,12 @@ namespace {
 
 void Complete(void* request, ucs_status_t status, void* user_data) {
   auto* op = static_cast<UcxOp*>(user_data);
+  if (!op->returned) {
+    // Inside the starting call: FinishOp sees `completed` and finishes (and frees request).
+    op->completed = true;
+    op->status = status;
+    return;
+  }
   op->thread->AddOutstanding(-1);
   UcxDone done = std::move(op->done);
   delete op;
@@ -36,6 +42,15 @@ UcxOp* StartRecvOp(NetworkThread* thread, UcxDone done) {
 }
 
 void FinishOp(UcxOp* op, ucs_status_ptr_t result) {
+  op->returned = true;
+  if (op->completed) {
+    if (UCS_PTR_IS_PTR(result)) ucp_request_free(result);
+    UcxDone done = std::move(op->done);
+    ucs_status_t status = op->status;
+    delete op;
+    done(status);
+    return;
+  }
   if (UCS_PTR_IS_PTR(result)) {
     op->thread->AddOutstanding(1);
     return;  // the callback owns op now

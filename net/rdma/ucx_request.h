@@ -26,6 +26,12 @@ struct UcxOp {
   UcxDone done;
   std::vector<std::byte> keep;  // bytes the operation reads (e.g. a message) until done
   ucp_request_param_t param{};
+  // UCX may run the callback before the call that started the operation has returned (seen
+  // with ucp_am_recv_data_nbx of a rendezvous message on the self transport): then FinishOp
+  // finishes the operation.
+  bool returned = false;
+  bool completed = false;
+  ucs_status_t status = UCS_OK;
 };
 
 // A new operation whose param has a send-style callback (puts, AM sends, flushes, closes).
