@@ -48,6 +48,15 @@ TEST(TransportReportTest, TcpPutIsEmulated) {
   EXPECT_FALSE(info->PutNative());
 }
 
+// What ibex's own data endpoints look like over TCP: Fabric::Create turns UCX's TCP put off.
+TEST(TransportReportTest, TcpWithoutPutHasNoRmaLane) {
+  auto info = ParseEndpointInfo(Sample("ep_info_tcp_no_put.txt"));
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(JoinNames(info->DataTransports()), "tcp");
+  EXPECT_TRUE(info->RmaTransports().empty());
+  EXPECT_FALSE(info->PutNative());
+}
+
 TEST(TransportReportTest, ControlEndpointCarriesKeepalive) {
   auto info = ParseEndpointInfo(Sample("ep_info_ctrl_tcp.txt"));
   ASSERT_TRUE(info.ok());
