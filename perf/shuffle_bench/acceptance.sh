@@ -26,8 +26,9 @@ for t in shm tcp; do
     mapfile -t ibex < <(grep -h "^$p," "$tmp"/${t}_*.csv | cut -d, -f5 | sort -g)
     mapfile -t mpi < <(grep -h "^$p," "$tmp"/${t}_*.csv | cut -d, -f7 | sort -g)
     m=$(( ${#ratios[@]} / 2 ))
-    printf "median %s %-8s ibex %.2f GB/s  MPI %.2f GB/s  ratio %.2f  (%d runs)\n" \
-      "$t" "$p" "${ibex[$m]}" "${mpi[$m]}" "${ratios[$m]}" "${#ratios[@]}"
+    printf "median %s %-8s ibex %.2f GB/s  MPI %.2f GB/s  ratio %.2f  (%d runs, ratios %.2f-%.2f)\n" \
+      "$t" "$p" "${ibex[$m]}" "${mpi[$m]}" "${ratios[$m]}" "${#ratios[@]}" "${ratios[0]}" \
+      "${ratios[-1]}"
   done
 done
 rm -rf "$tmp"
