@@ -215,10 +215,10 @@ TEST_P(ExchangePathTest, SlowReceiverExhaustsCredits) {
   o.path = GetParam();
   auto service = Service(o);
   ASSERT_TRUE(service);
-  // Everybody floods rank 0, which holds two buffers at a time before releasing.
-  SendPlan plan;
-  plan.sizes.resize(Size());
-  for (int i = 0; i < 40; ++i) plan.sizes[0].push_back(1000 + i * 300);
+  // Everybody floods rank 0. Phase 1: nobody consumes yet (rank 0 is sending too), so every
+  // sender gets exactly its credits — 3 slots minus 1 kept in reserve for a second exchange
+  // (max_open_exchanges 2) — and then kBlocked. Phase 2: the rest, while rank 0
+  // consumes slowly (holds two buffers before releasing one).
   ExchangeKey key{2, 1};
   auto sender = service->OpenSender(key, {0});
   ASSERT_TRUE(sender.ok());
@@ -228,16 +228,34 @@ TEST_P(ExchangePathTest, SlowReceiverExhaustsCredits) {
     ASSERT_TRUE(r.ok());
     receiver = std::move(*r);
   }
-  PumpResult r = Pump(sender->get(), &plan, receiver.get(), 30, Rank(), /*hold=*/2);
+  MPI_Barrier(MPI_COMM_WORLD);
+  size_t first = 0;
+  bool blocked = false;
+  while (first < 40) {
+    auto st = (*sender)->TrySend(0, testing::MakePayload(Rank(), 0, first, 1000 + first * 300));
+    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    if (*st == SendState::kBlocked) {
+      blocked = true;
+      break;
+    }
+    ++first;
+  }
+  EXPECT_TRUE(blocked) << "40 buffers into 3 slots must run out of credits";
+  EXPECT_EQ(first, o.slots_per_peer - o.reserved_slots * (o.max_open_exchanges - 1))
+      << "a sender may use exactly its credits";
+  MPI_Barrier(MPI_COMM_WORLD);
+  SendPlan rest;
+  rest.sizes.resize(Size());
+  for (size_t i = first; i < 40; ++i) rest.sizes[0].push_back(1000 + i * 300);
+  PumpResult r = Pump(sender->get(), &rest, receiver.get(), 30, Rank(), /*hold=*/2);
   EXPECT_TRUE(r.status.ok()) << r.status.ToString();
   EXPECT_TRUE(r.errors.empty());
-  EXPECT_GT(r.blocked, 0u) << "40 buffers into 3 slots must run out of credits";
   if (Rank() == 0) {
     EXPECT_EQ(r.received, 40u * Size());
   }
   sender->reset();
   receiver.reset();
-  EXPECT_TRUE(AllOk(r.status.ok() && r.errors.empty()));
+  EXPECT_TRUE(AllOk(r.status.ok() && r.errors.empty() && blocked));
   EXPECT_TRUE(service->Shutdown().ok());
 }
 
