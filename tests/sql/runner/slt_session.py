@@ -53,11 +53,13 @@ class SessionResult:
     exit_code: int | None  # None when the session timed out
     tail: str  # output after the last marker (where a crash shows)
     last_record: int  # the last record whose marker appeared
+    preamble: str = ""  # output before the first marker (e.g. the placement report)
 
 
 def StatementText(sql: str) -> str:
-    text = sql.rstrip()
-    return text if text.endswith(";") else text + ";"
+    """A statement terminated by ';' (a meta-command such as \\timing stays as it is)."""
+    text = sql.strip()
+    return text if text.endswith(";") or text.startswith("\\") else text + ";"
 
 
 def BuildScript(statements: list[str]) -> str:
@@ -96,6 +98,7 @@ def RunSession(config: EngineConfig, statements: list[str], workdir: str) -> Ses
 def SplitOutput(text: str, count: int, code: int | None) -> SessionResult:
     lines = text.split("\n")
     chunks: dict[int, str] = {}
+    preamble = ""
     current = -1
     buffer: list[str] = []
     last = -1
@@ -104,6 +107,8 @@ def SplitOutput(text: str, count: int, code: int | None) -> SessionResult:
         if lines[i] == MARKER and i + 1 < len(lines) and lines[i + 1] == f"r{current + 1}":
             if current >= 0:
                 chunks[current] = "\n".join(buffer)
+            else:
+                preamble = "\n".join(buffer)
             current += 1
             last = current
             buffer = []
@@ -112,9 +117,11 @@ def SplitOutput(text: str, count: int, code: int | None) -> SessionResult:
         buffer.append(lines[i])
         i += 1
     tail = "\n".join(buffer)
-    if current >= 0 and current < count and current not in chunks:
-        pass  # the record that was running when the session ended has no complete chunk
-    return SessionResult(chunks=chunks, exit_code=code, tail=tail, last_record=last)
+    # The record that was running when the session ended has no chunk (count is how many
+    # records the script holds; the caller reports the missing ones).
+    del count
+    return SessionResult(chunks=chunks, exit_code=code, tail=tail, last_record=last,
+                         preamble=preamble)
 
 
 def BenchmarkData(benchmark: str, scale: str, datagen: str, cache_dir: str) -> str:

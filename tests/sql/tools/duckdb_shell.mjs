@@ -104,8 +104,17 @@ async function Main() {
     for (const sql of SplitStatements(fs.readFileSync(file, 'utf8'))) {
       const set = /^set\s+(slt_\w+)\s*=\s*(\w+)$/i.exec(sql);
       const show = /^show\s+(slt_\w+)$/i.exec(sql);
-      if (set) { variables.set(set[1].toLowerCase(), set[2]); continue; }
-      if (show) { write(`${show[1].toLowerCase()}\n${variables.get(show[1].toLowerCase())}\n`); continue; }
+      // Like ibex's shell, \timing reports these too (callers rely on one Time line each).
+      if (set) {
+        variables.set(set[1].toLowerCase(), set[2]);
+        if (timing) write('Time: 0.000 ms\n');
+        continue;
+      }
+      if (show) {
+        write(`${show[1].toLowerCase()}\n${variables.get(show[1].toLowerCase())}\n`);
+        if (timing) write('Time: 0.000 ms\n');
+        continue;
+      }
       if (sql.startsWith('\\')) {
         if (/^\\timing(\s+on)?$/.test(sql)) timing = true;
         else if (/^\\timing\s+off$/.test(sql)) timing = false;

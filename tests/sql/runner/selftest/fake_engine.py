@@ -49,6 +49,12 @@ def main(argv):
         if sql == "SELECT fake_engine_exit":
             sys.stdout.flush()
             return 3
+        if "fake_unsupported" in sql:
+            sys.stdout.flush()
+            print("ERROR: SELECT is not supported yet: fake", file=sys.stderr)
+            sys.stderr.flush()
+            failed = True
+            continue
         try:
             cur = db.execute(sql)
             if cur.description:
