@@ -40,8 +40,9 @@ def ParseArgs(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--engine-name", default="ibex", help="name matched by skipif/onlyif (default ibex)")
     p.add_argument("--ranks", type=int, default=0, help="run the engine under mpirun -n RANKS")
     p.add_argument("--mpirun", default=os.environ.get("IBEX_MPIRUN", "mpirun"))
-    p.add_argument("--mpirun-flags", default=os.environ.get("IBEX_MPIRUN_FLAGS", ""),
-                   help="extra mpirun flags (one string)")
+    p.add_argument("--mpirun-flags", default=os.environ.get(
+        "IBEX_MPIRUN_FLAGS", "--oversubscribe --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo"),
+        help="mpirun flags (one string; default: the project's, from cmake/IbexTesting.cmake)")
     p.add_argument("--engine-args", default="", help="extra arguments for the engine (one string)")
     p.add_argument("--no-data-dir", action="store_true", help="do not pass --data-dir")
     p.add_argument("--features", default=os.environ.get("IBEX_SQL_FEATURES", ""),
