@@ -69,6 +69,19 @@ def ParseCsv(text: str) -> list[list[str | None]]:
     return rows
 
 
+def ParseChunk(chunk: str) -> tuple[str, list[list[str | None]] | None]:
+    """One record's output (slt_session.SplitOutput): (the error text from the first
+    `ERROR:` line on, or ""; the CSV rows, header first, or None when nothing was printed).
+    Every output line counts: an empty line is a row holding one NULL."""
+    lines = chunk.split("\n") if chunk else []
+    error_at = next((i for i, l in enumerate(lines) if l.startswith("ERROR:")), None)
+    if error_at is not None:
+        return "\n".join(lines[error_at:]).strip(), None
+    if not lines:
+        return "", None
+    return "", ParseCsv("\n".join(lines) + "\n")
+
+
 def FromEngine(value: str | None) -> str:
     """An engine's CSV field as a .test value."""
     if value is None:

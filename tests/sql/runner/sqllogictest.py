@@ -106,9 +106,8 @@ class FileRun:
             self.Check(record, sql, result.chunks[n])
 
     def Check(self, record: slt_parser.Record, sql: str, chunk: str) -> None:
-        lines = chunk.split("\n")
-        error_at = next((i for i, l in enumerate(lines) if l.startswith("ERROR:")), None)
-        error_text = "\n".join(lines[error_at:]).strip() if error_at is not None else ""
+        error_text, parsed = slt_results.ParseChunk(chunk)
+        error_at = 0 if error_text else None
         if record.kind in ("statement", "load"):
             if record.expect_error:
                 unsupported = "not supported yet" in error_text and \
@@ -132,7 +131,6 @@ class FileRun:
         if error_at is not None:
             self.Fail(record, "query failed", error_text.split("\n"))
             return
-        parsed = slt_results.ParseCsv("\n".join(l for l in lines if l != "") + "\n") if chunk.strip() else []
         if not parsed:
             self.Fail(record, "query returned no result (not even a header)", [])
             return

@@ -40,11 +40,9 @@ def TypeLetter(type_name: str) -> str:
 
 
 def ResultBlock(chunk: str, record: slt_parser.Record, threshold: int, where: str):
-    lines = chunk.split("\n")
-    errors = [l for l in lines if l.startswith("ERROR:")]
-    if errors:
-        raise RuntimeError(f"{where}: the reference engine failed: {errors[0]}")
-    parsed = slt_results.ParseCsv("\n".join(l for l in lines if l) + "\n")
+    error, parsed = slt_results.ParseChunk(chunk)
+    if error or not parsed:
+        raise RuntimeError(f"{where}: the reference engine failed: {error or 'no result'}")
     header, data = parsed[0], parsed[1:]
     types = "".join(TypeLetter(h.rsplit(":", 1)[1]) for h in header)
     rows = [[slt_results.FromEngine(v) for v in r] for r in data]
@@ -77,7 +75,7 @@ def Fill(path: str, args, config: slt_session.EngineConfig) -> int:
         chunk = result.chunks.get(n)
         if chunk is None:
             raise RuntimeError(f"{where}: the reference session ended early:\n{result.tail[-2000:]}")
-        failed = any(l.startswith("ERROR:") for l in chunk.split("\n"))
+        failed = bool(slt_results.ParseChunk(chunk)[0])
         if record.kind in ("statement", "load"):
             if failed != record.expect_error:
                 problems += 1
