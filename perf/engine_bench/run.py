@@ -123,6 +123,9 @@ def Report(bench: str, names: list[str], results: list[tuple[dict, dict, str]]) 
     ratio = f"{total_o / total_b:.2f}x" if total_b else "-"
     print(f"{'total':6} {total_b:>14.1f} {total_o:>24.1f} {ratio:>7}   "
           f"({both} of {len(QUERIES[bench])} queries ran on both)")
+    if total_b and total_o:
+        print(f"  {other_name} / {base_name} over the common queries: {total_o / total_b:.2f}x "
+              f"(speed-up {total_b / total_o:.2f}x)")
     for name, res in ((base_name, base), (other_name, other)):
         ran = [Median(res[q]) for q in QUERIES[bench] if res.get(q)]
         print(f"  {name}: {sum(ran):.1f} ms for the {len(ran)} queries it ran")
@@ -156,6 +159,8 @@ def main() -> int:
     args = p.parse_args()
     engines = Engines(args)
     print(f"engine_bench: SF {args.sf}, {args.runs} timed runs after 1 warm-up, ibex-datagen data")
+    print("targets: one rank SSB total <= 2x DuckDB (issue 6); 3 ranks <= 1.5x, scaling 1x1 -> 2x1 "
+          ">= 1.7x (issue 7)")
     for name, config in engines:
         print(f"  {name}: {config.Describe()}")
     for bench in args.benchmarks.split(","):
