@@ -83,8 +83,13 @@ def RunSession(config: EngineConfig, statements: list[str], workdir: str) -> Ses
     if config.ranks > 0:
         args = ([config.mpirun] + config.mpirun_flags + ["-n", str(config.ranks), "sh", "-c",
                  'exec "$0" "$@" 2>&1'] + args)
+    env = dict(os.environ)
+    if config.ranks > 0 and os.geteuid() == 0:
+        # As cmake/IbexTesting.cmake does for CTest: Open MPI refuses root without these.
+        env.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        env.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+                            stdin=subprocess.DEVNULL, start_new_session=True, env=env)
     try:
         out, _ = proc.communicate(timeout=config.timeout)
         code: int | None = proc.returncode
