@@ -22,6 +22,7 @@ import fcntl
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
 
@@ -94,8 +95,14 @@ def RunSession(config: EngineConfig, statements: list[str], workdir: str) -> Ses
         out, _ = proc.communicate(timeout=config.timeout)
         code: int | None = proc.returncode
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
-        out, _ = proc.communicate()
+        # SIGTERM first: mpirun then ends its ranks, which live in process groups of their
+        # own; whatever is left of the session's group is killed after a grace period.
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            out, _ = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            out, _ = proc.communicate()
         code = None
     return SplitOutput(out.decode("utf-8", errors="replace"), len(statements), code)
 

@@ -6,6 +6,7 @@ runs the SQL on Python's sqlite3. Only for tests/sql/runner/selftest; never a re
 
 import sqlite3
 import sys
+import time
 
 
 def Split(text):
@@ -49,6 +50,9 @@ def main(argv):
         if sql == "SELECT fake_engine_exit":
             sys.stdout.flush()
             return 3
+        if sql == "SELECT fake_engine_hang":
+            sys.stdout.flush()
+            time.sleep(600)  # a hung engine, for the runner's timeout
         if "fake_unsupported" in sql:
             sys.stdout.flush()
             print("ERROR: SELECT is not supported yet: fake", file=sys.stderr)
