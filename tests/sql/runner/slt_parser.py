@@ -54,7 +54,7 @@ class TestFile:
     records: list[Record]
 
 
-def _split_blocks(lines: list[str]):
+def _SplitBlocks(lines: list[str]):
     """Yields (first line number, [lines]) for each blank-line separated block; comments
     and the 'require' lines are kept as their own one-line blocks."""
     block: list[str] = []
@@ -75,7 +75,7 @@ def _split_blocks(lines: list[str]):
         yield start, block
 
 
-def _engine_matches(skip: list[tuple[str, str]], engine: str) -> bool:
+def _EngineMatches(skip: list[tuple[str, str]], engine: str) -> bool:
     """True when the record should run for `engine` given its skipif/onlyif conditions."""
     for cond, name in skip:
         if cond == "skipif" and name == engine:
@@ -90,7 +90,7 @@ def ParseFile(path: str, engine: str = "ibex") -> TestFile:
         lines = f.readlines()
     requires: list[tuple[str, str]] = []
     records: list[Record] = []
-    for start, block in _split_blocks(lines):
+    for start, block in _SplitBlocks(lines):
         where = f"{path}:{start}"
         conditions: list[tuple[str, str]] = []
         while block and block[0].split()[0] in ("skipif", "onlyif"):
@@ -106,7 +106,7 @@ def ParseFile(path: str, engine: str = "ibex") -> TestFile:
         head = block[0].split()
         keyword = head[0]
         if keyword == "halt":
-            if _engine_matches(conditions, engine):
+            if _EngineMatches(conditions, engine):
                 break
             continue
         if keyword == "require":
@@ -115,7 +115,7 @@ def ParseFile(path: str, engine: str = "ibex") -> TestFile:
             requires.append((head[1], " ".join(head[2:])))
             continue
         record = _ParseRecord(where, start, block)
-        if _engine_matches(conditions, engine):
+        if _EngineMatches(conditions, engine):
             records.append(record)
     return TestFile(path=path, requires=requires, records=records)
 

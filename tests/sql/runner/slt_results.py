@@ -91,7 +91,7 @@ def FromEngine(value: str | None) -> str:
     return value
 
 
-def _decimal(text: str) -> decimal.Decimal | None:
+def _Decimal(text: str) -> decimal.Decimal | None:
     try:
         return decimal.Decimal(text)
     except decimal.InvalidOperation:
@@ -104,7 +104,7 @@ def Canonical(value: str, type_char: str) -> str:
         return NULL
     if type_char == "T":
         return value.rstrip(" ") if value != EMPTY else value
-    d = _decimal(value)
+    d = _Decimal(value)
     if d is None or not d.is_finite():
         return value
     if type_char == "I":
@@ -138,13 +138,13 @@ def HashValues(rows: list[list[str]], types: str, mode: str) -> tuple[int, str]:
     for r in ordered:
         row_types = types if mode != "valuesort" else None
         for i, v in enumerate(r):
-            t = row_types[i] if row_types else _valuesort_type(types)
+            t = row_types[i] if row_types else _ValuesortType(types)
             md5.update((Canonical(v, t) + "\n").encode("utf-8"))
             count += 1
     return count, md5.hexdigest()
 
 
-def _valuesort_type(types: str) -> str:
+def _ValuesortType(types: str) -> str:
     return types[0] if len(set(types)) == 1 else "T"
 
 
@@ -158,7 +158,7 @@ def ValuesEqual(expected: str, actual: str, type_char: str, tol: Tolerance) -> b
     if expected == NULL or actual == NULL:
         return expected == actual
     if type_char == "R":
-        e, a = _decimal(expected), _decimal(actual)
+        e, a = _Decimal(expected), _Decimal(actual)
         if e is None or a is None:
             return expected == actual
         e, a = float(e), float(a)
@@ -172,7 +172,7 @@ def CompareRows(expected: list[list[str]], actual: list[list[str]], types: str, 
     empty when they match."""
     exp = SortRows(expected, types, mode)
     act = SortRows(actual, types, mode)
-    col_types = types if mode != "valuesort" else _valuesort_type(types)
+    col_types = types if mode != "valuesort" else _ValuesortType(types)
     problems: list[str] = []
     if len(exp) != len(act):
         problems.append(f"expected {len(exp)} rows, got {len(act)}")
@@ -185,15 +185,15 @@ def CompareRows(expected: list[list[str]], actual: list[list[str]], types: str, 
             for j, (ev, av) in enumerate(zip(e, a)))
         if not same:
             if shown < 10:
-                problems.append(f"row {i + 1}: expected {_show(e)}")
-                problems.append(f"row {i + 1}: actual   {_show(a)}")
+                problems.append(f"row {i + 1}: expected {_Show(e)}")
+                problems.append(f"row {i + 1}: actual   {_Show(a)}")
             shown += 1
     if shown > 10:
         problems.append(f"... and {shown - 10} more differing rows")
     return problems
 
 
-def _show(row: list[str] | None) -> str:
+def _Show(row: list[str] | None) -> str:
     return "(no row)" if row is None else "\t".join(row)
 
 
