@@ -196,6 +196,3 @@ def CompareRows(expected: list[list[str]], actual: list[list[str]], types: str, 
 def _Show(row: list[str] | None) -> str:
     return "(no row)" if row is None else "\t".join(row)
 
-
-def FormatRows(rows: list[list[str]]) -> str:
-    return "\n".join("\t".join(r) for r in rows)

@@ -92,7 +92,6 @@ def Fill(path: str, args, config: slt_session.EngineConfig) -> int:
             i += 1
             continue
         types, block, record = replacements[number]
-        words = lines[i].split()
         out.append(" ".join(["query", types, record.sort] + ([record.label] if record.label else [])))
         i += 1
         while lines[i] != "----":
