@@ -82,6 +82,7 @@ struct BoundExpr {
   int from_index = -1;
   int column_index = -1;
   bool correlated = false;
+  bool from_star = false;  // a column SELECT * expanded to: bound already
   bool is_aggregate = false;  // an aggregate function call
   bool is_window = false;
   int select_index = -1;  // ORDER BY item resolved to a select-list output
@@ -107,6 +108,27 @@ struct Expr {
   BoundExpr bound;
 };
 
+// What a query produces: one per output column (binder annotation).
+struct OutputColumn {
+  std::string name;
+  SqlType type;
+};
+
+struct Cte;
+
+// Binder annotation of one FROM leaf: a base table, a CTE reference, or a derived table (a
+// subquery in FROM, or a view, expanded to its parsed query).
+struct BoundSource {
+  enum class Kind : uint8_t { kTable, kCte, kDerived } kind = Kind::kTable;
+  std::string name;  // what qualifies its columns: the alias, else the table/CTE/view name
+  uint64_t table_id = 0;   // kTable
+  std::string table_name;  // kTable, kCte, views
+  const Cte* cte = nullptr;  // kCte
+  QueryPtr query;            // kDerived
+  std::vector<OutputColumn> columns;
+  std::vector<bool> hidden;  // columns merged away by JOIN ... USING (unqualified lookups)
+};
+
 struct SelectItem {
   ExprPtr expr;
   std::optional<Identifier> alias;
@@ -126,6 +148,7 @@ struct TableRef {
   TableRefPtr left, right;
   ExprPtr on;
   std::vector<Identifier> using_columns;
+  int source_index = -1;  // binder: index into the SelectCore's sources (leaves only)
 };
 
 struct SelectCore {
@@ -136,6 +159,9 @@ struct SelectCore {
   ExprPtr where;
   std::vector<ExprPtr> group_by;
   ExprPtr having;
+  // binder annotations
+  std::vector<BoundSource> sources;  // FROM leaves in order; ColumnBinding::from_index
+  bool aggregating = false;          // GROUP BY or aggregates: the output is grouped
 };
 
 enum class SetOp : uint8_t { kNone, kUnion, kIntersect, kExcept };
@@ -164,6 +190,7 @@ struct Query {
   std::vector<OrderItem> order_by;
   ExprPtr limit;
   ExprPtr offset;
+  std::vector<OutputColumn> outputs;  // binder annotation
 };
 
 struct ColumnDef {

@@ -1,51 +1,40 @@
-// SqlType: the front end's view of a value's type, as the binder infers it (precision/scale
-// for DECIMAL, length for CHAR/VARCHAR). Plain value; any thread.
+// SqlType: the type the binder infers for an expression — a storage::DataType (what values
+// are stored and computed as), or one of two front-end-only kinds: UNKNOWN (a NULL literal or
+// a $n parameter, which takes the type it meets) and INTERVAL (only as an operand of date
+// arithmetic). Plain value; any thread.
 #pragma once
 
-#include <cstdint>
 #include <string>
+
+#include "storage/types.h"
 
 namespace ibex::sql {
 
-enum class TypeId : uint8_t {
-  kUnknown,  // NULL literal or an unbound parameter: takes the type it meets
-  kBoolean,
-  kInteger,  // 32-bit
-  kBigint,   // 64-bit
-  kDecimal,  // exact, precision <= 38
-  kDouble,
-  kChar,
-  kVarchar,
-  kDate,
-  kInterval,
-};
-
 struct SqlType {
-  TypeId id = TypeId::kUnknown;
-  int precision = 0;  // decimal
-  int scale = 0;      // decimal
-  int length = 0;     // char/varchar; 0 = unbounded
+  enum class Kind : uint8_t { kUnknown, kData, kInterval };
+  Kind kind = Kind::kUnknown;
+  storage::DataType data;  // kData only
 
   static SqlType Unknown() { return {}; }
-  static SqlType Boolean() { return {TypeId::kBoolean}; }
-  static SqlType Integer() { return {TypeId::kInteger}; }
-  static SqlType Bigint() { return {TypeId::kBigint}; }
-  static SqlType Decimal(int p, int s) { return {TypeId::kDecimal, p, s, 0}; }
-  static SqlType Double() { return {TypeId::kDouble}; }
-  static SqlType Char(int n) { return {TypeId::kChar, 0, 0, n}; }
-  static SqlType Varchar(int n = 0) { return {TypeId::kVarchar, 0, 0, n}; }
-  static SqlType Date() { return {TypeId::kDate}; }
-  static SqlType Interval() { return {TypeId::kInterval}; }
+  static SqlType Interval() { return {Kind::kInterval, {}}; }
+  static SqlType Of(storage::DataType t) { return {Kind::kData, t}; }
+  static SqlType Boolean() { return Of(storage::DataType::Boolean()); }
+  static SqlType Integer() { return Of(storage::DataType::Integer()); }
+  static SqlType Bigint() { return Of(storage::DataType::Bigint()); }
+  static SqlType Double() { return Of(storage::DataType::Double()); }
+  static SqlType Date() { return Of(storage::DataType::Date()); }
+  static SqlType Varchar(uint32_t n = 0) { return Of(storage::DataType::Varchar(n)); }
+  static SqlType Decimal(int p, int s) { return Of(storage::DataType::Decimal(p, s)); }
 
-  bool IsNumeric() const {
-    return id == TypeId::kInteger || id == TypeId::kBigint || id == TypeId::kDecimal ||
-           id == TypeId::kDouble;
-  }
-  bool IsString() const { return id == TypeId::kChar || id == TypeId::kVarchar; }
+  bool unknown() const { return kind == Kind::kUnknown; }
+  bool interval() const { return kind == Kind::kInterval; }
+  bool is(storage::TypeId id) const { return kind == Kind::kData && data.id() == id; }
+  bool numeric() const { return kind == Kind::kData && data.is_numeric(); }
+  bool string() const { return kind == Kind::kData && data.is_string(); }
+  bool integral() const { return is(storage::TypeId::kInteger) || is(storage::TypeId::kBigint); }
+
   bool operator==(const SqlType&) const = default;
-
-  // "DECIMAL(15,2)", "VARCHAR(25)", "INTEGER"
-  std::string ToString() const;
+  std::string ToString() const;  // "DECIMAL(15,2)", "UNKNOWN", "INTERVAL"
 };
 
 }  // namespace ibex::sql
