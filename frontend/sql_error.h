@@ -31,8 +31,9 @@ struct LineColumn {
 };
 LineColumn OffsetToLineColumn(std::string_view text, size_t offset);
 
-// The rendered error, ending without a newline.
-std::string FormatSqlError(std::string_view text, const SqlError& error);
+// The rendered error, ending without a newline. `first_line` is the line number of the text's
+// first line (a statement read from line 40 of a file reports file lines).
+std::string FormatSqlError(std::string_view text, const SqlError& error, size_t first_line = 1);
 
 // The rendered error as an InvalidArgument (or NotSupported) Status.
 Status ToStatus(std::string_view text, const SqlError& error);

@@ -9,6 +9,7 @@
 // One Bind call per thread at a time per AST; the catalog must not change during the call.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,9 @@ struct BoundStatement {
   std::optional<storage::TableDef> create_table;
   std::optional<storage::ViewDef> create_view;
   CopySpec copy;  // kCopy
+  // kExecute: the prepared statement it runs (set by the shell, which keeps prepared
+  // statements per session); its $n take the values of ast->args.
+  std::shared_ptr<const BoundStatement> prepared;
 
   ast::StatementKind kind() const { return ast->kind; }
   // CREATE/DROP TABLE/VIEW: the front end applies these to the catalog itself.
