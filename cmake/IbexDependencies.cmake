@@ -5,6 +5,8 @@ find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
 
 find_package(MPI REQUIRED COMPONENTS C)
+# The deprecated MPI C++ bindings would otherwise be pulled in by <mpi.h> in C++ code.
+add_compile_definitions(OMPI_SKIP_MPICXX=1 MPICH_SKIP_MPICXX=1)
 
 macro(ibex_pkg target module package)
   pkg_check_modules(${target}_PC IMPORTED_TARGET GLOBAL ${module})
