@@ -107,7 +107,8 @@ Session::Flow Session::RunReader(LineReader& reader, bool interactive) {
     ++line_number;
     if (blank) {
       buffer.clear();
-      first_line = line_number;
+      // Interactive errors count lines from the statement's start; batch ones from the file's.
+      first_line = interactive ? 1 : line_number;
       std::string trimmed = Trim(line);
       if (!trimmed.empty() && trimmed[0] == '\\') {
         if (history) history->AddHistory(trimmed);
@@ -123,6 +124,7 @@ Session::Flow Session::RunReader(LineReader& reader, bool interactive) {
     buffer += line;
     buffer += '\n';
     if (!RunComplete(&buffer, &first_line, false, history) && stop) return Flow::kQuit;
+    if (interactive) first_line = 1;
   }
 }
 
