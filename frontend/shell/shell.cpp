@@ -63,7 +63,9 @@ int RunShell(const ShellOptions& options, StatementRunner& runner, storage::Cata
   if (!terminal.ok()) {
     std::fprintf(stderr, "ibex: no terminal for the interactive shell (%s); use -f FILE or -c SQL\n",
                  terminal.status().message().c_str());
-    return 1;
+    // Standard input /dev/null and no terminal (a batch job without statements): nothing to
+    // do, which is not a failure.
+    return StdinIsDevNull() && !options.force_interactive ? 0 : 1;
   }
   std::FILE* tty = (*terminal)->out();
   std::fprintf(tty, "%s\n", options.banner.c_str());
