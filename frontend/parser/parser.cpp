@@ -30,7 +30,21 @@ bool IsReserved(std::string_view word) {
 
 namespace {
 
-std::string Expected(const std::vector<std::string>& expected) {
+// Operators that may continue an expression are listed as one "operator".
+bool IsOperator(const std::string& e) {
+  static constexpr std::array<std::string_view, 12> kOperators = {
+      "\"*\"", "\"/\"", "\"%\"", "\"+\"", "\"-\"", "\"||\"",
+      "\"=\"", "\"<>\"", "\"<\"", "\"<=\"", "\">\"", "\">=\""};
+  return std::find(kOperators.begin(), kOperators.end(), e) != kOperators.end();
+}
+
+std::string Expected(std::vector<std::string> expected) {
+  size_t operators = static_cast<size_t>(std::count_if(expected.begin(), expected.end(), IsOperator));
+  if (operators > 1) {
+    auto first = std::find_if(expected.begin(), expected.end(), IsOperator);
+    *first = "operator";
+    expected.erase(std::remove_if(expected.begin(), expected.end(), IsOperator), expected.end());
+  }
   constexpr size_t kShown = 12;
   std::string out = expected.size() == 1 ? "expected " : "expected one of: ";
   for (size_t i = 0; i < expected.size() && i < kShown; ++i) {
