@@ -317,6 +317,7 @@ SqlType BinderImpl::BindFunction(ast::Expr& e, Scope& scope, const ExprPlace& pl
 }
 
 SqlType BinderImpl::BindExpr(ast::Expr& e, Scope& scope, const ExprPlace& place) {
+  CheckStack(e.span.begin);
   SqlType t;
   switch (e.kind) {
     case EK::kColumnRef:

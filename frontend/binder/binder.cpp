@@ -32,6 +32,10 @@ void BinderImpl::Fail(uint32_t offset, std::string message, std::string hint) co
   throw BindError{SqlError{std::move(message), offset, std::move(hint)}};
 }
 
+void BinderImpl::CheckStack(uint32_t offset) const {
+  if (stack_.Exhausted()) Fail(offset, "nesting too deep", "split the statement or use fewer nested subqueries");
+}
+
 BoundStatement BinderImpl::BindStatement(const ast::StatementPtr& stmt) {
   BoundStatement out;
   out.text = std::string(text_);
@@ -95,14 +99,14 @@ BoundStatement BinderImpl::BindStatement(const ast::StatementPtr& stmt) {
       BindInsert(s, out);
       break;
     case K::kExplain: {
-      BinderImpl inner(text_, catalog_, view_depth_);
+      BinderImpl inner(text_, catalog_, view_depth_, &stack_);
       BoundStatement bound = inner.BindStatement(s.inner);
       param_count_ = std::max(param_count_, inner.param_count());
       out.outputs = {{"QUERY PLAN", SqlType::Varchar()}};
       break;
     }
     case K::kPrepare: {
-      BinderImpl inner(text_, catalog_, view_depth_);
+      BinderImpl inner(text_, catalog_, view_depth_, &stack_);
       BoundStatement bound = inner.BindStatement(s.inner);
       param_count_ = std::max(param_count_, inner.param_count());
       break;
@@ -268,6 +272,7 @@ void BinderImpl::BindInsert(ast::Statement& s, BoundStatement& out) {
 // --- queries ---------------------------------------------------------------------------------
 
 std::vector<ast::OutputColumn> BinderImpl::BindQuery(ast::Query& query, Scope* outer, const CteEnv* env) {
+  CheckStack(query.span.begin);
   CteEnv local{env, {}};
   const CteEnv* current = env;
   if (!query.with.empty()) {
@@ -539,7 +544,7 @@ void BinderImpl::BindLeaf(ast::TableRef& ref, Scope& scope, Scope* outer) {
       if (!parsed.ok() || parsed.value()->kind != K::kSelect) {
         Fail(ref.name.span.begin, "view " + Quoted(name) + " has an invalid definition");
       }
-      BinderImpl inner(view->sql, catalog_, view_depth_ + 1);
+      BinderImpl inner(view->sql, catalog_, view_depth_ + 1, &stack_);
       try {
         src.columns = inner.BindQuery(*parsed.value()->query, nullptr, nullptr);
       } catch (const BindError& e) {

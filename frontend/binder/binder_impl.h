@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "frontend/binder/binder.h"
+#include "frontend/stack_budget.h"
 
 namespace ibex::sql {
 
@@ -17,8 +18,9 @@ struct BindError {
 
 class BinderImpl {
  public:
-  BinderImpl(std::string_view text, const storage::Catalog& catalog, int view_depth = 0)
-      : text_(text), catalog_(catalog), view_depth_(view_depth) {}
+  BinderImpl(std::string_view text, const storage::Catalog& catalog, int view_depth = 0,
+             const StackBudget* stack = nullptr)
+      : text_(text), catalog_(catalog), view_depth_(view_depth), stack_(stack ? *stack : StackBudget()) {}
 
   BoundStatement BindStatement(const ast::StatementPtr& stmt);
 
@@ -94,7 +96,12 @@ class BinderImpl {
   std::string_view text_;
   const storage::Catalog& catalog_;
   int view_depth_ = 0;
+  StackBudget stack_;  // where binding began (a view's binder inherits its caller's)
   int param_count_ = 0;
+
+ public:
+  // Fails with "nesting too deep" at `offset` when the stack budget is spent.
+  void CheckStack(uint32_t offset) const;
 };
 
 }  // namespace ibex::sql

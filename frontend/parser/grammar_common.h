@@ -17,6 +17,7 @@
 
 #include "frontend/ast/ast.h"
 #include "frontend/parser/tokenizer.h"
+#include "frontend/stack_budget.h"
 
 namespace ibex::sql::grammar {
 
@@ -36,6 +37,7 @@ struct ParseTracker {
   };
   std::vector<Frame> named;  // named rules being parsed, outermost first
   int depth = 0;
+  StackBudget stack;              // where the parse began
   Iterator last_start = nullptr;  // where the last successful mark[...] began
 
   void Fail(Iterator at, std::string_view what) {
@@ -202,7 +204,7 @@ struct depth_guard_parser : x3::unary_parser<Subject, depth_guard_parser<Subject
   template <typename It, typename Ctx, typename RCtx, typename Attr>
   bool parse(It& first, It const& last, Ctx const& ctx, RCtx& rctx, Attr& attr) const {
     ParseTracker& t = Tracker(ctx);
-    if (++t.depth > kMaxNesting) throw NestingTooDeep{first};
+    if (++t.depth > kMaxNesting || t.stack.Exhausted()) throw NestingTooDeep{first};
     bool ok = this->subject.parse(first, last, ctx, rctx, attr);
     --t.depth;
     return ok;

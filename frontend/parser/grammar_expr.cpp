@@ -99,7 +99,7 @@ auto const not_kw = x3::matches[kw("not")];
 auto const expr_def = named("expression")[depth_guard[or_expr]];
 auto const or_expr_def = and_expr[set_val] >> *((kw("or") >> and_expr)[BinaryWith<kOr>()]);
 auto const and_expr_def = not_expr[set_val] >> *((kw("and") >> not_expr)[BinaryWith<kAnd>()]);
-auto const not_expr_def = depth_guard[mark[kw("not") >> not_expr][not_op] | pred_expr[set_val]];
+auto const not_expr_def = mark[kw("not") >> depth_guard[not_expr]][not_op] | pred_expr[set_val];
 auto const pred_expr_def =
     add_expr[set_val] >>
     -((opv("=", "<>", "<", "<=", ">", ">=") >> add_expr)[binary_op] |
@@ -110,8 +110,8 @@ auto const pred_expr_def =
       (not_kw >> kw("like") >> add_expr)[like]);
 auto const add_expr_def = mul_expr[set_val] >> *((opv("+", "-", "||") >> mul_expr)[binary_op]);
 auto const mul_expr_def = unary_expr[set_val] >> *((opv("*", "/", "%") >> unary_expr)[binary_op]);
-auto const unary_expr_def = named("expression")[depth_guard[mark[opv("-", "+") >> unary_expr][unary_op] |
-                                                            primary[set_val]]];
+auto const unary_expr_def = named("expression")[mark[opv("-", "+") >> depth_guard[unary_expr]][unary_op] |
+                                                primary[set_val]];
 
 auto const order_item_def = expr[order_expr] >> -(kw("asc") | kw("desc")[order_desc]) >>
                             -(kw("nulls") >> (kw("first")[nulls_first] | kw("last")[nulls_last]));

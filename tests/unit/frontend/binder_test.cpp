@@ -127,6 +127,20 @@ TEST_F(BinderTest, ScopesAliasesCtesViews) {
   EXPECT_EQ(Outcome("select n_name from v", tpch_).substr(0, 36), "ERROR: unknown column \"n_name\" at li");
 }
 
+TEST_F(BinderTest, DeepButReasonableNestingBinds) {
+  std::string derived = "select r_name from ";
+  for (int i = 0; i < 60; ++i) derived += "(select * from ";
+  derived += "region";
+  for (int i = 0; i < 60; ++i) derived += ") as d" + std::to_string(i);
+  EXPECT_EQ(Outcome(derived, tpch_), "OK");
+  std::string expr = "select " + std::string(150, '(') + "1" + std::string(150, ')') + " from region";
+  EXPECT_EQ(Outcome(expr, tpch_), "OK");
+  std::string too_deep = "select * from ";
+  for (int i = 0; i < 300; ++i) too_deep += "(select * from ";
+  too_deep += "region" + std::string(300, ')');
+  EXPECT_EQ(Outcome(too_deep, tpch_).rfind("ERROR: nesting too deep", 0), 0u);
+}
+
 TEST_F(BinderTest, DdlUpdatesTheCatalog) {
   storage::Catalog c;
   ASSERT_EQ(test::RunDdl("create table t (a integer not null, b decimal(10,2), c varchar(5), d date) "

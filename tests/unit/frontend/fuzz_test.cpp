@@ -120,6 +120,11 @@ TEST(FrontendFuzzTest, PathologicalInputsArePositionedErrors) {
   for (const std::string& text :
        {std::string(100000, '('), "select " + std::string(100000, '-') + "1", "select " + std::string(50000, '\''),
         std::string(100000, ';'), "select 1" + std::string(30000, '+') + "1",
+        [] {
+          std::string s = "select * from ";
+          for (int i = 0; i < 300; ++i) s += "(select * from ";
+          return s + "region" + std::string(300, ')');
+        }(),
         "select case " + std::string(3000, ' ') + [] {
           std::string s;
           for (int i = 0; i < 3000; ++i) s += "case when 1 then ";
