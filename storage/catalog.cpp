@@ -58,20 +58,6 @@ std::vector<int> GetInts(ByteReader& r) {
   return v;
 }
 
-void PutZone(ByteWriter& w, const ZoneMap& z) {
-  w.PutValue(z.min);
-  w.PutValue(z.max);
-  w.Put<int64_t>(z.null_count);
-}
-
-ZoneMap GetZone(ByteReader& r) {
-  ZoneMap z;
-  z.min = r.GetValue();
-  z.max = r.GetValue();
-  z.null_count = r.Get<int64_t>();
-  return z;
-}
-
 void WriteTable(ByteWriter& w, const Table& t) {
   w.Put<uint64_t>(t.table_id);
   w.PutString(t.def.name);
@@ -87,12 +73,7 @@ void WriteTable(ByteWriter& w, const Table& t) {
   w.Put<uint32_t>(static_cast<uint32_t>(t.partitions.size()));
   for (const PartitionInfo& p : t.partitions) {
     w.Put<uint32_t>(static_cast<uint32_t>(p.blocks.size()));
-    for (const BlockMeta& b : p.blocks) {
-      w.Put<uint64_t>(b.block_id);
-      w.Put<uint32_t>(b.row_count);
-      w.Put<uint32_t>(static_cast<uint32_t>(b.zones.size()));
-      for (const ZoneMap& z : b.zones) PutZone(w, z);
-    }
+    for (const BlockMeta& b : p.blocks) WriteBlockMeta(&w, b);
   }
   w.Put<int64_t>(t.stats.row_count);
   w.Put<uint32_t>(static_cast<uint32_t>(t.stats.columns.size()));
@@ -123,14 +104,7 @@ Table ReadTable(ByteReader& r) {
   for (uint32_t p = 0; p < nparts && r.ok(); ++p) {
     PartitionInfo part;
     const uint32_t nblocks = r.Get<uint32_t>();
-    for (uint32_t b = 0; b < nblocks && r.ok(); ++b) {
-      BlockMeta meta;
-      meta.block_id = r.Get<uint64_t>();
-      meta.row_count = r.Get<uint32_t>();
-      const uint32_t nzones = r.Get<uint32_t>();
-      for (uint32_t z = 0; z < nzones && r.ok(); ++z) meta.zones.push_back(GetZone(r));
-      part.blocks.push_back(std::move(meta));
-    }
+    for (uint32_t b = 0; b < nblocks && r.ok(); ++b) part.blocks.push_back(ReadBlockMeta(&r));
     t.partitions.push_back(std::move(part));
   }
   t.stats.row_count = r.Get<int64_t>();
@@ -148,6 +122,32 @@ Table ReadTable(ByteReader& r) {
 }
 
 }  // namespace
+
+void WriteBlockMeta(ByteWriter* w, const BlockMeta& b) {
+  w->Put<uint64_t>(b.block_id);
+  w->Put<uint32_t>(b.row_count);
+  w->Put<uint32_t>(static_cast<uint32_t>(b.zones.size()));
+  for (const ZoneMap& z : b.zones) {
+    w->PutValue(z.min);
+    w->PutValue(z.max);
+    w->Put<int64_t>(z.null_count);
+  }
+}
+
+BlockMeta ReadBlockMeta(ByteReader* r) {
+  BlockMeta b;
+  b.block_id = r->Get<uint64_t>();
+  b.row_count = r->Get<uint32_t>();
+  const uint32_t nz = r->Get<uint32_t>();
+  for (uint32_t z = 0; z < nz && r->ok(); ++z) {
+    ZoneMap zone;
+    zone.min = r->GetValue();
+    zone.max = r->GetValue();
+    zone.null_count = r->Get<int64_t>();
+    b.zones.push_back(std::move(zone));
+  }
+  return b;
+}
 
 std::string ToLowerAscii(std::string_view s) {
   std::string out(s);
@@ -167,8 +167,10 @@ int TableDef::FindColumn(std::string_view column_name) const {
 
 std::string TableDef::DistributionString() const {
   switch (distribution.kind) {
-    case DistributionKind::kRoundRobin: return "ROUND ROBIN";
-    case DistributionKind::kReplicated: return "REPLICATED";
+    case DistributionKind::kRoundRobin:
+      return "ROUND ROBIN";
+    case DistributionKind::kReplicated:
+      return "REPLICATED";
     case DistributionKind::kHash: {
       std::string s = "PARTITION BY HASH(";
       for (size_t i = 0; i < distribution.hash_columns.size(); ++i) {

@@ -22,6 +22,7 @@
 #include "common/status.h"
 #include "storage/blocks/zone_map.h"
 #include "storage/hyperloglog.h"
+#include "storage/serde.h"
 #include "storage/types.h"
 
 namespace ibex::storage {
@@ -76,6 +77,10 @@ struct BlockMeta {
 
   bool operator==(const BlockMeta&) const = default;
 };
+
+// The binary form of a BlockMeta, shared by the catalog image and the partition manifests.
+void WriteBlockMeta(ByteWriter* w, const BlockMeta& b);
+BlockMeta ReadBlockMeta(ByteReader* r);
 
 struct PartitionInfo {
   std::vector<BlockMeta> blocks;

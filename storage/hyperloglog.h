@@ -22,7 +22,7 @@ inline uint64_t HashInt(uint64_t x) {
   return x;
 }
 
-// 64-bit hash of bytes (FNV-style multiply over 8-byte words, then HashInt).
+// 64-bit hash of bytes (multiply-rotate over 8-byte words, then HashInt).
 uint64_t HashBytes(std::string_view bytes);
 
 class HyperLogLog {

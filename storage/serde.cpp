@@ -16,13 +16,20 @@ DataType ByteReader::GetType() {
   const auto length = Get<uint32_t>();
   if (!ok()) return {};
   switch (static_cast<TypeId>(id)) {
-    case TypeId::kBoolean: return DataType::Boolean();
-    case TypeId::kInteger: return DataType::Integer();
-    case TypeId::kBigint: return DataType::Bigint();
-    case TypeId::kDouble: return DataType::Double();
-    case TypeId::kDate: return DataType::Date();
-    case TypeId::kVarchar: return DataType::Varchar(length);
-    case TypeId::kChar: return DataType::Char(length);
+    case TypeId::kBoolean:
+      return DataType::Boolean();
+    case TypeId::kInteger:
+      return DataType::Integer();
+    case TypeId::kBigint:
+      return DataType::Bigint();
+    case TypeId::kDouble:
+      return DataType::Double();
+    case TypeId::kDate:
+      return DataType::Date();
+    case TypeId::kVarchar:
+      return DataType::Varchar(length);
+    case TypeId::kChar:
+      return DataType::Char(length);
     case TypeId::kDecimal: {
       auto t = DataType::MakeDecimal(precision, scale);
       if (t.ok()) return *t;
@@ -38,9 +45,15 @@ void ByteWriter::PutValue(const Value& v) {
   Put<uint8_t>(v.is_null() ? 1 : 0);
   if (v.is_null()) return;
   switch (v.type().physical()) {
-    case PhysicalType::kDouble: Put<double>(v.dbl()); break;
-    case PhysicalType::kString: PutString(v.str()); break;
-    default: Put<int128_t>(v.int128()); break;
+    case PhysicalType::kDouble:
+      Put<double>(v.dbl());
+      break;
+    case PhysicalType::kString:
+      PutString(v.str());
+      break;
+    default:
+      Put<int128_t>(v.int128());
+      break;
   }
 }
 
@@ -49,14 +62,21 @@ Value ByteReader::GetValue() {
   const bool is_null = Get<uint8_t>() != 0;
   if (!ok() || is_null) return Value::Null(type);
   switch (type.id()) {
-    case TypeId::kBoolean: return Value::Boolean(Get<int128_t>() != 0);
-    case TypeId::kInteger: return Value::Integer(static_cast<int32_t>(Get<int128_t>()));
-    case TypeId::kBigint: return Value::Bigint(static_cast<int64_t>(Get<int128_t>()));
-    case TypeId::kDate: return Value::Date(static_cast<int32_t>(Get<int128_t>()));
-    case TypeId::kDecimal: return Value::Decimal(Get<int128_t>(), type);
-    case TypeId::kDouble: return Value::Double(Get<double>());
+    case TypeId::kBoolean:
+      return Value::Boolean(Get<int128_t>() != 0);
+    case TypeId::kInteger:
+      return Value::Integer(static_cast<int32_t>(Get<int128_t>()));
+    case TypeId::kBigint:
+      return Value::Bigint(static_cast<int64_t>(Get<int128_t>()));
+    case TypeId::kDate:
+      return Value::Date(static_cast<int32_t>(Get<int128_t>()));
+    case TypeId::kDecimal:
+      return Value::Decimal(Get<int128_t>(), type);
+    case TypeId::kDouble:
+      return Value::Double(Get<double>());
     case TypeId::kVarchar:
-    case TypeId::kChar: return Value::String(GetString(), type);
+    case TypeId::kChar:
+      return Value::String(GetString(), type);
   }
   return Value::Null(type);
 }

@@ -97,14 +97,20 @@ Result<DataType> DataType::MakeDecimal(int precision, int scale) {
 
 PhysicalType DataType::physical() const {
   switch (id_) {
-    case TypeId::kBoolean: return PhysicalType::kBool;
+    case TypeId::kBoolean:
+      return PhysicalType::kBool;
     case TypeId::kInteger:
-    case TypeId::kDate: return PhysicalType::kInt32;
-    case TypeId::kBigint: return PhysicalType::kInt64;
-    case TypeId::kDouble: return PhysicalType::kDouble;
-    case TypeId::kDecimal: return is_wide_decimal() ? PhysicalType::kInt128 : PhysicalType::kInt64;
+    case TypeId::kDate:
+      return PhysicalType::kInt32;
+    case TypeId::kBigint:
+      return PhysicalType::kInt64;
+    case TypeId::kDouble:
+      return PhysicalType::kDouble;
+    case TypeId::kDecimal:
+      return is_wide_decimal() ? PhysicalType::kInt128 : PhysicalType::kInt64;
     case TypeId::kVarchar:
-    case TypeId::kChar: return PhysicalType::kString;
+    case TypeId::kChar:
+      return PhysicalType::kString;
   }
   IBEX_CHECK(false) << "bad TypeId " << static_cast<int>(id_);
   return PhysicalType::kInt32;
@@ -117,28 +123,40 @@ bool DataType::is_numeric() const {
 
 int DataType::byte_width() const {
   switch (physical()) {
-    case PhysicalType::kBool: return 1;
-    case PhysicalType::kInt32: return 4;
-    case PhysicalType::kInt64: return 8;
-    case PhysicalType::kInt128: return 16;
-    case PhysicalType::kDouble: return 8;
-    case PhysicalType::kString: return 0;
+    case PhysicalType::kBool:
+      return 1;
+    case PhysicalType::kInt32:
+      return 4;
+    case PhysicalType::kInt64:
+      return 8;
+    case PhysicalType::kInt128:
+      return 16;
+    case PhysicalType::kDouble:
+      return 8;
+    case PhysicalType::kString:
+      return 0;
   }
   return 0;
 }
 
 std::string DataType::ToString() const {
   switch (id_) {
-    case TypeId::kBoolean: return "BOOLEAN";
-    case TypeId::kInteger: return "INTEGER";
-    case TypeId::kBigint: return "BIGINT";
-    case TypeId::kDouble: return "DOUBLE";
+    case TypeId::kBoolean:
+      return "BOOLEAN";
+    case TypeId::kInteger:
+      return "INTEGER";
+    case TypeId::kBigint:
+      return "BIGINT";
+    case TypeId::kDouble:
+      return "DOUBLE";
     case TypeId::kDecimal:
       return "DECIMAL(" + std::to_string(precision_) + "," + std::to_string(scale_) + ")";
-    case TypeId::kDate: return "DATE";
+    case TypeId::kDate:
+      return "DATE";
     case TypeId::kVarchar:
       return length_ == 0 ? "VARCHAR" : "VARCHAR(" + std::to_string(length_) + ")";
-    case TypeId::kChar: return "CHAR(" + std::to_string(length_) + ")";
+    case TypeId::kChar:
+      return "CHAR(" + std::to_string(length_) + ")";
   }
   return "?";
 }
@@ -220,9 +238,7 @@ Status ParseInt32(std::string_view text, int32_t* out) {
   return ParseInteger(text, "INTEGER", out);
 }
 
-Status ParseInt64(std::string_view text, int64_t* out) {
-  return ParseInteger(text, "BIGINT", out);
-}
+Status ParseInt64(std::string_view text, int64_t* out) { return ParseInteger(text, "BIGINT", out); }
 
 Status ParseDouble(std::string_view text, double* out) {
   const char* p = text.data();
@@ -256,9 +272,9 @@ Status ParseDecimal(std::string_view text, int precision, int scale, int128_t* o
     any_digit = true;
     if (int_digits > 0 || *p != '0') {
       if (++int_digits > max_int_digits) {
-        return Status::InvalidArgument("value '" + std::string(text) + "' out of range for DECIMAL(" +
-                                       std::to_string(precision) + "," + std::to_string(scale) +
-                                       ")");
+        return Status::InvalidArgument("value '" + std::string(text) +
+                                       "' out of range for DECIMAL(" + std::to_string(precision) +
+                                       "," + std::to_string(scale) + ")");
       }
       v = v * 10 + (*p - '0');
     }
@@ -352,8 +368,8 @@ Status ParseDate(std::string_view text, int32_t* out) {
   int y = 0;
   int m = 0;
   int d = 0;
-  if (read(4, &y) != 4 || p == end || *p++ != '-' || read(2, &m) == 0 || p == end ||
-      *p++ != '-' || read(2, &d) == 0 || p != end) {
+  if (read(4, &y) != 4 || p == end || *p++ != '-' || read(2, &m) == 0 || p == end || *p++ != '-' ||
+      read(2, &d) == 0 || p != end) {
     return Invalid("DATE", text);
   }
   if (y < 1 || m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, static_cast<unsigned>(m))) {
@@ -487,28 +503,22 @@ Value Value::Null(DataType type) {
   return v;
 }
 
-Value Value::Boolean(bool b) {
-  Value v;
-  v.type_ = DataType::Boolean();
-  v.is_null_ = false;
-  v.int_ = b ? 1 : 0;
-  return v;
+Value Value::MakeInt(DataType type, int128_t v) {
+  Value out;
+  out.type_ = type;
+  out.is_null_ = false;
+  out.int_ = v;
+  return out;
 }
 
-Value Value::Integer(int32_t i) {
-  Value v;
-  v.type_ = DataType::Integer();
-  v.is_null_ = false;
-  v.int_ = i;
-  return v;
-}
+Value Value::Boolean(bool b) { return MakeInt(DataType::Boolean(), b ? 1 : 0); }
+Value Value::Integer(int32_t i) { return MakeInt(DataType::Integer(), i); }
+Value Value::Bigint(int64_t i) { return MakeInt(DataType::Bigint(), i); }
+Value Value::Date(int32_t days) { return MakeInt(DataType::Date(), days); }
 
-Value Value::Bigint(int64_t i) {
-  Value v;
-  v.type_ = DataType::Bigint();
-  v.is_null_ = false;
-  v.int_ = i;
-  return v;
+Value Value::Decimal(int128_t unscaled, DataType type) {
+  IBEX_CHECK(type.is_decimal()) << type.ToString();
+  return MakeInt(type, unscaled);
 }
 
 Value Value::Double(double d) {
@@ -516,23 +526,6 @@ Value Value::Double(double d) {
   v.type_ = DataType::Double();
   v.is_null_ = false;
   v.double_ = d;
-  return v;
-}
-
-Value Value::Decimal(int128_t unscaled, DataType type) {
-  IBEX_CHECK(type.is_decimal()) << type.ToString();
-  Value v;
-  v.type_ = type;
-  v.is_null_ = false;
-  v.int_ = unscaled;
-  return v;
-}
-
-Value Value::Date(int32_t days) {
-  Value v;
-  v.type_ = DataType::Date();
-  v.is_null_ = false;
-  v.int_ = days;
   return v;
 }
 
@@ -590,14 +583,26 @@ std::string Value::ToString() const {
   if (is_null_) return "NULL";
   std::string out;
   switch (type_.id()) {
-    case TypeId::kBoolean: FormatBoolean(int_ != 0, &out); break;
+    case TypeId::kBoolean:
+      FormatBoolean(int_ != 0, &out);
+      break;
     case TypeId::kInteger:
-    case TypeId::kBigint: FormatInt64(static_cast<int64_t>(int_), &out); break;
-    case TypeId::kDouble: FormatDouble(double_, &out); break;
-    case TypeId::kDecimal: FormatDecimal(int_, type_.scale(), &out); break;
-    case TypeId::kDate: FormatDate(static_cast<int32_t>(int_), &out); break;
+    case TypeId::kBigint:
+      FormatInt64(static_cast<int64_t>(int_), &out);
+      break;
+    case TypeId::kDouble:
+      FormatDouble(double_, &out);
+      break;
+    case TypeId::kDecimal:
+      FormatDecimal(int_, type_.scale(), &out);
+      break;
+    case TypeId::kDate:
+      FormatDate(static_cast<int32_t>(int_), &out);
+      break;
     case TypeId::kVarchar:
-    case TypeId::kChar: out = str_; break;
+    case TypeId::kChar:
+      out = str_;
+      break;
   }
   return out;
 }
@@ -607,7 +612,8 @@ int Value::Compare(const Value& other) const {
   IBEX_CHECK(type_.physical() == other.type_.physical())
       << type_.ToString() << " vs " << other.type_.ToString();
   switch (type_.physical()) {
-    case PhysicalType::kDouble: return double_ < other.double_ ? -1 : (double_ > other.double_ ? 1 : 0);
+    case PhysicalType::kDouble:
+      return double_ < other.double_ ? -1 : (double_ > other.double_ ? 1 : 0);
     case PhysicalType::kString: {
       int c = str_.compare(other.str_);
       return c < 0 ? -1 : (c > 0 ? 1 : 0);

@@ -72,8 +72,8 @@ class DataType {
 
   TypeId id() const { return id_; }
   int precision() const { return precision_; }  // DECIMAL only
-  int scale() const { return scale_; }            // DECIMAL only
-  uint32_t length() const { return length_; }     // VARCHAR/CHAR only; 0 = unbounded
+  int scale() const { return scale_; }          // DECIMAL only
+  uint32_t length() const { return length_; }   // VARCHAR/CHAR only; 0 = unbounded
 
   PhysicalType physical() const;
   bool is_string() const { return id_ == TypeId::kVarchar || id_ == TypeId::kChar; }
@@ -172,6 +172,8 @@ class Value {
   bool operator==(const Value& other) const;
 
  private:
+  static Value MakeInt(DataType type, int128_t v);
+
   DataType type_;
   bool is_null_ = true;
   int128_t int_ = 0;

@@ -29,9 +29,9 @@ inline constexpr uint32_t kBlockMagic = 0x42584249;  // "IBXB"
 inline constexpr uint32_t kBlockFormatVersion = 1;
 
 struct EncodedBlock {
-  std::string bytes;                    // the whole block file
-  BlockMeta meta;                       // id, rows, zone maps
-  std::vector<ColumnSummary> columns;   // encodings and distinct sketches
+  std::string bytes;                   // the whole block file
+  BlockMeta meta;                      // id, rows, zone maps
+  std::vector<ColumnSummary> columns;  // encodings and distinct sketches
 };
 
 // Encodes `columns` (all of the same size, one per table column) as block `block_id`.

@@ -6,12 +6,18 @@ namespace ibex::storage {
 
 int ElementWidth(PhysicalType type) {
   switch (type) {
-    case PhysicalType::kBool: return 1;
-    case PhysicalType::kInt32: return 4;
-    case PhysicalType::kInt64: return 8;
-    case PhysicalType::kInt128: return 16;
-    case PhysicalType::kDouble: return 8;
-    case PhysicalType::kString: return sizeof(std::string_view);
+    case PhysicalType::kBool:
+      return 1;
+    case PhysicalType::kInt32:
+      return 4;
+    case PhysicalType::kInt64:
+      return 8;
+    case PhysicalType::kInt128:
+      return 16;
+    case PhysicalType::kDouble:
+      return 8;
+    case PhysicalType::kString:
+      return sizeof(std::string_view);
   }
   return 0;
 }
@@ -34,8 +40,20 @@ void ColumnVector::Resize(size_t n) {
   size_ = n;
 }
 
+void ColumnVector::Recycle() {
+  size_ = capacity_;
+  validity_.clear();
+  null_count_ = 0;
+  arena_.clear();
+  arena_left_ = 0;
+  arena_next_ = nullptr;
+  keep_alive_.clear();
+}
+
 void ColumnVector::SetNull(size_t i) {
   IBEX_CHECK_LT(i, size_);
+  const size_t w = static_cast<size_t>(ElementWidth(type_.physical()));
+  std::memset(reinterpret_cast<char*>(storage_.get()) + i * w, 0, w);
   if (validity_.empty()) validity_.assign((capacity_ + 63) / 64, ~uint64_t{0});
   uint64_t& word = validity_[i >> 6];
   const uint64_t bit = uint64_t{1} << (i & 63);
@@ -68,16 +86,22 @@ Value ColumnVector::GetValue(size_t i) const {
   IBEX_CHECK_LT(i, size_);
   if (IsNull(i)) return Value::Null(type_);
   switch (type_.id()) {
-    case TypeId::kBoolean: return Value::Boolean(data<uint8_t>()[i] != 0);
-    case TypeId::kInteger: return Value::Integer(data<int32_t>()[i]);
-    case TypeId::kDate: return Value::Date(data<int32_t>()[i]);
-    case TypeId::kBigint: return Value::Bigint(data<int64_t>()[i]);
-    case TypeId::kDouble: return Value::Double(data<double>()[i]);
+    case TypeId::kBoolean:
+      return Value::Boolean(data<uint8_t>()[i] != 0);
+    case TypeId::kInteger:
+      return Value::Integer(data<int32_t>()[i]);
+    case TypeId::kDate:
+      return Value::Date(data<int32_t>()[i]);
+    case TypeId::kBigint:
+      return Value::Bigint(data<int64_t>()[i]);
+    case TypeId::kDouble:
+      return Value::Double(data<double>()[i]);
     case TypeId::kDecimal:
       return Value::Decimal(type_.is_wide_decimal() ? data<int128_t>()[i] : data<int64_t>()[i],
                             type_);
     case TypeId::kVarchar:
-    case TypeId::kChar: return Value::String(std::string(data<std::string_view>()[i]), type_);
+    case TypeId::kChar:
+      return Value::String(std::string(data<std::string_view>()[i]), type_);
   }
   return Value::Null(type_);
 }

@@ -51,8 +51,11 @@ class ColumnVector {
   bool IsNull(size_t i) const {
     return null_count_ > 0 && (validity_[i >> 6] & (uint64_t{1} << (i & 63))) == 0;
   }
-  // Marks row i null (its value must already be zero / empty).
+  // Marks row i null and zeroes its value.
   void SetNull(size_t i);
+  // Makes the vector reusable for refilling: size() = capacity(), no nulls, no strings kept.
+  // The values are NOT zeroed: a refill must write every row (or SetNull it).
+  void Recycle();
   int64_t null_count() const { return null_count_; }
   // Replaces the validity bitmap (ceil(size/64) words) and its null count.
   void SetValidity(std::vector<uint64_t> bits, int64_t null_count);

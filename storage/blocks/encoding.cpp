@@ -32,7 +32,9 @@ void PackBits(size_t n, int width, Get get, ByteWriter* out) {
   out->Put<uint64_t>(0);  // padding
 }
 
-size_t PackedBytes(size_t n, int width) { return (n * static_cast<size_t>(width) + 63) / 64 * 8 + 8; }
+size_t PackedBytes(size_t n, int width) {
+  return (n * static_cast<size_t>(width) + 63) / 64 * 8 + 8;
+}
 
 // out[i] = base + unpacked(i).
 template <typename T>
@@ -59,12 +61,18 @@ void PutHeader(const ColumnVector& c, Encoding e, ByteWriter* out) {
 template <typename T>
 Value MakeIntValue(const DataType& type, int64_t v) {
   switch (type.id()) {
-    case TypeId::kBoolean: return Value::Boolean(v != 0);
-    case TypeId::kInteger: return Value::Integer(static_cast<int32_t>(v));
-    case TypeId::kDate: return Value::Date(static_cast<int32_t>(v));
-    case TypeId::kBigint: return Value::Bigint(v);
-    case TypeId::kDecimal: return Value::Decimal(v, type);
-    default: break;
+    case TypeId::kBoolean:
+      return Value::Boolean(v != 0);
+    case TypeId::kInteger:
+      return Value::Integer(static_cast<int32_t>(v));
+    case TypeId::kDate:
+      return Value::Date(static_cast<int32_t>(v));
+    case TypeId::kBigint:
+      return Value::Bigint(v);
+    case TypeId::kDecimal:
+      return Value::Decimal(v, type);
+    default:
+      break;
   }
   IBEX_CHECK(false) << "not an integer type: " << type.ToString();
   return Value();
@@ -104,15 +112,16 @@ void EncodeInts(const ColumnVector& c, ByteWriter* out, ColumnSummary* s) {
     out->Put<int64_t>(base);
     out->Put<uint8_t>(static_cast<uint8_t>(width));
     if (nulls) {
-      PackBits(n, width,
-               [&](size_t i) {
-                 return c.IsNull(i) ? 0 : static_cast<uint64_t>(static_cast<int64_t>(v[i]) - base);
-               },
-               out);
+      PackBits(
+          n, width,
+          [&](size_t i) {
+            return c.IsNull(i) ? 0 : static_cast<uint64_t>(static_cast<int64_t>(v[i]) - base);
+          },
+          out);
     } else {
-      PackBits(n, width,
-               [&](size_t i) { return static_cast<uint64_t>(static_cast<int64_t>(v[i]) - base); },
-               out);
+      PackBits(
+          n, width,
+          [&](size_t i) { return static_cast<uint64_t>(static_cast<int64_t>(v[i]) - base); }, out);
     }
     return;
   }
@@ -139,7 +148,8 @@ void EncodeFixedPlain(const ColumnVector& c, ByteWriter* out, ColumnSummary* s) 
       std::memcpy(&bits, &x, 8);
       s->distinct.AddHash(HashInt(bits));
     } else {
-      s->distinct.AddHash(HashInt(static_cast<uint64_t>(x) ^ HashInt(static_cast<uint64_t>(x >> 64))));
+      s->distinct.AddHash(
+          HashInt(static_cast<uint64_t>(x) ^ HashInt(static_cast<uint64_t>(x >> 64))));
     }
   }
   if (any) {
@@ -228,7 +238,8 @@ Status EncodeStrings(const ColumnVector& c, ByteWriter* out, ColumnSummary* s) {
       size_t dict_bytes = 0;
       for (std::string_view e : entries) dict_bytes += e.size();
       const int width = BitsFor(entries.size() - 1);
-      const size_t dict_size = 4 + 4 * (entries.size() + 1) + dict_bytes + 1 + PackedBytes(n, width);
+      const size_t dict_size =
+          4 + 4 * (entries.size() + 1) + dict_bytes + 1 + PackedBytes(n, width);
       if (dict_size < 4 * (n + 1) + total_bytes) {
         std::string_view lo = entries[0];
         std::string_view hi = entries[0];
@@ -249,7 +260,8 @@ Status EncodeStrings(const ColumnVector& c, ByteWriter* out, ColumnSummary* s) {
         }
         for (std::string_view e : entries) out->PutBytes(e.data(), e.size());
         out->Put<uint8_t>(static_cast<uint8_t>(width));
-        PackBits(n, width, [&](size_t i) { return uint64_t{codes[i]}; }, out);
+        PackBits(
+            n, width, [&](size_t i) { return uint64_t{codes[i]}; }, out);
         return Status::OK();
       }
     }
@@ -292,23 +304,37 @@ Status Malformed(std::string_view what) {
 
 std::string_view EncodingName(Encoding e) {
   switch (e) {
-    case Encoding::kPlain: return "plain";
-    case Encoding::kDictionary: return "dictionary";
-    case Encoding::kFrameOfReference: return "frame-of-reference";
+    case Encoding::kPlain:
+      return "plain";
+    case Encoding::kDictionary:
+      return "dictionary";
+    case Encoding::kFrameOfReference:
+      return "frame-of-reference";
   }
   return "?";
 }
 
 Status EncodeColumn(const ColumnVector& column, ByteWriter* out, ColumnSummary* summary) {
-  summary->zone = ZoneMap{Value::Null(column.type()), Value::Null(column.type()),
-                          column.null_count()};
+  summary->zone =
+      ZoneMap{Value::Null(column.type()), Value::Null(column.type()), column.null_count()};
   switch (column.type().physical()) {
-    case PhysicalType::kBool: EncodeInts<uint8_t>(column, out, summary); break;
-    case PhysicalType::kInt32: EncodeInts<int32_t>(column, out, summary); break;
-    case PhysicalType::kInt64: EncodeInts<int64_t>(column, out, summary); break;
-    case PhysicalType::kInt128: EncodeFixedPlain<int128_t>(column, out, summary); break;
-    case PhysicalType::kDouble: EncodeFixedPlain<double>(column, out, summary); break;
-    case PhysicalType::kString: return EncodeStrings(column, out, summary);
+    case PhysicalType::kBool:
+      EncodeInts<uint8_t>(column, out, summary);
+      break;
+    case PhysicalType::kInt32:
+      EncodeInts<int32_t>(column, out, summary);
+      break;
+    case PhysicalType::kInt64:
+      EncodeInts<int64_t>(column, out, summary);
+      break;
+    case PhysicalType::kInt128:
+      EncodeFixedPlain<int128_t>(column, out, summary);
+      break;
+    case PhysicalType::kDouble:
+      EncodeFixedPlain<double>(column, out, summary);
+      break;
+    case PhysicalType::kString:
+      return EncodeStrings(column, out, summary);
   }
   return Status::OK();
 }
@@ -410,7 +436,8 @@ Result<ColumnVector> DecodeColumn(std::string_view section, DataType type, uint3
       }
       break;
     }
-    default: return Malformed("unknown encoding");
+    default:
+      return Malformed("unknown encoding");
   }
   if (r.remaining() != 0) return Malformed("trailing bytes");
   if (has_nulls) {

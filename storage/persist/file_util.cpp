@@ -1,13 +1,13 @@
 #include "storage/persist/file_util.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <filesystem>
 
 namespace ibex::storage {
 namespace {
@@ -36,7 +36,7 @@ Status MakeDirs(const std::string& dir) {
   return Status::OK();
 }
 
-Status WriteFileSynced(const std::string& path, std::string_view bytes) {
+Status WriteFile(const std::string& path, std::string_view bytes, bool sync) {
   Fd f;
   f.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (f.fd < 0) return Status::FromErrno("open", path, errno);
@@ -51,10 +51,18 @@ Status WriteFileSynced(const std::string& path, std::string_view bytes) {
     p += n;
     left -= static_cast<size_t>(n);
   }
-  if (::fsync(f.fd) != 0) return Status::FromErrno("fsync", path, errno);
+  if (sync && ::fsync(f.fd) != 0) return Status::FromErrno("fsync", path, errno);
   const int fd = f.fd;
   f.fd = -1;
   if (::close(fd) != 0) return Status::FromErrno("close", path, errno);
+  return Status::OK();
+}
+
+Status FsyncFile(const std::string& path) {
+  Fd f;
+  f.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (f.fd < 0) return Status::FromErrno("open", path, errno);
+  if (::fsync(f.fd) != 0) return Status::FromErrno("fsync", path, errno);
   return Status::OK();
 }
 
@@ -115,7 +123,7 @@ Status RemoveTree(const std::string& path) {
   return Status::OK();
 }
 
-Result<ReadableFile> ReadableFile::Open(const std::string& path) {
+Result<int> OpenReadOnly(const std::string& path, uint64_t* size) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::FromErrno("open", path, errno);
   struct stat st;
@@ -124,7 +132,14 @@ Result<ReadableFile> ReadableFile::Open(const std::string& path) {
     ::close(fd);
     return Status::FromErrno("fstat", path, err);
   }
-  return ReadableFile(fd, static_cast<uint64_t>(st.st_size), path);
+  *size = static_cast<uint64_t>(st.st_size);
+  return fd;
+}
+
+Result<ReadableFile> ReadableFile::Open(const std::string& path) {
+  uint64_t size = 0;
+  IBEX_ASSIGN_OR_RETURN(int fd, OpenReadOnly(path, &size));
+  return ReadableFile(fd, size, path);
 }
 
 ReadableFile::ReadableFile(ReadableFile&& other) noexcept

@@ -15,8 +15,13 @@ namespace ibex::storage {
 
 // Creates `dir` and its missing parents.
 Status MakeDirs(const std::string& dir);
-// Writes `bytes` to `path` (created or truncated) and fsyncs it.
-Status WriteFileSynced(const std::string& path, std::string_view bytes);
+// Writes `bytes` to `path` (created or truncated), and fsyncs it when `sync`.
+Status WriteFile(const std::string& path, std::string_view bytes, bool sync);
+inline Status WriteFileSynced(const std::string& path, std::string_view bytes) {
+  return WriteFile(path, bytes, /*sync=*/true);
+}
+// fsyncs an existing file.
+Status FsyncFile(const std::string& path);
 // Atomically replaces `path`: writes `path`.tmp, fsyncs, renames over `path`, fsyncs the folder.
 Status WriteFileAtomic(const std::string& path, std::string_view bytes);
 Status FsyncDir(const std::string& dir);
@@ -27,6 +32,9 @@ Result<std::vector<std::string>> ListDir(const std::string& dir);
 Status RemoveFile(const std::string& path);
 // Removes `path` and everything below it; OK when it does not exist.
 Status RemoveTree(const std::string& path);
+
+// Opens `path` read-only and returns the descriptor (the caller closes it), with its size.
+Result<int> OpenReadOnly(const std::string& path, uint64_t* size);
 
 // An open read-only file for positional reads.
 class ReadableFile {

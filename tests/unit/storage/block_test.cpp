@@ -1,9 +1,9 @@
 #include "storage/blocks/block.h"
 
+#include <random>
+
 #include <gtest/gtest.h>
 #include <unistd.h>
-
-#include <random>
 
 #include "storage/persist/file_util.h"
 
@@ -11,9 +11,9 @@ namespace ibex::storage {
 namespace {
 
 std::vector<DataType> AllTypes() {
-  return {DataType::Boolean(),     DataType::Integer(),      DataType::Bigint(),
-          DataType::Double(),      DataType::Decimal(15, 2), DataType::Decimal(30, 4),
-          DataType::Date(),        DataType::Varchar(20),    DataType::Char(10)};
+  return {DataType::Boolean(), DataType::Integer(),      DataType::Bigint(),
+          DataType::Double(),  DataType::Decimal(15, 2), DataType::Decimal(30, 4),
+          DataType::Date(),    DataType::Varchar(20),    DataType::Char(10)};
 }
 
 // Fills a column of `type` with n values; every 7th row null when `nulls`; `distinct` bounds
@@ -29,15 +29,22 @@ ColumnVector MakeColumn(DataType type, size_t n, bool nulls, int distinct, uint3
     }
     const int64_t r = static_cast<int64_t>(rng() % static_cast<uint32_t>(distinct)) - distinct / 3;
     switch (type.physical()) {
-      case PhysicalType::kBool: c.mutable_data<uint8_t>()[i] = r & 1; break;
-      case PhysicalType::kInt32: c.mutable_data<int32_t>()[i] = static_cast<int32_t>(r * 1000); break;
-      case PhysicalType::kInt64: c.mutable_data<int64_t>()[i] = r * 1'000'000'007LL; break;
+      case PhysicalType::kBool:
+        c.mutable_data<uint8_t>()[i] = r & 1;
+        break;
+      case PhysicalType::kInt32:
+        c.mutable_data<int32_t>()[i] = static_cast<int32_t>(r * 1000);
+        break;
+      case PhysicalType::kInt64:
+        c.mutable_data<int64_t>()[i] = r * 1'000'000'007LL;
+        break;
       case PhysicalType::kInt128:
         c.mutable_data<int128_t>()[i] = static_cast<int128_t>(r) * PowerOfTen(25);
         break;
-      case PhysicalType::kDouble: c.mutable_data<double>()[i] = static_cast<double>(r) / 3; break;
-      case PhysicalType::kString:
-      {
+      case PhysicalType::kDouble:
+        c.mutable_data<double>()[i] = static_cast<double>(r) / 3;
+        break;
+      case PhysicalType::kString: {
         std::string text = std::to_string(r * 7919);
         text.insert(text.begin(), 's');
         c.mutable_data<std::string_view>()[i] = c.CopyString(text);
@@ -80,8 +87,8 @@ TEST(BlockTest, EveryTypeRoundTripsThroughEveryEncoding) {
       ASSERT_EQ(back->row_count, 5000u);
       for (size_t t = 0; t < types.size(); ++t) {
         SCOPED_TRACE(types[t].ToString() + " nulls=" + std::to_string(nulls) +
-                     " distinct=" + std::to_string(distinct) + " encoding=" +
-                     std::string(EncodingName(block->columns[t].encoding)));
+                     " distinct=" + std::to_string(distinct) +
+                     " encoding=" + std::string(EncodingName(block->columns[t].encoding)));
         ExpectSameColumn(cols[t], back->columns[t]);
         // The zone map bounds every non-null value and counts the nulls.
         const ZoneMap& z = block->meta.zones[t];

@@ -1,8 +1,8 @@
 #include "storage/types.h"
 
-#include <gtest/gtest.h>
-
 #include <limits>
+
+#include <gtest/gtest.h>
 
 namespace ibex::storage {
 namespace {
@@ -14,10 +14,10 @@ std::string RoundTrip(DataType type, std::string_view text) {
 }
 
 TEST(DataTypeTest, ToStringAndParseAgree) {
-  for (DataType t : {DataType::Boolean(), DataType::Integer(), DataType::Bigint(),
-                     DataType::Double(), DataType::Decimal(15, 2), DataType::Decimal(38, 10),
-                     DataType::Date(), DataType::Varchar(25), DataType::Varchar(),
-                     DataType::Char(1)}) {
+  for (DataType t :
+       {DataType::Boolean(), DataType::Integer(), DataType::Bigint(), DataType::Double(),
+        DataType::Decimal(15, 2), DataType::Decimal(38, 10), DataType::Date(),
+        DataType::Varchar(25), DataType::Varchar(), DataType::Char(1)}) {
     auto parsed = ParseDataType(t.ToString());
     ASSERT_TRUE(parsed.ok()) << t.ToString();
     EXPECT_EQ(*parsed, t) << t.ToString();
@@ -50,7 +50,7 @@ TEST(ValueTest, ParseAndFormatEveryType) {
   EXPECT_EQ(RoundTrip(DataType::Decimal(15, 2), "-0.04"), "-0.04");
   EXPECT_EQ(RoundTrip(DataType::Decimal(15, 2), "7"), "7.00");
   EXPECT_EQ(RoundTrip(DataType::Decimal(15, 2), ".5"), "0.50");
-  EXPECT_EQ(RoundTrip(DataType::Decimal(15, 2), "1.005"), "1.01");   // half away from zero
+  EXPECT_EQ(RoundTrip(DataType::Decimal(15, 2), "1.005"), "1.01");  // half away from zero
   EXPECT_EQ(RoundTrip(DataType::Decimal(15, 2), "-1.005"), "-1.01");
   EXPECT_EQ(RoundTrip(DataType::Decimal(38, 4), "-12345678901234567890123456789012.3456"),
             "-12345678901234567890123456789012.3456");
@@ -85,8 +85,8 @@ TEST(ValueTest, RejectsBadTextWithAReason) {
 }
 
 TEST(ValueTest, Decimal64FastPathMatchesGeneralParser) {
-  for (std::string_view text : {"0", "0.04", "-0.04", "21168.23", "1.5", "99999999999.99",
-                                "-12.3", "000.10", "1.239", "5."}) {
+  for (std::string_view text : {"0", "0.04", "-0.04", "21168.23", "1.5", "99999999999.99", "-12.3",
+                                "000.10", "1.239", "5."}) {
     int64_t fast = 0;
     int128_t slow = 0;
     ASSERT_TRUE(ParseDecimal64(text, 15, 2, &fast).ok()) << text;
