@@ -180,41 +180,39 @@ void BinderImpl::BindCopy(const ast::Statement& s, BoundStatement& out) {
   CopySpec spec;
   spec.table = table->def.name;
   spec.path = s.path;
-  bool delimiter_set = false;
+  storage::CopyOptions& options = spec.options;
   for (const ast::CopyOption& o : s.copy_options) {
     std::string name = ToLowerAscii(o.name.name);
     std::string value = o.value;
     if (name == "format") {
       std::string v = ToLowerAscii(value);
       if (v == "csv") {
-        spec.format = CopySpec::Format::kCsv;
+        options.format = storage::FileFormat::kCsv;
       } else if (v == "tbl") {
-        spec.format = CopySpec::Format::kTbl;
+        options.format = storage::FileFormat::kTbl;
       } else {
         Fail(o.name.span.begin, "COPY FORMAT must be csv or tbl");
       }
     } else if (name == "delimiter") {
       if (value.size() != 1) Fail(o.name.span.begin, "COPY DELIMITER must be a single character");
-      spec.delimiter = value[0];
-      delimiter_set = true;
+      options.delimiter = value[0];
     } else if (name == "header") {
       std::string v = ToLowerAscii(value);
       if (!o.has_value || v == "true" || v == "on" || v == "1") {
-        spec.header = true;
+        options.header = true;
       } else if (v == "false" || v == "off" || v == "0") {
-        spec.header = false;
+        options.header = false;
       } else {
         Fail(o.name.span.begin, "COPY HEADER takes true or false");
       }
     } else if (name == "null") {
       if (!o.has_value) Fail(o.name.span.begin, "COPY NULL needs a string");
-      spec.null_string = value;
+      options.null_string = value;
     } else {
       Fail(o.name.span.begin, "unknown COPY option " + Quoted(o.name.name),
            "COPY options: FORMAT csv|tbl, DELIMITER 'c', HEADER, NULL 'text'");
     }
   }
-  if (!delimiter_set) spec.delimiter = spec.format == CopySpec::Format::kTbl ? '|' : ',';
   out.copy = std::move(spec);
 }
 

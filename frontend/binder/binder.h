@@ -18,17 +18,16 @@
 #include "frontend/ast/ast.h"
 #include "frontend/sql_error.h"
 #include "storage/catalog.h"
+#include "storage/loader/copy_options.h"
 
 namespace ibex::sql {
 
-// COPY t FROM 'path' (FORMAT csv|tbl, DELIMITER 'c', HEADER [bool], NULL 'text').
+// COPY t FROM 'path-or-glob' (FORMAT csv|tbl, DELIMITER 'c', HEADER [bool], NULL 'text'): what
+// the runner hands to the storage loader (storage::LoadFiles).
 struct CopySpec {
-  std::string table;
+  std::string table;  // as the catalog spells it
   std::string path;
-  enum class Format : uint8_t { kCsv, kTbl } format = Format::kCsv;
-  char delimiter = ',';
-  bool header = false;
-  std::string null_string;
+  storage::CopyOptions options;
 };
 
 struct BoundStatement {

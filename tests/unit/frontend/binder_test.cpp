@@ -127,6 +127,22 @@ TEST_F(BinderTest, ScopesAliasesCtesViews) {
   EXPECT_EQ(Outcome("select n_name from v", tpch_).substr(0, 36), "ERROR: unknown column \"n_name\" at li");
 }
 
+TEST_F(BinderTest, CopyOptionsForTheLoader) {
+  auto r = ParseAndBind("copy LineItem from '/d/lineitem.tbl*' (format tbl, null 'NULL', header)", tpch_);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const CopySpec& copy = r.value().copy;
+  EXPECT_EQ(copy.table, "lineitem");
+  EXPECT_EQ(copy.path, "/d/lineitem.tbl*");
+  EXPECT_EQ(copy.options.format, storage::FileFormat::kTbl);
+  EXPECT_EQ(copy.options.effective_delimiter(), '|');
+  EXPECT_TRUE(copy.options.header);
+  EXPECT_EQ(copy.options.null_string, std::optional<std::string>("NULL"));
+  auto csv = ParseAndBind("copy region from 'r.csv' with (delimiter ';')", tpch_);
+  ASSERT_TRUE(csv.ok());
+  EXPECT_EQ(csv.value().copy.options.format, storage::FileFormat::kCsv);
+  EXPECT_EQ(csv.value().copy.options.effective_delimiter(), ';');
+}
+
 TEST_F(BinderTest, DeepButReasonableNestingBinds) {
   std::string derived = "select r_name from ";
   for (int i = 0; i < 60; ++i) derived += "(select * from ";
