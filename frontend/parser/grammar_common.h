@@ -11,6 +11,7 @@
 #include <array>
 #include <cctype>
 #include <type_traits>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,14 @@ struct ParseTracker {
   std::vector<Frame> named;  // named rules being parsed, outermost first
   int depth = 0;
   StackBudget stack;              // where the parse began
+  // Packrat memo of memo[...] rules: (rule slot, start token) -> outcome. Without it,
+  // backtracking over nested parentheses and subqueries is exponential in the input.
+  struct MemoEntry {
+    bool ok = false;
+    Iterator end = nullptr;
+    std::shared_ptr<void> value;
+  };
+  std::unordered_map<uintptr_t, MemoEntry> memo;
   Iterator last_start = nullptr;  // where the last successful mark[...] began
 
   void Fail(Iterator at, std::string_view what) {
@@ -245,6 +254,43 @@ struct named_gen {
   }
 };
 inline constexpr named_gen named(const char* n) { return named_gen{n}; }
+
+// memo<Slot>[p] as the whole definition of a rule whose attribute is a shared_ptr: parses p at
+// most once per start token, replaying the outcome (success, end, attribute) afterwards.
+template <int Slot, typename Subject>
+struct memo_parser : x3::unary_parser<Subject, memo_parser<Slot, Subject>> {
+  using base_type = x3::unary_parser<Subject, memo_parser<Slot, Subject>>;
+  static bool const is_pass_through_unary = true;
+  static_assert(Slot >= 0 && Slot < 8);
+  constexpr explicit memo_parser(Subject const& s) : base_type(s) {}
+  // RCtx is the rule's attribute (X3 passes it as the rule context), a shared_ptr.
+  template <typename It, typename Ctx, typename RCtx, typename Attr>
+  bool parse(It& first, It const& last, Ctx const& ctx, RCtx& rctx, Attr& attr) const {
+    ParseTracker& t = Tracker(ctx);
+    uintptr_t key = reinterpret_cast<uintptr_t>(&*first) | Slot;  // tokens are 8-aligned
+    if (auto it = t.memo.find(key); it != t.memo.end()) {
+      if (!it->second.ok) return false;
+      rctx = std::static_pointer_cast<typename RCtx::element_type>(it->second.value);
+      first = it->second.end;
+      return true;
+    }
+    bool ok = this->subject.parse(first, last, ctx, rctx, attr);
+    t.memo[key] = ParseTracker::MemoEntry{ok, first, ok ? std::static_pointer_cast<void>(rctx) : nullptr};
+    return ok;
+  }
+};
+template <int Slot>
+struct memo_gen {
+  template <typename Subject>
+  constexpr memo_parser<Slot, typename x3::extension::as_parser<Subject>::value_type> operator[](
+      Subject const& s) const {
+    return memo_parser<Slot, typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(s));
+  }
+};
+template <int Slot>
+inline constexpr memo_gen<Slot> memo{};
+inline constexpr int kExprMemo = 0;
+inline constexpr int kQueryMemo = 1;
 
 // mark[p]: p; on success remembers where p began, for MarkedSpan in the action on mark[p].
 template <typename Subject>

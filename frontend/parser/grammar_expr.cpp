@@ -96,7 +96,7 @@ x3::rule<class unary_expr_id, ast::ExprPtr> const unary_expr = "unary_expr";
 
 auto const not_kw = x3::matches[kw("not")];
 
-auto const expr_def = named("expression")[depth_guard[or_expr]];
+auto const expr_def = memo<kExprMemo>[named("expression")[depth_guard[or_expr]]];
 auto const or_expr_def = and_expr[set_val] >> *((kw("or") >> and_expr)[BinaryWith<kOr>()]);
 auto const and_expr_def = not_expr[set_val] >> *((kw("and") >> not_expr)[BinaryWith<kAnd>()]);
 auto const not_expr_def = mark[kw("not") >> depth_guard[not_expr]][not_op] | pred_expr[set_val];

@@ -148,11 +148,11 @@ x3::rule<class table_primary_id, ast::TableRefPtr> const table_primary = "table_
 x3::rule<class join_kind_id, ast::JoinType> const join_kind = "join_kind";
 x3::rule<class set_kind_id, ast::SetOp> const set_kind = "set_kind";
 
-auto const query_def = depth_guard[x3::eps[query_begin] >>
+auto const query_def = memo<kQueryMemo>[depth_guard[x3::eps[query_begin] >>
                                    -(kw("with") >> (cte[push_cte] % op(","))) >> set_expr[set_body] >>
                                    -(kw("order") >> kw("by") >> (order_item[push_order] % op(","))) >>
                                    -(kw("limit") >> expr[set_limit]) >>
-                                   -(kw("offset") >> expr[set_offset]) >> x3::eps[query_end]];
+                                   -(kw("offset") >> expr[set_offset]) >> x3::eps[query_end]]];
 auto const cte_def = ident[cte_name] >> -(op("(") >> (ident[cte_column] % op(",")) >> op(")")) >>
                      kw("as") >> op("(") >> query[cte_query] >> op(")");
 
