@@ -204,6 +204,15 @@ inline constexpr end_parser end_of_statement{};
 
 // --- directives ------------------------------------------------------------------------------
 
+// directive[p] for a directive parser template taking only its subject.
+template <template <typename> class Parser>
+struct unary_gen {
+  template <typename Subject>
+  constexpr Parser<typename x3::extension::as_parser<Subject>::value_type> operator[](Subject const& s) const {
+    return Parser<typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(s));
+  }
+};
+
 // depth_guard[p]: p, counting nesting; throws NestingTooDeep beyond kMaxNesting.
 template <typename Subject>
 struct depth_guard_parser : x3::unary_parser<Subject, depth_guard_parser<Subject>> {
@@ -219,14 +228,7 @@ struct depth_guard_parser : x3::unary_parser<Subject, depth_guard_parser<Subject
     return ok;
   }
 };
-struct depth_guard_gen {
-  template <typename Subject>
-  constexpr depth_guard_parser<typename x3::extension::as_parser<Subject>::value_type> operator[](
-      Subject const& s) const {
-    return depth_guard_parser<typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(s));
-  }
-};
-inline constexpr depth_guard_gen depth_guard{};
+inline constexpr unary_gen<depth_guard_parser> depth_guard{};
 
 // named("expression")[p]: when p fails at its first token, that failure reads "expected
 // expression" instead of listing every token that can start one.
@@ -306,14 +308,7 @@ struct mark_parser : x3::unary_parser<Subject, mark_parser<Subject>> {
     return true;
   }
 };
-struct mark_gen {
-  template <typename Subject>
-  constexpr mark_parser<typename x3::extension::as_parser<Subject>::value_type> operator[](
-      Subject const& s) const {
-    return mark_parser<typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(s));
-  }
-};
-inline constexpr mark_gen mark{};
+inline constexpr unary_gen<mark_parser> mark{};
 
 // --- helpers for semantic actions ------------------------------------------------------------
 
@@ -336,6 +331,9 @@ ast::Span MarkedSpan(const Ctx& ctx) {
 }
 
 inline ast::Span Join(ast::Span a, ast::Span b) { return {a.begin, b.end}; }
+
+// The action that makes a rule's value its subject's (rules with actions do not propagate).
+inline constexpr auto set_val = [](auto& ctx) { x3::_val(ctx) = x3::_attr(ctx); };
 
 inline ast::ExprPtr MakeExpr(ast::ExprKind kind, ast::Span span) {
   auto e = std::make_shared<ast::Expr>();

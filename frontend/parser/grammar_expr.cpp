@@ -10,8 +10,6 @@ using x3::_attr;
 using x3::_val;
 using boost::fusion::at_c;
 
-auto set_val = [](auto& ctx) { _val(ctx) = _attr(ctx); };
-
 template <const char* Op>
 struct BinaryWith {
   template <typename Ctx>

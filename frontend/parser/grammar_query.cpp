@@ -11,8 +11,6 @@ using x3::_attr;
 using x3::_val;
 using boost::fusion::at_c;
 
-auto set_val = [](auto& ctx) { _val(ctx) = _attr(ctx); };
-
 // --- query -----------------------------------------------------------------------------------
 auto query_begin = [](auto& ctx) {
   _val(ctx) = std::make_shared<ast::Query>();

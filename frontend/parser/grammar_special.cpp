@@ -22,46 +22,37 @@ struct Begin {
 };
 auto push_arg = [](auto& ctx) { _val(ctx)->args.push_back(_attr(ctx)); };
 auto end_span = [](auto& ctx) { _val(ctx)->span.end = SpanOf(ctx).end; };
-auto set_val = [](auto& ctx) { _val(ctx) = _attr(ctx); };
 
+ast::ExprPtr MakeLiteral(ast::LiteralKind kind, ast::Span span, std::string text) {
+  auto e = MakeExpr(ast::ExprKind::kLiteral, span);
+  e->literal = kind;
+  e->text = std::move(text);
+  return e;
+}
 auto number_lit = [](auto& ctx) {
   const Token* t = _attr(ctx);
-  auto e = MakeExpr(ast::ExprKind::kLiteral, TokenSpan(t));
-  e->literal = t->text.find_first_of(".eE") == std::string::npos ? ast::LiteralKind::kInteger
-                                                                 : ast::LiteralKind::kDecimal;
-  e->text = t->text;
-  _val(ctx) = e;
+  bool integer = t->text.find_first_of(".eE") == std::string::npos;
+  _val(ctx) = MakeLiteral(integer ? ast::LiteralKind::kInteger : ast::LiteralKind::kDecimal, TokenSpan(t), t->text);
 };
 auto string_lit = [](auto& ctx) {
   const Token* t = _attr(ctx);
-  auto e = MakeExpr(ast::ExprKind::kLiteral, TokenSpan(t));
-  e->literal = ast::LiteralKind::kString;
-  e->text = t->text;
-  _val(ctx) = e;
+  _val(ctx) = MakeLiteral(ast::LiteralKind::kString, TokenSpan(t), t->text);
 };
 template <ast::LiteralKind Kind>
 struct Keyword {
   const char* text;
   template <typename Ctx>
   void operator()(Ctx& ctx) const {
-    auto e = MakeExpr(ast::ExprKind::kLiteral, SpanOf(ctx));
-    e->literal = Kind;
-    e->text = text;
-    _val(ctx) = e;
+    _val(ctx) = MakeLiteral(Kind, SpanOf(ctx), text);
   }
 };
 auto date_lit = [](auto& ctx) {
   const Token* t = _attr(ctx);
-  auto e = MakeExpr(ast::ExprKind::kLiteral, MarkedSpan(ctx));
-  e->literal = ast::LiteralKind::kDate;
-  e->text = t->text;
-  _val(ctx) = e;
+  _val(ctx) = MakeLiteral(ast::LiteralKind::kDate, MarkedSpan(ctx), t->text);
 };
 auto interval_lit = [](auto& ctx) {
   auto& a = _attr(ctx);
-  auto e = MakeExpr(ast::ExprKind::kLiteral, MarkedSpan(ctx));
-  e->literal = ast::LiteralKind::kInterval;
-  e->text = at_c<0>(a)->text;
+  auto e = MakeLiteral(ast::LiteralKind::kInterval, MarkedSpan(ctx), at_c<0>(a)->text);
   e->interval_unit = at_c<1>(a).name;
   _val(ctx) = e;
 };

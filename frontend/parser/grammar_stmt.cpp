@@ -34,7 +34,6 @@ auto select_stmt = [](auto& ctx) {
   _val(ctx)->span = _attr(ctx)->span;
 };
 auto set_name = [](auto& ctx) { _val(ctx)->name = _attr(ctx); };
-auto set_val = [](auto& ctx) { _val(ctx) = _attr(ctx); };
 auto if_not_exists = [](auto& ctx) { _val(ctx)->if_not_exists = true; };
 auto if_exists = [](auto& ctx) { _val(ctx)->if_exists = true; };
 auto push_column = [](auto& ctx) { _val(ctx)->columns.push_back(_attr(ctx)); };
