@@ -24,8 +24,10 @@ struct RestoreState {
 };
 RestoreState g_restore;
 volatile sig_atomic_t g_restored = 1;
-struct sigaction g_old_actions[3];
-constexpr int kFatalSignals[3] = {SIGTERM, SIGHUP, SIGQUIT};
+// Termination by mpirun or the terminal, and crashes (a failed IBEX_CHECK aborts).
+constexpr int kFatalSignals[] = {SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGFPE};
+constexpr int kNumFatalSignals = sizeof(kFatalSignals) / sizeof(kFatalSignals[0]);
+struct sigaction g_old_actions[kNumFatalSignals];
 
 // Async-signal-safe: tcsetattr, tcsetpgrp and sigaction only.
 void RestoreTerminal() {
@@ -87,7 +89,7 @@ Result<std::unique_ptr<ControllingTerminal>> ControllingTerminal::Acquire() {
     std::atexit(RestoreAtExit);
     at_exit_registered = true;
   }
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < kNumFatalSignals; ++i) {
     struct sigaction action {};
     action.sa_handler = OnFatalSignal;
     sigemptyset(&action.sa_mask);
@@ -107,7 +109,7 @@ Result<std::unique_ptr<ControllingTerminal>> ControllingTerminal::Acquire() {
 ControllingTerminal::~ControllingTerminal() {
   if (out_ != nullptr) std::fflush(out_);
   RestoreTerminal();
-  for (int i = 0; i < 3; ++i) sigaction(kFatalSignals[i], &g_old_actions[i], nullptr);
+  for (int i = 0; i < kNumFatalSignals; ++i) sigaction(kFatalSignals[i], &g_old_actions[i], nullptr);
   if (out_ != nullptr) std::fclose(out_);
   if (in_ != nullptr) std::fclose(in_);
 }

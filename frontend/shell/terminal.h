@@ -3,7 +3,8 @@
 // process (SIGTTIN) and Ctrl-C would go to mpirun, which ends the whole job. So the shell opens
 // /dev/tty itself, makes its process group the terminal's foreground group (ignoring SIGTTOU
 // meanwhile), and gives the terminal back — foreground group and terminal modes — on every
-// exit path: destructor, exit(), and the fatal signals SIGTERM, SIGHUP, SIGQUIT (then re-raised).
+// exit path: destructor, exit(), and the fatal signals SIGTERM, SIGHUP, SIGQUIT and the crash
+// signals (then re-raised).
 // Launch as `mpirun --stdin none -n 3 ibex` (under Slurm: `srun --pty -n 3 ibex`).
 // One instance per process, created and destroyed on the shell's thread.
 #pragma once

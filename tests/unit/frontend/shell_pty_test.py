@@ -128,15 +128,21 @@ out = expect("ibex> ")
 if "coordinator" not in out or out.count("executor") != 2:
     fail("\\ranks")
 
+rank0_group = os.tcgetpgrp(fd)
 send(b"\\q\r")
 end = time.time() + 30
 status = None
+groups = []  # the terminal's foreground group, sampled until the job ends
 while time.time() < end:
     done, st = os.waitpid(pid, os.WNOHANG)
     if done:
         status = st
         break
-    r, _, _ = select.select([fd], [], [], 0.2)
+    try:
+        groups.append(os.tcgetpgrp(fd))
+    except OSError:
+        pass
+    r, _, _ = select.select([fd], [], [], 0.02)
     if r:
         try:
             transcript += os.read(fd, 65536)
@@ -146,6 +152,10 @@ if status is None:
     fail("the job did not end after \\q")
 if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
     fail("mpirun exit status %r" % status)
+# Rank 0 gave the terminal back (to mpirun's group) before the job ended.
+if pid not in groups or groups[-1] == rank0_group:
+    changes = [g for i, g in enumerate(groups) if i == 0 or groups[i - 1] != g]
+    fail("terminal not given back: foreground groups seen %r (mpirun %d, rank 0 %d)" % (changes, pid, rank0_group))
 
 with open(history) as f:
     saved = f.read()
