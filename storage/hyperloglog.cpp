@@ -45,7 +45,7 @@ uint64_t HyperLogLog::Estimate() const {
   const double alpha = 0.7213 / (1.0 + 1.079 / m);
   double estimate = alpha * m * m / sum;
   if (estimate <= 2.5 * m && zeros > 0) estimate = m * std::log(m / zeros);  // linear counting
-  return static_cast<uint64_t>(estimate + 0.5);
+  return static_cast<uint64_t>(std::llround(estimate));
 }
 
 }  // namespace ibex::storage

@@ -122,7 +122,11 @@ bool DataType::is_numeric() const {
 }
 
 int DataType::byte_width() const {
-  switch (physical()) {
+  return physical() == PhysicalType::kString ? 0 : ElementWidth(physical());
+}
+
+int ElementWidth(PhysicalType type) {
+  switch (type) {
     case PhysicalType::kBool:
       return 1;
     case PhysicalType::kInt32:
@@ -134,7 +138,7 @@ int DataType::byte_width() const {
     case PhysicalType::kDouble:
       return 8;
     case PhysicalType::kString:
-      return 0;
+      return sizeof(std::string_view);
   }
   return 0;
 }
@@ -607,31 +611,45 @@ std::string Value::ToString() const {
   return out;
 }
 
+namespace {
+
+int Sign(int128_t a, int128_t b) { return a < b ? -1 : (a > b ? 1 : 0); }
+
+double AsDouble(const Value& v) {
+  if (v.type().physical() == PhysicalType::kDouble) return v.dbl();
+  const double x = static_cast<double>(v.int128());
+  return v.type().is_decimal() ? x / static_cast<double>(PowerOfTen(v.type().scale())) : x;
+}
+
+}  // namespace
+
 int Value::Compare(const Value& other) const {
   IBEX_CHECK(!is_null_ && !other.is_null_);
-  IBEX_CHECK(type_.physical() == other.type_.physical())
-      << type_.ToString() << " vs " << other.type_.ToString();
-  switch (type_.physical()) {
-    case PhysicalType::kDouble:
-      return double_ < other.double_ ? -1 : (double_ > other.double_ ? 1 : 0);
-    case PhysicalType::kString: {
-      int c = str_.compare(other.str_);
-      return c < 0 ? -1 : (c > 0 ? 1 : 0);
-    }
-    default: {
-      int128_t a = int_;
-      int128_t b = other.int_;
-      // Decimals of different scales compare by value: bring both to the larger scale.
-      if (type_.is_decimal() && other.type_.is_decimal() && type_.scale() != other.type_.scale()) {
-        if (type_.scale() < other.type_.scale()) {
-          a *= PowerOfTen(other.type_.scale() - type_.scale());
-        } else {
-          b *= PowerOfTen(type_.scale() - other.type_.scale());
-        }
-      }
-      return a < b ? -1 : (a > b ? 1 : 0);
-    }
+  const bool a_string = type_.is_string();
+  const bool b_string = other.type_.is_string();
+  IBEX_CHECK(a_string == b_string) << type_.ToString() << " vs " << other.type_.ToString();
+  if (a_string) {
+    const int c = str_.compare(other.str_);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
   }
+  if (type_.physical() == PhysicalType::kDouble ||
+      other.type_.physical() == PhysicalType::kDouble) {
+    const double a = AsDouble(*this);
+    const double b = AsDouble(other);
+    return a < b ? -1 : (a > b ? 1 : 0);
+  }
+  // Integer-like (BOOLEAN, INTEGER, BIGINT, DATE, DECIMAL): exact, at the larger scale.
+  const int a_scale = type_.is_decimal() ? type_.scale() : 0;
+  const int b_scale = other.type_.is_decimal() ? other.type_.scale() : 0;
+  if (a_scale == b_scale) return Sign(int_, other.int_);
+  const int128_t factor = PowerOfTen(a_scale < b_scale ? b_scale - a_scale : a_scale - b_scale);
+  const int128_t a = a_scale < b_scale ? int_ : int_ / factor;
+  const int128_t b = a_scale < b_scale ? other.int_ / factor : other.int_;
+  if (a != b) return Sign(a, b);
+  // Equal in the integer part at the smaller scale: the remainder decides.
+  const int128_t a_rest = a_scale < b_scale ? 0 : int_ % factor;
+  const int128_t b_rest = a_scale < b_scale ? other.int_ % factor : 0;
+  return Sign(a_rest, b_rest);
 }
 
 bool Value::operator==(const Value& other) const {

@@ -49,6 +49,9 @@ enum class PhysicalType : uint8_t {
   kString,  // std::string_view into memory owned by the vector or block
 };
 
+// Bytes per element of a physical type in a column vector (a string is a std::string_view).
+int ElementWidth(PhysicalType type);
+
 // Largest precision of DECIMAL, and the largest that fits an int64_t.
 inline constexpr int kMaxDecimalPrecision = 38;
 inline constexpr int kMaxInt64DecimalPrecision = 18;
@@ -166,7 +169,10 @@ class Value {
   // Text form; "NULL" for null.
   std::string ToString() const;
 
-  // Three-way comparison of two non-null values of the same type: <0, 0, >0.
+  // Three-way comparison of two non-null values: -1, 0, 1. Numbers of any numeric type (and
+  // DATE, BOOLEAN) compare by value, exactly between integers and decimals of any scale, as
+  // doubles when one side is DOUBLE; strings compare bytewise. Precondition: both strings or
+  // both not.
   int Compare(const Value& other) const;
   // Same type and same value, or both null.
   bool operator==(const Value& other) const;

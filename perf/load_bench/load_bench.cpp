@@ -22,7 +22,6 @@
 
 namespace {
 
-using ibex::Result;
 using ibex::Status;
 using namespace ibex::storage;
 

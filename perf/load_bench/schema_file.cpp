@@ -9,7 +9,7 @@ namespace {
 
 using namespace ibex::storage;
 
-std::string Lower(std::string s) { return ToLowerAscii(s); }
+std::string Lower(const std::string& s) { return ToLowerAscii(s); }
 
 // "create table t ( c type [not null], ... );" with "--" comments.
 }  // namespace
@@ -52,7 +52,7 @@ Result<std::vector<TableDef>> ParseSchemaFile(const std::string& path) {
       }
     }
     items.push_back(cur);
-    for (std::string item : items) {
+    for (const std::string& item : items) {
       std::istringstream in(item);
       ColumnDef col;
       in >> col.name;

@@ -4,24 +4,6 @@
 
 namespace ibex::storage {
 
-int ElementWidth(PhysicalType type) {
-  switch (type) {
-    case PhysicalType::kBool:
-      return 1;
-    case PhysicalType::kInt32:
-      return 4;
-    case PhysicalType::kInt64:
-      return 8;
-    case PhysicalType::kInt128:
-      return 16;
-    case PhysicalType::kDouble:
-      return 8;
-    case PhysicalType::kString:
-      return sizeof(std::string_view);
-  }
-  return 0;
-}
-
 ColumnVector::ColumnVector(DataType type, size_t capacity) : type_(type), capacity_(capacity) {
   const size_t bytes = capacity * static_cast<size_t>(ElementWidth(type.physical()));
   storage_.reset(new int128_t[(bytes + 15) / 16]);  // value-initialized below on Resize

@@ -62,6 +62,8 @@ class ColumnVector {
 
   // Copies `s` into the vector's arena and returns a view that lives as long as the vector.
   std::string_view CopyString(std::string_view s);
+  // Whether some string_view points into this vector's own arena (CopyString was used).
+  bool owns_strings() const { return !arena_.empty(); }
   // Keeps `owner` alive as long as this vector (memory its string_views point into).
   void KeepAlive(std::shared_ptr<const void> owner) { keep_alive_.push_back(std::move(owner)); }
 
@@ -80,8 +82,5 @@ class ColumnVector {
   char* arena_next_ = nullptr;
   std::vector<std::shared_ptr<const void>> keep_alive_;
 };
-
-// Bytes per element of a physical type in a ColumnVector.
-int ElementWidth(PhysicalType type);
 
 }  // namespace ibex::storage

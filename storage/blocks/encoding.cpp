@@ -397,7 +397,7 @@ Result<ColumnVector> DecodeColumn(std::string_view section, DataType type, uint3
       if (prev != 0) return Malformed("first string offset");
       for (uint32_t i = 0; i < rows; ++i) {
         uint32_t next;
-        std::memcpy(&next, offsets.data() + 4 * (i + 1), 4);
+        std::memcpy(&next, offsets.data() + size_t{4} * (i + 1), 4);
         if (next < prev || next > avail) return Malformed("string offsets");
         dst[i] = std::string_view(bytes + prev, next - prev);
         prev = next;
@@ -412,7 +412,7 @@ Result<ColumnVector> DecodeColumn(std::string_view section, DataType type, uint3
       std::string_view offsets = r.GetBytes(4 * (size_t{dict_size} + 1));
       if (!r.ok()) return Malformed("dictionary offsets truncated");
       uint32_t dict_bytes;
-      std::memcpy(&dict_bytes, offsets.data() + 4 * dict_size, 4);
+      std::memcpy(&dict_bytes, offsets.data() + size_t{4} * dict_size, 4);
       std::string_view bytes = r.GetBytes(dict_bytes);
       const int bits = r.Get<uint8_t>();
       if (!r.ok() || bits > 32) return Malformed("dictionary bytes");
@@ -420,7 +420,7 @@ Result<ColumnVector> DecodeColumn(std::string_view section, DataType type, uint3
       uint32_t prev = 0;
       for (uint32_t k = 0; k < dict_size; ++k) {
         uint32_t next;
-        std::memcpy(&next, offsets.data() + 4 * (k + 1), 4);
+        std::memcpy(&next, offsets.data() + size_t{4} * (k + 1), 4);
         if (next < prev || next > dict_bytes) return Malformed("dictionary offsets");
         dict[k] = bytes.substr(prev, next - prev);
         prev = next;

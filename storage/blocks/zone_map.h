@@ -24,8 +24,8 @@ struct ZoneMap {
 };
 
 // A range predicate on one column: lower and/or upper bound, each inclusive or not. Equality
-// is lower == upper, both inclusive. The bounds have the column's physical type (DECIMALs may
-// differ in scale).
+// is lower == upper, both inclusive. Bounds of a numeric (or DATE) column may be of any
+// numeric type (Value::Compare compares by value); bounds of a string column are strings.
 struct ValueRange {
   std::optional<Value> lower;
   bool lower_inclusive = true;

@@ -271,8 +271,16 @@ Status LoadJob::Emit(std::vector<ColumnVector>* batch,
       dst.clear();
     }
   }
+  // Scattered strings point into the mapped input, which lives as long as the load, or into
+  // this batch's own arena (unescaped CSV fields): only then must the batch outlive the load.
+  bool owns_strings = false;
+  for (const ColumnVector& c : columns) owns_strings = owns_strings || c.owns_strings();
+  if (!owns_strings) {
+    *batch = std::move(columns);  // back to the caller for reuse
+    return Status::OK();
+  }
   std::lock_guard<std::mutex> lock(mu_);
-  retired_.back().push_back(std::move(columns));  // scattered strings point into it
+  retired_.back().push_back(std::move(columns));
   return Status::OK();
 }
 

@@ -44,8 +44,8 @@ __attribute__((target("sse4.2"))) uint32_t Hardware(const unsigned char* p, size
 }
 
 bool HasSse42() {
-  static const bool has = __builtin_cpu_supports("sse4.2");
-  return has;
+  static const bool kHas = __builtin_cpu_supports("sse4.2");
+  return kHas;
 }
 #endif
 

@@ -80,7 +80,7 @@ Status PartitionStore::Recover(const Catalog& committed) const {
           "is --data-dir the one the data was loaded with (and its rank 0 root intact)?");
     }
     if (id && tables.count(*id) == 0) {
-      IBEX_RETURN_IF_ERROR(RemoveTree(pdir + "/" + name));  // dropped, or never committed
+      IBEX_RETURN_IF_ERROR(RemoveTree(pdir + '/' + name));  // dropped, or never committed
     }
   }
   for (const auto& [table_id, table] : tables) {
@@ -123,7 +123,7 @@ Status PartitionStore::Recover(const Catalog& committed) const {
       bool remove = name.size() > 4 && name.substr(name.size() - 4) == ".tmp";
       if (auto e = ParseManifestEpoch(name)) remove = !chosen || *e != *chosen;
       if (auto id = ParseBlockFileId(name)) remove = referenced.count(*id) == 0;
-      if (remove) IBEX_RETURN_IF_ERROR(RemoveFile(dir + "/" + name));
+      if (remove) IBEX_RETURN_IF_ERROR(RemoveFile(dir + '/' + name));
     }
   }
   return Status::OK();

@@ -65,7 +65,8 @@ TEST(LoaderTest, CsvWithHeaderQuotesNullsAndGlob) {
             "key,price,date,prio,comment\n"
             "1,1.5,2020-01-01,\"A,B\",\"say \"\"hi\"\"\"\r\n"
             "2,2,2020-01-02,C,\n");
-  WriteText(dir.path() + "/b.csv", "key,price,date,prio,comment\n3,-0.25,2020-01-03,D,NA\n");
+  WriteText(dir.path() + "/b.csv",
+            "key,price,date,prio,comment\n3,-0.25,2020-01-03,D,NA\n5,1,2020-01-05,E,\"two\nlines\"\n");
   auto store = LocalStore::Open(dir.path() + "/data", 1);
   ASSERT_TRUE(store.ok());
   ASSERT_TRUE((*store)->CreateTable(Orders()).ok());
@@ -76,14 +77,17 @@ TEST(LoaderTest, CsvWithHeaderQuotesNullsAndGlob) {
   EXPECT_EQ(loaded->files, 2);
   EXPECT_EQ(Sorted(*ReadAllRows(**store, "orders")),
             (std::vector<std::string>{"1|1.50|2020-01-01|A,B|say \"hi\"",
-                                      "2|2.00|2020-01-02|C|NULL", "3|-0.25|2020-01-03|D|NA"}));
+                                      "2|2.00|2020-01-02|C|NULL", "3|-0.25|2020-01-03|D|NA",
+                                      "5|1.00|2020-01-05|E|two\nlines"}));
   // A custom NULL string and delimiter.
   WriteText(dir.path() + "/c.txt", "4;5;2020-01-04;E;NA\n");
   csv.header = false;
   csv.delimiter = ';';
   csv.null_string = "NA";
   ASSERT_TRUE((*store)->Copy("orders", dir.path() + "/c.txt", csv).ok());
-  EXPECT_EQ(Sorted(*ReadAllRows(**store, "orders")).back(), "4|5.00|2020-01-04|E|NULL");
+  const std::vector<std::string> rows = Sorted(*ReadAllRows(**store, "orders"));
+  EXPECT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[3], "4|5.00|2020-01-04|E|NULL");
 }
 
 // Loads `text` into a fresh orders table and returns the error message.

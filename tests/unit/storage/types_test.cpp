@@ -114,6 +114,16 @@ TEST(ValueTest, CompareAndInt128Extremes) {
                 .Compare(Value::Decimal(1500, DataType::Decimal(10, 3))),
             0);
   EXPECT_GT(Value::String("b").Compare(Value::String("abc")), 0);
+  // Mixed numeric types compare by value (zone maps against constants of another type).
+  const DataType d2 = DataType::Decimal(10, 2);
+  EXPECT_EQ(Value::Integer(3).Compare(Value::Bigint(3)), 0);
+  EXPECT_LT(Value::Integer(3).Compare(Value::Decimal(301, d2)), 0);
+  EXPECT_GT(Value::Integer(3).Compare(Value::Decimal(299, d2)), 0);
+  EXPECT_EQ(Value::Decimal(300, d2).Compare(Value::Integer(3)), 0);
+  EXPECT_LT(Value::Decimal(-301, d2).Compare(Value::Integer(-3)), 0);
+  EXPECT_GT(Value::Decimal(-299, d2).Compare(Value::Integer(-3)), 0);
+  EXPECT_LT(Value::Decimal(7, d2).Compare(Value::Double(0.071)), 0);
+  EXPECT_GT(Value::Double(2.5).Compare(Value::Integer(2)), 0);
   EXPECT_EQ(Value::Null(DataType::Date()).ToString(), "NULL");
   std::string s;
   FormatInt128(std::numeric_limits<int128_t>::min(), &s);
