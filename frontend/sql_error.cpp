@@ -29,8 +29,9 @@ std::string FormatSqlError(std::string_view text, const SqlError& error, size_t 
   std::string_view line = text.substr(line_begin, line_end - line_begin);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
 
-  std::string out = "ERROR: " + error.message + " at line " + std::to_string(lc.line + first_line - 1) +
-                    ", column " + std::to_string(lc.column) + "\n" + std::string(line) + "\n";
+  std::string out = "ERROR: " + error.message + " at line " +
+                    std::to_string(lc.line + first_line - 1) + ", column " +
+                    std::to_string(lc.column) + "\n" + std::string(line) + "\n";
   // Keep tabs in the caret line so the caret stays under the byte it names.
   for (size_t i = line_begin; i < offset; ++i) out += text[i] == '\t' ? '\t' : ' ';
   out += '^';

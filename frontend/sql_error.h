@@ -41,8 +41,8 @@ Status ToStatus(std::string_view text, const SqlError& error);
 template <typename T>
 class [[nodiscard]] SqlResult {
  public:
-  SqlResult(T value) : state_(std::move(value)) {}          // NOLINT
-  SqlResult(SqlError error) : state_(std::move(error)) {}   // NOLINT
+  SqlResult(T value) : state_(std::move(value)) {}         // NOLINT
+  SqlResult(SqlError error) : state_(std::move(error)) {}  // NOLINT
   bool ok() const { return state_.index() == 0; }
   T& value() & { return std::get<0>(state_); }
   const T& value() const& { return std::get<0>(state_); }

@@ -1,8 +1,8 @@
 #include "frontend/stack_budget.h"
 
-#include <pthread.h>
-
 #include <algorithm>
+
+#include <pthread.h>
 
 namespace ibex::sql {
 namespace {

@@ -33,8 +33,8 @@ struct Identifier {
 };
 
 enum class ExprKind : uint8_t {
-  kColumnRef,   // [qualifier.]name
-  kStar,        // * or qualifier.*  (select list and count(*))
+  kColumnRef,  // [qualifier.]name
+  kStar,       // * or qualifier.*  (select list and count(*))
   kLiteral,
   kParam,       // $n
   kUnary,       // op: "-", "+", "not"
@@ -82,7 +82,7 @@ struct BoundExpr {
   int from_index = -1;
   int column_index = -1;
   bool correlated = false;
-  bool from_star = false;  // a column SELECT * expanded to: bound already
+  bool from_star = false;     // a column SELECT * expanded to: bound already
   bool is_aggregate = false;  // an aggregate function call
   bool is_window = false;
   int select_index = -1;  // ORDER BY item resolved to a select-list output
@@ -120,9 +120,9 @@ struct Cte;
 // subquery in FROM, or a view, expanded to its parsed query).
 struct BoundSource {
   enum class Kind : uint8_t { kTable, kCte, kDerived } kind = Kind::kTable;
-  std::string name;  // what qualifies its columns: the alias, else the table/CTE/view name
-  uint64_t table_id = 0;   // kTable
-  std::string table_name;  // kTable, kCte, views
+  std::string name;          // what qualifies its columns: the alias, else the table/CTE/view name
+  uint64_t table_id = 0;     // kTable
+  std::string table_name;    // kTable, kCte, views
   const Cte* cte = nullptr;  // kCte
   QueryPtr query;            // kDerived
   std::vector<OutputColumn> columns;
@@ -139,7 +139,7 @@ enum class JoinType : uint8_t { kInner, kLeft, kRight, kFull, kCross };
 struct TableRef {
   enum class Kind : uint8_t { kBase, kDerived, kJoin } kind = Kind::kBase;
   Span span;
-  Identifier name;  // kBase
+  Identifier name;    // kBase
   QueryPtr subquery;  // kDerived
   std::optional<Identifier> alias;
   std::vector<Identifier> column_aliases;
@@ -200,8 +200,19 @@ struct ColumnDef {
 };
 
 enum class StatementKind : uint8_t {
-  kSelect, kCreateTable, kDropTable, kCreateView, kDropView, kCopy, kInsert, kExplain,
-  kPrepare, kExecute, kDeallocate, kSet, kShow,
+  kSelect,
+  kCreateTable,
+  kDropTable,
+  kCreateView,
+  kDropView,
+  kCopy,
+  kInsert,
+  kExplain,
+  kPrepare,
+  kExecute,
+  kDeallocate,
+  kSet,
+  kShow,
 };
 
 struct Statement;
@@ -221,19 +232,22 @@ struct Statement {
   Identifier name;
   bool if_not_exists = false;
   bool if_exists = false;
-  std::vector<ColumnDef> columns;              // create table
-  enum class Partitioning : uint8_t { kRoundRobin, kHash, kReplicated } partitioning =
-      Partitioning::kRoundRobin;
+  std::vector<ColumnDef> columns;  // create table
+  enum class Partitioning : uint8_t {
+    kRoundRobin,
+    kHash,
+    kReplicated
+  } partitioning = Partitioning::kRoundRobin;
   std::vector<Identifier> partition_columns;  // PARTITION BY HASH(...)
   std::vector<Identifier> sort_key;           // ORDER BY (...)
   std::vector<Identifier> column_list;        // create view (cols), insert (cols)
   std::string path;                           // copy
   std::vector<CopyOption> copy_options;
-  std::vector<std::vector<ExprPtr>> values;   // insert ... values
-  std::vector<ExprPtr> args;                  // execute name(args); set name = value
-  bool analyze = false;                       // explain analyze
-  StatementPtr inner;                         // explain / prepare
-  std::string view_text;                      // create view: the query's text
+  std::vector<std::vector<ExprPtr>> values;  // insert ... values
+  std::vector<ExprPtr> args;                 // execute name(args); set name = value
+  bool analyze = false;                      // explain analyze
+  StatementPtr inner;                        // explain / prepare
+  std::string view_text;                     // create view: the query's text
 };
 
 }  // namespace ibex::sql::ast

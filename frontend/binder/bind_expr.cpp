@@ -15,15 +15,16 @@ using EK = ast::ExprKind;
 
 namespace {
 
-
-std::string Display(const ast::Expr& e) { return e.qualifier.empty() ? e.name : e.qualifier + "." + e.name; }
+std::string Display(const ast::Expr& e) {
+  return e.qualifier.empty() ? e.name : e.qualifier + "." + e.name;
+}
 
 bool IsBooleanish(const SqlType& t) { return t.unknown() || t.is(TypeId::kBoolean); }
 
 const std::set<std::string, std::less<>>& Aggregates() {
   static const std::set<std::string, std::less<>> kNames = {
-      "count", "sum", "avg", "min", "max", "stddev", "stddev_samp", "stddev_pop", "variance",
-      "var_samp", "var_pop"};
+      "count",       "sum",        "avg",      "min",      "max",    "stddev",
+      "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop"};
   return kNames;
 }
 const std::set<std::string, std::less<>>& WindowOnly() {
@@ -31,18 +32,20 @@ const std::set<std::string, std::less<>>& WindowOnly() {
   return kNames;
 }
 const std::vector<std::string>& ScalarFunctions() {
-  static const std::vector<std::string> kNames = {"abs", "floor", "ceil", "ceiling", "round", "upper",
-                                                  "lower", "trim", "ltrim", "rtrim", "length",
-                                                  "char_length", "coalesce", "nullif", "concat"};
+  static const std::vector<std::string> kNames = {
+      "abs",   "floor", "ceil",   "ceiling",     "round",    "upper",  "lower", "trim",
+      "ltrim", "rtrim", "length", "char_length", "coalesce", "nullif", "concat"};
   return kNames;
 }
 
 }  // namespace
 
-void BinderImpl::BindCondition(ast::Expr& e, Scope& scope, const ExprPlace& place, const char* clause) {
+void BinderImpl::BindCondition(ast::Expr& e, Scope& scope, const ExprPlace& place,
+                               const char* clause) {
   SqlType t = BindExpr(e, scope, place);
   if (!IsBooleanish(t)) {
-    Fail(e.span.begin, std::string("argument of ") + clause + " must be type BOOLEAN, not type " + t.ToString());
+    Fail(e.span.begin,
+         std::string("argument of ") + clause + " must be type BOOLEAN, not type " + t.ToString());
   }
 }
 
@@ -99,12 +102,14 @@ SqlType BinderImpl::BindColumn(ast::Expr& e, Scope& scope) {
       }
     }
     if (matches > 1) {
-      Fail(e.span.begin, "column reference " + Quoted(Display(e)) + " is ambiguous", "qualify it with a table name or alias");
+      Fail(e.span.begin, "column reference " + Quoted(Display(e)) + " is ambiguous",
+           "qualify it with a table name or alias");
     }
     if (matches == 1) return e.bound.type;
   }
   if (!e.qualifier.empty() && !qualifier_seen) {
-    Fail(e.qualifier_span.begin, "unknown table or alias " + Quoted(e.qualifier) + " (missing from FROM)");
+    Fail(e.qualifier_span.begin,
+         "unknown table or alias " + Quoted(e.qualifier) + " (missing from FROM)");
   }
   Fail(e.span.begin, "unknown column " + Quoted(Display(e)), ClosestColumn(scope, e.name));
 }
@@ -115,12 +120,16 @@ SqlType BinderImpl::BindLiteral(ast::Expr& e) {
     case L::kInteger:
     case L::kDecimal: {
       auto t = NumeralType(e.text);
-      if (!t) Fail(e.span.begin, "numeric literal out of range", "exact numbers have at most 38 digits");
+      if (!t)
+        Fail(e.span.begin, "numeric literal out of range", "exact numbers have at most 38 digits");
       return *t;
     }
-    case L::kString: return SqlType::Varchar();
-    case L::kNull: return SqlType::Unknown();
-    case L::kBool: return SqlType::Boolean();
+    case L::kString:
+      return SqlType::Varchar();
+    case L::kNull:
+      return SqlType::Unknown();
+    case L::kBool:
+      return SqlType::Boolean();
     case L::kDate: {
       int32_t days = 0;
       if (!storage::ParseDate(e.text, &days).ok()) {
@@ -131,13 +140,15 @@ SqlType BinderImpl::BindLiteral(ast::Expr& e) {
     case L::kInterval: {
       std::string digits = e.text;
       if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.erase(0, 1);
-      if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) {
+      if (digits.empty() || digits.size() > 9 ||
+          digits.find_first_not_of("0123456789") != std::string::npos) {
         Fail(e.span.begin, "invalid interval '" + e.text + "'", "write INTERVAL '3' MONTH");
       }
       std::string unit = ToLowerAscii(e.interval_unit);
       if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
       if (unit != "year" && unit != "month" && unit != "day") {
-        Fail(e.span.begin, "unknown interval unit " + Quoted(e.interval_unit), "use YEAR, MONTH or DAY");
+        Fail(e.span.begin, "unknown interval unit " + Quoted(e.interval_unit),
+             "use YEAR, MONTH or DAY");
       }
       e.interval_unit = unit;
       return SqlType::Interval();
@@ -155,7 +166,8 @@ SqlType BinderImpl::BindBinary(ast::Expr& e, Scope& scope, const ExprPlace& plac
   if (op == "and" || op == "or") {
     for (const ast::Expr* x : {&lhs, &rhs}) {
       if (!IsBooleanish(x->bound.type)) {
-        Fail(x->span.begin, "argument of " + ToUpper(op) + " must be type BOOLEAN, not type " + x->bound.type.ToString());
+        Fail(x->span.begin, "argument of " + ToUpper(op) + " must be type BOOLEAN, not type " +
+                                x->bound.type.ToString());
       }
     }
     return SqlType::Boolean();
@@ -173,7 +185,8 @@ SqlType BinderImpl::BindBinary(ast::Expr& e, Scope& scope, const ExprPlace& plac
   if (date_a && date_b && op == "-") return SqlType::Integer();
   auto t = ArithmeticType(op, a, b);
   if (!t) {
-    Fail(e.span.begin, "operator " + op + " cannot be applied to " + a.ToString() + " and " + b.ToString());
+    Fail(e.span.begin,
+         "operator " + op + " cannot be applied to " + a.ToString() + " and " + b.ToString());
   }
   return *t;
 }
@@ -186,7 +199,8 @@ std::string BinderImpl::ToUpper(std::string s) {
 SqlType BinderImpl::BindSubquery(ast::Expr& e, Scope& scope, bool single_column) {
   auto columns = BindQuery(*e.subquery, &scope, scope.ctes);
   if (single_column && columns.size() != 1) {
-    Fail(e.subquery->span.begin, "subquery must return only one column, not " + std::to_string(columns.size()));
+    Fail(e.subquery->span.begin,
+         "subquery must return only one column, not " + std::to_string(columns.size()));
   }
   return single_column ? columns[0].type : SqlType::Boolean();
 }
@@ -199,7 +213,8 @@ SqlType BinderImpl::BindFunction(ast::Expr& e, Scope& scope, const ExprPlace& pl
     if (!is_aggregate && !is_window_function) {
       Fail(e.span.begin, "OVER is only allowed after aggregate and window functions, not " + name);
     }
-    if (!place.windows_allowed) Fail(e.span.begin, std::string("window functions are not allowed in ") + place.clause);
+    if (!place.windows_allowed)
+      Fail(e.span.begin, std::string("window functions are not allowed in ") + place.clause);
     ExprPlace wplace = place;
     wplace.windows_allowed = false;
     for (auto& p : e.window->partition_by) BindExpr(*p, scope, wplace);
@@ -215,7 +230,8 @@ SqlType BinderImpl::BindFunction(ast::Expr& e, Scope& scope, const ExprPlace& pl
     }
     e.bound.is_aggregate = true;
   }
-  if (e.distinct && !is_aggregate) Fail(e.span.begin, "DISTINCT is only allowed in aggregate functions");
+  if (e.distinct && !is_aggregate)
+    Fail(e.span.begin, "DISTINCT is only allowed in aggregate functions");
   ExprPlace inner = place;
   if (is_aggregate) {
     inner.in_aggregate = true;
@@ -226,7 +242,8 @@ SqlType BinderImpl::BindFunction(ast::Expr& e, Scope& scope, const ExprPlace& pl
   std::vector<SqlType> types;
   for (auto& arg : e.args) {
     if (arg->kind == EK::kStar) {
-      if (name != "count" || !arg->qualifier.empty()) Fail(arg->span.begin, "\"*\" is only allowed in count(*)");
+      if (name != "count" || !arg->qualifier.empty())
+        Fail(arg->span.begin, "\"*\" is only allowed in count(*)");
       arg->bound.type = SqlType::Unknown();
       types.push_back(SqlType::Unknown());
       continue;
@@ -235,9 +252,12 @@ SqlType BinderImpl::BindFunction(ast::Expr& e, Scope& scope, const ExprPlace& pl
   }
   auto arity = [&](size_t lo, size_t hi) {
     if (types.size() < lo || types.size() > hi) {
-      std::string n = lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + (hi > 100 ? "any" : std::to_string(hi));
-      Fail(e.span.begin, "function " + name + " takes " + n + " argument" + (hi == 1 && lo == 1 ? "" : "s") +
-                             ", not " + std::to_string(types.size()));
+      std::string n = lo == hi
+                          ? std::to_string(lo)
+                          : std::to_string(lo) + " to " + (hi > 100 ? "any" : std::to_string(hi));
+      Fail(e.span.begin, "function " + name + " takes " + n + " argument" +
+                             (hi == 1 && lo == 1 ? "" : "s") + ", not " +
+                             std::to_string(types.size()));
     }
   };
   auto need = [&](size_t i, bool ok, const char* what) {
@@ -253,7 +273,8 @@ SqlType BinderImpl::BindFunction(ast::Expr& e, Scope& scope, const ExprPlace& pl
     arity(1, 1);
     need(0, types[0].numeric(), "a number");
     if (types[0].integral()) return SqlType::Bigint();
-    if (types[0].is(TypeId::kDecimal)) return SqlType::Decimal(storage::kMaxDecimalPrecision, types[0].data.scale());
+    if (types[0].is(TypeId::kDecimal))
+      return SqlType::Decimal(storage::kMaxDecimalPrecision, types[0].data.scale());
     return SqlType::Double();
   }
   if (name == "avg" || name.rfind("stddev", 0) == 0 || name.rfind("var", 0) == 0) {
@@ -296,7 +317,9 @@ SqlType BinderImpl::BindFunction(ast::Expr& e, Scope& scope, const ExprPlace& pl
     SqlType result = SqlType::Unknown();
     for (size_t i = 0; i < types.size(); ++i) {
       auto c = CommonType(result, types[i]);
-      if (!c) Fail(e.args[i]->span.begin, "coalesce types " + result.ToString() + " and " + types[i].ToString() + " cannot be matched");
+      if (!c)
+        Fail(e.args[i]->span.begin, "coalesce types " + result.ToString() + " and " +
+                                        types[i].ToString() + " cannot be matched");
       result = *c;
     }
     return result;
@@ -338,7 +361,9 @@ SqlType BinderImpl::BindExpr(ast::Expr& e, Scope& scope, const ExprPlace& place)
     case EK::kUnary: {
       SqlType a = BindExpr(*e.args[0], scope, place);
       if (e.name == "not") {
-        if (!IsBooleanish(a)) Fail(e.args[0]->span.begin, "argument of NOT must be type BOOLEAN, not type " + a.ToString());
+        if (!IsBooleanish(a))
+          Fail(e.args[0]->span.begin,
+               "argument of NOT must be type BOOLEAN, not type " + a.ToString());
         t = SqlType::Boolean();
       } else {
         if (!a.numeric() && !a.unknown() && !a.interval()) {
@@ -359,13 +384,15 @@ SqlType BinderImpl::BindExpr(ast::Expr& e, Scope& scope, const ExprPlace& place)
       break;
     case EK::kInList:
       for (auto& arg : e.args) BindExpr(*arg, scope, place);
-      for (size_t i = 1; i < e.args.size(); ++i) RequireComparable(*e.args[0], *e.args[i], e.args[i]->span.begin);
+      for (size_t i = 1; i < e.args.size(); ++i)
+        RequireComparable(*e.args[0], *e.args[i], e.args[i]->span.begin);
       t = SqlType::Boolean();
       break;
     case EK::kInSubquery: {
       SqlType a = BindExpr(*e.args[0], scope, place);
       SqlType b = BindSubquery(e, scope, true);
-      if (!Comparable(a, b)) Fail(e.subquery->span.begin, "cannot compare " + a.ToString() + " with " + b.ToString());
+      if (!Comparable(a, b))
+        Fail(e.subquery->span.begin, "cannot compare " + a.ToString() + " with " + b.ToString());
       t = SqlType::Boolean();
       break;
     }
@@ -379,7 +406,8 @@ SqlType BinderImpl::BindExpr(ast::Expr& e, Scope& scope, const ExprPlace& place)
     case EK::kLike:
       for (auto& arg : e.args) {
         SqlType a = BindExpr(*arg, scope, place);
-        if (!a.string() && !a.unknown()) Fail(arg->span.begin, "LIKE needs strings, not " + a.ToString());
+        if (!a.string() && !a.unknown())
+          Fail(arg->span.begin, "LIKE needs strings, not " + a.ToString());
       }
       t = SqlType::Boolean();
       break;
@@ -395,7 +423,9 @@ SqlType BinderImpl::BindExpr(ast::Expr& e, Scope& scope, const ExprPlace& place)
       auto merge = [&](ast::Expr& r) {
         SqlType rt = BindExpr(r, scope, place);
         auto c = CommonType(result, rt);
-        if (!c) Fail(r.span.begin, "CASE types " + result.ToString() + " and " + rt.ToString() + " cannot be matched");
+        if (!c)
+          Fail(r.span.begin,
+               "CASE types " + result.ToString() + " and " + rt.ToString() + " cannot be matched");
         result = *c;
       };
       for (; i + 1 < end; i += 2) {
@@ -420,7 +450,8 @@ SqlType BinderImpl::BindExpr(ast::Expr& e, Scope& scope, const ExprPlace& place)
       SqlType to = SqlType::Of(*target);
       bool ok = a.unknown() || a.string() || to.string() || (a.numeric() && to.numeric()) ||
                 (a.kind == SqlType::Kind::kData && a.data.id() == target->id()) ||
-                (a.integral() && to.is(TypeId::kBoolean)) || (a.is(TypeId::kBoolean) && to.integral());
+                (a.integral() && to.is(TypeId::kBoolean)) ||
+                (a.is(TypeId::kBoolean) && to.integral());
       if (!ok) Fail(e.span.begin, "cannot cast " + a.ToString() + " to " + to.ToString());
       if (to.is(TypeId::kDate)) CheckDateLiteral(*e.args[0]);
       t = to;
@@ -428,22 +459,26 @@ SqlType BinderImpl::BindExpr(ast::Expr& e, Scope& scope, const ExprPlace& place)
     }
     case EK::kExtract: {
       static constexpr std::array<std::string_view, 7> kFields = {"year", "month", "day", "quarter",
-                                                                  "week", "dow", "doy"};
+                                                                  "week", "dow",   "doy"};
       std::string field = ToLowerAscii(e.name);
       if (std::find(kFields.begin(), kFields.end(), field) == kFields.end()) {
-        Fail(e.span.begin, "unknown EXTRACT field " + Quoted(e.name), "use YEAR, MONTH, DAY, QUARTER, WEEK, DOW or DOY");
+        Fail(e.span.begin, "unknown EXTRACT field " + Quoted(e.name),
+             "use YEAR, MONTH, DAY, QUARTER, WEEK, DOW or DOY");
       }
       SqlType a = BindExpr(*e.args[0], scope, place);
-      if (!a.is(TypeId::kDate) && !a.unknown()) Fail(e.args[0]->span.begin, "EXTRACT needs a DATE, not " + a.ToString());
+      if (!a.is(TypeId::kDate) && !a.unknown())
+        Fail(e.args[0]->span.begin, "EXTRACT needs a DATE, not " + a.ToString());
       t = SqlType::Integer();
       break;
     }
     case EK::kSubstring: {
       SqlType a = BindExpr(*e.args[0], scope, place);
-      if (!a.string() && !a.unknown()) Fail(e.args[0]->span.begin, "SUBSTRING needs a string, not " + a.ToString());
+      if (!a.string() && !a.unknown())
+        Fail(e.args[0]->span.begin, "SUBSTRING needs a string, not " + a.ToString());
       for (size_t i = 1; i < e.args.size(); ++i) {
         SqlType p = BindExpr(*e.args[i], scope, place);
-        if (!p.integral() && !p.unknown()) Fail(e.args[i]->span.begin, "SUBSTRING positions are integers, not " + p.ToString());
+        if (!p.integral() && !p.unknown())
+          Fail(e.args[i]->span.begin, "SUBSTRING positions are integers, not " + p.ToString());
       }
       t = SqlType::Varchar(a.string() ? a.data.length() : 0);
       break;
@@ -472,10 +507,10 @@ bool BinderImpl::SameExpr(const ast::Expr& a, const ast::Expr& b) {
            a.bound.column_index == b.bound.column_index;
   }
   if (a.name != b.name || a.text != b.text || a.literal != b.literal || a.negated != b.negated ||
-      a.distinct != b.distinct || a.interval_unit != b.interval_unit || a.has_operand != b.has_operand ||
-      a.has_else != b.has_else || a.cast_type.name != b.cast_type.name ||
-      a.cast_type.params != b.cast_type.params || a.subquery != b.subquery || a.window != b.window ||
-      a.args.size() != b.args.size()) {
+      a.distinct != b.distinct || a.interval_unit != b.interval_unit ||
+      a.has_operand != b.has_operand || a.has_else != b.has_else ||
+      a.cast_type.name != b.cast_type.name || a.cast_type.params != b.cast_type.params ||
+      a.subquery != b.subquery || a.window != b.window || a.args.size() != b.args.size()) {
     return false;
   }
   for (size_t i = 0; i < a.args.size(); ++i) {
@@ -491,7 +526,8 @@ void BinderImpl::CheckGrouped(const ast::Expr& e, const std::vector<ast::ExprPtr
   if (e.bound.is_aggregate || e.bound.is_window) return;
   if (e.kind == EK::kColumnRef) {
     if (e.bound.scope_depth == 0) {
-      Fail(e.span.begin, "column " + Quoted(Display(e)) + " must appear in GROUP BY or be used in an aggregate function");
+      Fail(e.span.begin, "column " + Quoted(Display(e)) +
+                             " must appear in GROUP BY or be used in an aggregate function");
     }
     return;
   }
@@ -500,14 +536,22 @@ void BinderImpl::CheckGrouped(const ast::Expr& e, const std::vector<ast::ExprPtr
 
 std::string BinderImpl::OutputName(const ast::Expr& e) {
   switch (e.kind) {
-    case EK::kColumnRef: return e.name;
-    case EK::kFunction: return ToLowerAscii(e.name);
-    case EK::kCast: return e.args[0]->kind == EK::kColumnRef ? e.args[0]->name : "cast";
-    case EK::kExtract: return "extract";
-    case EK::kSubstring: return "substring";
-    case EK::kCase: return "case";
-    case EK::kExists: return "exists";
-    default: return "?column?";
+    case EK::kColumnRef:
+      return e.name;
+    case EK::kFunction:
+      return ToLowerAscii(e.name);
+    case EK::kCast:
+      return e.args[0]->kind == EK::kColumnRef ? e.args[0]->name : "cast";
+    case EK::kExtract:
+      return "extract";
+    case EK::kSubstring:
+      return "substring";
+    case EK::kCase:
+      return "case";
+    case EK::kExists:
+      return "exists";
+    default:
+      return "?column?";
   }
 }
 

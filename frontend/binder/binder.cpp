@@ -12,8 +12,6 @@ using K = ast::StatementKind;
 
 namespace {
 
-
-
 int FindColumnIndex(const std::vector<storage::ColumnDef>& columns, std::string_view name) {
   for (size_t i = 0; i < columns.size(); ++i) {
     if (SameName(columns[i].name, name)) return static_cast<int>(i);
@@ -33,7 +31,8 @@ void BinderImpl::Fail(uint32_t offset, std::string message, std::string hint) co
 }
 
 void BinderImpl::CheckStack(uint32_t offset) const {
-  if (stack_.Exhausted()) Fail(offset, "nesting too deep", "split the statement or use fewer nested subqueries");
+  if (stack_.Exhausted())
+    Fail(offset, "nesting too deep", "split the statement or use fewer nested subqueries");
 }
 
 BoundStatement BinderImpl::BindStatement(const ast::StatementPtr& stmt) {
@@ -60,7 +59,8 @@ BoundStatement BinderImpl::BindStatement(const ast::StatementPtr& stmt) {
         Fail(s.name.span.begin, Quoted(s.name.name) + " is a table, not a view", "use DROP TABLE");
       }
       if (!is_table && !is_view && !s.if_exists) {
-        Fail(s.name.span.begin, std::string(table ? "unknown table " : "unknown view ") + Quoted(s.name.name));
+        Fail(s.name.span.begin,
+             std::string(table ? "unknown table " : "unknown view ") + Quoted(s.name.name));
       }
       break;
     }
@@ -175,7 +175,8 @@ void BinderImpl::BindCreateTable(const ast::Statement& s, BoundStatement& out) {
 void BinderImpl::BindCopy(const ast::Statement& s, BoundStatement& out) {
   const storage::Table* table = catalog_.FindTable(s.name.name);
   if (table == nullptr) {
-    Fail(s.name.span.begin, "unknown table " + Quoted(s.name.name), PerhapsYouMeant(s.name.name, catalog_.TableNames()));
+    Fail(s.name.span.begin, "unknown table " + Quoted(s.name.name),
+         PerhapsYouMeant(s.name.name, catalog_.TableNames()));
   }
   CopySpec spec;
   spec.table = table->def.name;
@@ -220,13 +221,16 @@ void BinderImpl::BindInsert(ast::Statement& s, BoundStatement& out) {
   (void)out;
   const storage::Table* table = catalog_.FindTable(s.name.name);
   if (table == nullptr) {
-    Fail(s.name.span.begin, "unknown table " + Quoted(s.name.name), PerhapsYouMeant(s.name.name, catalog_.TableNames()));
+    Fail(s.name.span.begin, "unknown table " + Quoted(s.name.name),
+         PerhapsYouMeant(s.name.name, catalog_.TableNames()));
   }
   const auto& columns = table->def.columns;
   std::vector<int> targets;
   for (const auto& id : s.column_list) {
     int i = FindColumnIndex(columns, id.name);
-    if (i < 0) Fail(id.span.begin, "unknown column " + Quoted(id.name) + " of table " + Quoted(table->def.name));
+    if (i < 0)
+      Fail(id.span.begin,
+           "unknown column " + Quoted(id.name) + " of table " + Quoted(table->def.name));
     targets.push_back(i);
   }
   if (targets.empty()) {
@@ -247,15 +251,18 @@ void BinderImpl::BindInsert(ast::Statement& s, BoundStatement& out) {
   if (s.query) {
     auto outputs = BindQuery(*s.query, nullptr, nullptr);
     if (outputs.size() != targets.size()) {
-      Fail(s.query->span.begin, "INSERT has " + std::to_string(targets.size()) + " target columns but the query returns " +
+      Fail(s.query->span.begin, "INSERT has " + std::to_string(targets.size()) +
+                                    " target columns but the query returns " +
                                     std::to_string(outputs.size()));
     }
-    for (size_t i = 0; i < outputs.size(); ++i) check(outputs[i].type, nullptr, i, s.query->span.begin);
+    for (size_t i = 0; i < outputs.size(); ++i)
+      check(outputs[i].type, nullptr, i, s.query->span.begin);
     return;
   }
   for (auto& row : s.values) {
     if (row.size() != targets.size()) {
-      uint32_t at = row.size() > targets.size() ? row[targets.size()]->span.begin : row.back()->span.end;
+      uint32_t at =
+          row.size() > targets.size() ? row[targets.size()]->span.begin : row.back()->span.end;
       Fail(at, "INSERT has " + std::to_string(targets.size()) + " target columns but a row has " +
                    std::to_string(row.size()) + " values");
     }
@@ -269,7 +276,8 @@ void BinderImpl::BindInsert(ast::Statement& s, BoundStatement& out) {
 
 // --- queries ---------------------------------------------------------------------------------
 
-std::vector<ast::OutputColumn> BinderImpl::BindQuery(ast::Query& query, Scope* outer, const CteEnv* env) {
+std::vector<ast::OutputColumn> BinderImpl::BindQuery(ast::Query& query, Scope* outer,
+                                                     const CteEnv* env) {
   CheckStack(query.span.begin);
   CteEnv local{env, {}};
   const CteEnv* current = env;
@@ -277,14 +285,16 @@ std::vector<ast::OutputColumn> BinderImpl::BindQuery(ast::Query& query, Scope* o
     for (ast::Cte& cte : query.with) {
       for (const CteEntry& e : local.entries) {
         if (SameName(e.cte->name.name, cte.name.name)) {
-          Fail(cte.name.span.begin, "WITH query name " + Quoted(cte.name.name) + " specified more than once");
+          Fail(cte.name.span.begin,
+               "WITH query name " + Quoted(cte.name.name) + " specified more than once");
         }
       }
       auto columns = BindQuery(*cte.query, outer, &local);
       if (cte.columns.size() > columns.size()) {
         Fail(cte.columns[columns.size()].span.begin,
              "WITH query " + Quoted(cte.name.name) + " has " + std::to_string(columns.size()) +
-                 " columns available but " + std::to_string(cte.columns.size()) + " columns specified");
+                 " columns available but " + std::to_string(cte.columns.size()) +
+                 " columns specified");
       }
       for (size_t i = 0; i < cte.columns.size(); ++i) columns[i].name = cte.columns[i].name;
       local.entries.push_back({&cte, std::move(columns)});
@@ -304,16 +314,20 @@ std::vector<ast::OutputColumn> BinderImpl::BindQuery(ast::Query& query, Scope* o
   return outputs;
 }
 
-std::vector<ast::OutputColumn> BinderImpl::BindBody(ast::QueryBody& body, Scope* outer, const CteEnv* env) {
+std::vector<ast::OutputColumn> BinderImpl::BindBody(ast::QueryBody& body, Scope* outer,
+                                                    const CteEnv* env) {
   if (body.op == ast::SetOp::kNone) {
     if (body.select) return BindSelect(*body.select, outer, env, nullptr);
     return BindQuery(*body.nested, outer, env);
   }
   auto left = BindBody(*body.left, outer, env);
   auto right = BindBody(*body.right, outer, env);
-  const char* op = body.op == ast::SetOp::kUnion ? "UNION" : body.op == ast::SetOp::kIntersect ? "INTERSECT" : "EXCEPT";
+  const char* op = body.op == ast::SetOp::kUnion       ? "UNION"
+                   : body.op == ast::SetOp::kIntersect ? "INTERSECT"
+                                                       : "EXCEPT";
   if (left.size() != right.size()) {
-    Fail(body.right->span.begin, std::string("each ") + op + " query must have the same number of columns");
+    Fail(body.right->span.begin,
+         std::string("each ") + op + " query must have the same number of columns");
   }
   for (size_t i = 0; i < left.size(); ++i) {
     auto common = CommonType(left[i].type, right[i].type);
@@ -355,18 +369,21 @@ void BinderImpl::ExpandStars(ast::SelectCore& core) {
     }
     if (!found) {
       if (star.qualifier.empty()) Fail(star.span.begin, "SELECT * with no tables specified");
-      Fail(star.qualifier_span.begin, "missing FROM-clause entry for table " + Quoted(star.qualifier));
+      Fail(star.qualifier_span.begin,
+           "missing FROM-clause entry for table " + Quoted(star.qualifier));
     }
   }
   core.items = std::move(items);
 }
 
-std::vector<ast::OutputColumn> BinderImpl::BindSelect(ast::SelectCore& core, Scope* outer, const CteEnv* env,
+std::vector<ast::OutputColumn> BinderImpl::BindSelect(ast::SelectCore& core, Scope* outer,
+                                                      const CteEnv* env,
                                                       std::vector<ast::OrderItem>* order_by) {
   Scope scope{outer, &core, env};
   core.sources.clear();
   for (auto& ref : core.from) BindFrom(*ref, scope, outer);
-  if (core.where) BindCondition(*core.where, scope, ExprPlace{false, false, false, "WHERE"}, "WHERE");
+  if (core.where)
+    BindCondition(*core.where, scope, ExprPlace{false, false, false, "WHERE"}, "WHERE");
 
   for (ast::ExprPtr& g : core.group_by) {
     if (g->kind == ast::ExprKind::kLiteral && g->literal == ast::LiteralKind::kInteger) {
@@ -398,9 +415,11 @@ std::vector<ast::OutputColumn> BinderImpl::BindSelect(ast::SelectCore& core, Sco
     SqlType t = BindExpr(*item.expr, scope, ExprPlace{true, true, false, "SELECT"});
     outputs.push_back({item.alias ? item.alias->name : OutputName(*item.expr), t});
   }
-  if (core.having) BindCondition(*core.having, scope, ExprPlace{true, false, false, "HAVING"}, "HAVING");
+  if (core.having)
+    BindCondition(*core.having, scope, ExprPlace{true, false, false, "HAVING"}, "HAVING");
   bool aggregating = !core.group_by.empty() || core.having != nullptr;
-  for (const ast::SelectItem& item : core.items) aggregating = aggregating || ContainsAggregate(*item.expr);
+  for (const ast::SelectItem& item : core.items)
+    aggregating = aggregating || ContainsAggregate(*item.expr);
   if (order_by) {
     BindOrderBy(*order_by, outputs, &scope, &core.items);
     for (const auto& o : *order_by) aggregating = aggregating || ContainsAggregate(*o.expr);
@@ -418,8 +437,9 @@ std::vector<ast::OutputColumn> BinderImpl::BindSelect(ast::SelectCore& core, Sco
   return outputs;
 }
 
-void BinderImpl::BindOrderBy(std::vector<ast::OrderItem>& order_by, const std::vector<ast::OutputColumn>& outputs,
-                             Scope* scope, const std::vector<ast::SelectItem>* items) {
+void BinderImpl::BindOrderBy(std::vector<ast::OrderItem>& order_by,
+                             const std::vector<ast::OutputColumn>& outputs, Scope* scope,
+                             const std::vector<ast::SelectItem>* items) {
   (void)items;
   for (ast::OrderItem& item : order_by) {
     ast::Expr& e = *item.expr;
@@ -452,7 +472,8 @@ void BinderImpl::BindLimit(ast::ExprPtr& e, const CteEnv* env, const char* what)
   if (!e) return;
   Scope empty{nullptr, nullptr, env};
   SqlType t = BindExpr(*e, empty, ExprPlace{false, false, false, what});
-  if (!t.unknown() && !t.integral()) Fail(e->span.begin, std::string(what) + " must be an integer, not " + t.ToString());
+  if (!t.unknown() && !t.integral())
+    Fail(e->span.begin, std::string(what) + " must be an integer, not " + t.ToString());
 }
 
 // --- FROM ------------------------------------------------------------------------------------
@@ -483,13 +504,15 @@ void BinderImpl::BindFrom(ast::TableRef& ref, Scope& scope, Scope* outer) {
     auto l = find(left_begin, right_begin);
     auto r = find(right_begin, right_end);
     if (l.first < 0 || r.first < 0) {
-      Fail(id.span.begin, "column " + Quoted(id.name) + " specified in USING clause does not exist in " +
+      Fail(id.span.begin, "column " + Quoted(id.name) +
+                              " specified in USING clause does not exist in " +
                               (l.first < 0 ? "left" : "right") + " table");
     }
     const auto& lt = scope.core->sources[l.first].columns[l.second].type;
     const auto& rt = scope.core->sources[r.first].columns[r.second].type;
     if (!Comparable(lt, rt)) {
-      Fail(id.span.begin, "JOIN USING column " + Quoted(id.name) + " compares " + lt.ToString() + " with " + rt.ToString());
+      Fail(id.span.begin, "JOIN USING column " + Quoted(id.name) + " compares " + lt.ToString() +
+                              " with " + rt.ToString());
     }
     scope.core->sources[r.first].hidden[r.second] = true;
   }
@@ -500,9 +523,11 @@ void BinderImpl::ApplyAliases(ast::TableRef& ref, ast::BoundSource& source) {
   if (ref.column_aliases.size() > source.columns.size()) {
     Fail(ref.column_aliases[source.columns.size()].span.begin,
          "table " + Quoted(source.name) + " has " + std::to_string(source.columns.size()) +
-             " columns available but " + std::to_string(ref.column_aliases.size()) + " columns specified");
+             " columns available but " + std::to_string(ref.column_aliases.size()) +
+             " columns specified");
   }
-  for (size_t i = 0; i < ref.column_aliases.size(); ++i) source.columns[i].name = ref.column_aliases[i].name;
+  for (size_t i = 0; i < ref.column_aliases.size(); ++i)
+    source.columns[i].name = ref.column_aliases[i].name;
   source.hidden.assign(source.columns.size(), false);
 }
 
@@ -536,7 +561,8 @@ void BinderImpl::BindLeaf(ast::TableRef& ref, Scope& scope, Scope* outer) {
     } else if (const storage::ViewDef* view = catalog_.FindView(name)) {
       constexpr int kMaxViewDepth = 16;
       if (view_depth_ >= kMaxViewDepth) {
-        Fail(ref.name.span.begin, "views nested too deeply (or a cycle of views) at " + Quoted(name));
+        Fail(ref.name.span.begin,
+             "views nested too deeply (or a cycle of views) at " + Quoted(name));
       }
       auto parsed = ParseOne(view->sql);
       if (!parsed.ok() || parsed.value()->kind != K::kSelect) {
@@ -576,7 +602,8 @@ void BinderImpl::BindLeaf(ast::TableRef& ref, Scope& scope, Scope* outer) {
 
 // --- entry points ----------------------------------------------------------------------------
 
-SqlResult<BoundStatement> Bind(std::string_view text, ast::StatementPtr stmt, const storage::Catalog& catalog) {
+SqlResult<BoundStatement> Bind(std::string_view text, ast::StatementPtr stmt,
+                               const storage::Catalog& catalog) {
   try {
     BinderImpl impl(text, catalog);
     return impl.BindStatement(stmt);
@@ -595,11 +622,20 @@ SqlResult<bool> ApplyCatalogStatement(const BoundStatement& bound, storage::Cata
   const ast::Statement& s = *bound.ast;
   Status st;
   switch (s.kind) {
-    case K::kCreateTable: st = catalog.CreateTable(*bound.create_table, s.if_not_exists); break;
-    case K::kDropTable: st = catalog.DropTable(s.name.name, s.if_exists); break;
-    case K::kCreateView: st = catalog.CreateView(*bound.create_view); break;
-    case K::kDropView: st = catalog.DropView(s.name.name, s.if_exists); break;
-    default: return SqlError{"not a catalog statement", s.span.begin, ""};
+    case K::kCreateTable:
+      st = catalog.CreateTable(*bound.create_table, s.if_not_exists);
+      break;
+    case K::kDropTable:
+      st = catalog.DropTable(s.name.name, s.if_exists);
+      break;
+    case K::kCreateView:
+      st = catalog.CreateView(*bound.create_view);
+      break;
+    case K::kDropView:
+      st = catalog.DropView(s.name.name, s.if_exists);
+      break;
+    default:
+      return SqlError{"not a catalog statement", s.span.begin, ""};
   }
   if (!st.ok()) return SqlError{st.message(), s.name.span.begin, ""};
   return true;

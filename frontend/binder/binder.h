@@ -31,10 +31,10 @@ struct CopySpec {
 };
 
 struct BoundStatement {
-  std::string text;         // the text the AST's spans point into
-  ast::StatementPtr ast;    // annotated by the binder
+  std::string text;                        // the text the AST's spans point into
+  ast::StatementPtr ast;                   // annotated by the binder
   std::vector<ast::OutputColumn> outputs;  // result columns of a query (EXPLAIN: of its query)
-  int param_count = 0;      // highest $n used
+  int param_count = 0;                     // highest $n used
   // DDL: the catalog change, checked against the catalog the statement was bound with.
   std::optional<storage::TableDef> create_table;
   std::optional<storage::ViewDef> create_view;

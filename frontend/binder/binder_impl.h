@@ -20,7 +20,10 @@ class BinderImpl {
  public:
   BinderImpl(std::string_view text, const storage::Catalog& catalog, int view_depth = 0,
              const StackBudget* stack = nullptr)
-      : text_(text), catalog_(catalog), view_depth_(view_depth), stack_(stack ? *stack : StackBudget()) {}
+      : text_(text),
+        catalog_(catalog),
+        view_depth_(view_depth),
+        stack_(stack ? *stack : StackBudget()) {}
 
   BoundStatement BindStatement(const ast::StatementPtr& stmt);
 
@@ -74,8 +77,9 @@ class BinderImpl {
   void BindFrom(ast::TableRef& ref, Scope& scope, Scope* outer);
   void BindLeaf(ast::TableRef& ref, Scope& scope, Scope* outer);
   void ApplyAliases(ast::TableRef& ref, ast::BoundSource& source);
-  void BindOrderBy(std::vector<ast::OrderItem>& order_by, const std::vector<ast::OutputColumn>& outputs,
-                   Scope* scope, const std::vector<ast::SelectItem>* items);
+  void BindOrderBy(std::vector<ast::OrderItem>& order_by,
+                   const std::vector<ast::OutputColumn>& outputs, Scope* scope,
+                   const std::vector<ast::SelectItem>* items);
   void BindLimit(ast::ExprPtr& e, const CteEnv* env, const char* what);
   void ExpandStars(ast::SelectCore& core);
 

@@ -1,10 +1,10 @@
 #include "frontend/binder/type_rules.h"
 
-#include "storage/catalog.h"
-
 #include <algorithm>
 #include <cctype>
 #include <vector>
+
+#include "storage/catalog.h"
 
 namespace ibex::sql {
 
@@ -17,9 +17,8 @@ std::optional<SqlType> NumeralType(const std::string& text) {
   std::string int_part = text.substr(0, dot);
   std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
   size_t first_nonzero = int_part.find_first_not_of('0');
-  int int_digits = first_nonzero == std::string::npos
-                       ? 0
-                       : static_cast<int>(int_part.size() - first_nonzero);
+  int int_digits =
+      first_nonzero == std::string::npos ? 0 : static_cast<int>(int_part.size() - first_nonzero);
   if (dot == std::string::npos) {
     if (int_digits <= 9) return SqlType::Integer();
     if (int_digits <= 18) {
@@ -76,7 +75,8 @@ std::optional<DataType> ResolveTypeName(const ast::TypeName& name, std::string* 
       return std::nullopt;
     }
     int precision = p.empty() ? 18 : static_cast<int>(std::min<int64_t>(p[0], 1000));
-    int scale = p.size() < 2 ? (p.empty() ? 3 : 0) : static_cast<int>(std::min<int64_t>(p[1], 1000));
+    int scale =
+        p.size() < 2 ? (p.empty() ? 3 : 0) : static_cast<int>(std::min<int64_t>(p[1], 1000));
     auto t = DataType::MakeDecimal(precision, scale);
     if (!t.ok()) {
       *why = "invalid DECIMAL(" + std::to_string(precision) + "," + std::to_string(scale) +
@@ -162,7 +162,8 @@ bool Comparable(const SqlType& a, const SqlType& b) {
   if (a.unknown() || b.unknown()) return true;
   if (a.numeric() && b.numeric()) return true;
   if (a.string() && b.string()) return true;
-  if (a.kind == SqlType::Kind::kData && b.kind == SqlType::Kind::kData) return a.data.id() == b.data.id();
+  if (a.kind == SqlType::Kind::kData && b.kind == SqlType::Kind::kData)
+    return a.data.id() == b.data.id();
   return false;
 }
 
@@ -178,7 +179,9 @@ std::string Quoted(std::string_view name) {
 bool SameName(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   }
   return true;
 }
@@ -189,7 +192,8 @@ size_t EditDistance(const std::string& a, const std::string& b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
     }
     std::swap(prev, cur);
   }

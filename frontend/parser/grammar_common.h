@@ -6,15 +6,15 @@
 // A tracker belongs to one parse on one thread.
 #pragma once
 
-#include <boost/spirit/home/x3.hpp>
-
 #include <array>
 #include <cctype>
-#include <type_traits>
-#include <unordered_map>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <unordered_map>
 #include <vector>
+
+#include <boost/spirit/home/x3.hpp>
 
 #include "frontend/ast/ast.h"
 #include "frontend/parser/tokenizer.h"
@@ -38,7 +38,7 @@ struct ParseTracker {
   };
   std::vector<Frame> named;  // named rules being parsed, outermost first
   int depth = 0;
-  StackBudget stack;              // where the parse began
+  StackBudget stack;  // where the parse began
   // Packrat memo of memo[...] rules: (rule slot, start token) -> outcome. Without it,
   // backtracking over nested parentheses and subqueries is exponential in the input.
   struct MemoEntry {
@@ -155,8 +155,9 @@ struct ident_parser : x3::parser<ident_parser> {
   bool any_word = false;
   template <typename It, typename Ctx, typename RCtx, typename Attr>
   bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr& attr) const {
-    if (first != last && (first->kind == TokenKind::kQuotedIdent ||
-                          (first->kind == TokenKind::kWord && (any_word || !IsReserved(first->text))))) {
+    if (first != last &&
+        (first->kind == TokenKind::kQuotedIdent ||
+         (first->kind == TokenKind::kWord && (any_word || !IsReserved(first->text))))) {
       x3::traits::move_to(ast::Identifier{first->text, {first->begin, first->end}}, attr);
       ++first;
       return true;
@@ -208,7 +209,8 @@ inline constexpr end_parser end_of_statement{};
 template <template <typename> class Parser>
 struct unary_gen {
   template <typename Subject>
-  constexpr Parser<typename x3::extension::as_parser<Subject>::value_type> operator[](Subject const& s) const {
+  constexpr Parser<typename x3::extension::as_parser<Subject>::value_type> operator[](
+      Subject const& s) const {
     return Parser<typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(s));
   }
 };
@@ -277,7 +279,8 @@ struct memo_parser : x3::unary_parser<Subject, memo_parser<Slot, Subject>> {
       return true;
     }
     bool ok = this->subject.parse(first, last, ctx, rctx, attr);
-    t.memo[key] = ParseTracker::MemoEntry{ok, first, ok ? std::static_pointer_cast<void>(rctx) : nullptr};
+    t.memo[key] =
+        ParseTracker::MemoEntry{ok, first, ok ? std::static_pointer_cast<void>(rctx) : nullptr};
     return ok;
   }
 };
@@ -286,7 +289,8 @@ struct memo_gen {
   template <typename Subject>
   constexpr memo_parser<Slot, typename x3::extension::as_parser<Subject>::value_type> operator[](
       Subject const& s) const {
-    return memo_parser<Slot, typename x3::extension::as_parser<Subject>::value_type>(x3::as_parser(s));
+    return memo_parser<Slot, typename x3::extension::as_parser<Subject>::value_type>(
+        x3::as_parser(s));
   }
 };
 template <int Slot>

@@ -6,9 +6,9 @@
 namespace ibex::sql::grammar {
 namespace {
 
+using boost::fusion::at_c;
 using x3::_attr;
 using x3::_val;
-using boost::fusion::at_c;
 
 template <const char* Op>
 struct BinaryWith {
@@ -99,17 +99,16 @@ auto const or_expr_def = and_expr[set_val] >> *((kw("or") >> and_expr)[BinaryWit
 auto const and_expr_def = not_expr[set_val] >> *((kw("and") >> not_expr)[BinaryWith<kAnd>()]);
 auto const not_expr_def = mark[kw("not") >> depth_guard[not_expr]][not_op] | pred_expr[set_val];
 auto const pred_expr_def =
-    add_expr[set_val] >>
-    -((opv("=", "<>", "<", "<=", ">", ">=") >> add_expr)[binary_op] |
-      (kw("is") >> x3::matches[kw("not")] >> kw("null"))[is_null] |
-      (not_kw >> kw("between") >> add_expr >> kw("and") >> add_expr)[between] |
-      (not_kw >> kw("in") >> op("(") >> query >> op(")"))[in_query] |
-      (not_kw >> kw("in") >> op("(") >> (expr % op(",")) >> op(")"))[in_list] |
-      (not_kw >> kw("like") >> add_expr)[like]);
+    add_expr[set_val] >> -((opv("=", "<>", "<", "<=", ">", ">=") >> add_expr)[binary_op] |
+                           (kw("is") >> x3::matches[kw("not")] >> kw("null"))[is_null] |
+                           (not_kw >> kw("between") >> add_expr >> kw("and") >> add_expr)[between] |
+                           (not_kw >> kw("in") >> op("(") >> query >> op(")"))[in_query] |
+                           (not_kw >> kw("in") >> op("(") >> (expr % op(",")) >> op(")"))[in_list] |
+                           (not_kw >> kw("like") >> add_expr)[like]);
 auto const add_expr_def = mul_expr[set_val] >> *((opv("+", "-", "||") >> mul_expr)[binary_op]);
 auto const mul_expr_def = unary_expr[set_val] >> *((opv("*", "/", "%") >> unary_expr)[binary_op]);
-auto const unary_expr_def = named("expression")[mark[opv("-", "+") >> depth_guard[unary_expr]][unary_op] |
-                                                primary[set_val]];
+auto const unary_expr_def = named(
+    "expression")[mark[opv("-", "+") >> depth_guard[unary_expr]][unary_op] | primary[set_val]];
 
 auto const order_item_def = expr[order_expr] >> -(kw("asc") | kw("desc")[order_desc]) >>
                             -(kw("nulls") >> (kw("first")[nulls_first] | kw("last")[nulls_last]));

@@ -7,9 +7,9 @@
 namespace ibex::sql::grammar {
 namespace {
 
+using boost::fusion::at_c;
 using x3::_attr;
 using x3::_val;
-using boost::fusion::at_c;
 
 // --- query -----------------------------------------------------------------------------------
 auto query_begin = [](auto& ctx) {
@@ -146,31 +146,38 @@ x3::rule<class table_primary_id, ast::TableRefPtr> const table_primary = "table_
 x3::rule<class join_kind_id, ast::JoinType> const join_kind = "join_kind";
 x3::rule<class set_kind_id, ast::SetOp> const set_kind = "set_kind";
 
-auto const query_def = memo<kQueryMemo>[depth_guard[x3::eps[query_begin] >>
-                                   -(kw("with") >> (cte[push_cte] % op(","))) >> set_expr[set_body] >>
-                                   -(kw("order") >> kw("by") >> (order_item[push_order] % op(","))) >>
-                                   -(kw("limit") >> expr[set_limit]) >>
-                                   -(kw("offset") >> expr[set_offset]) >> x3::eps[query_end]]];
+auto const query_def =
+    memo<kQueryMemo>[depth_guard[x3::eps[query_begin] >>
+                                 -(kw("with") >> (cte[push_cte] % op(","))) >> set_expr[set_body] >>
+                                 -(kw("order") >> kw("by") >> (order_item[push_order] % op(","))) >>
+                                 -(kw("limit") >> expr[set_limit]) >>
+                                 -(kw("offset") >> expr[set_offset]) >> x3::eps[query_end]]];
 auto const cte_def = ident[cte_name] >> -(op("(") >> (ident[cte_column] % op(",")) >> op(")")) >>
                      kw("as") >> op("(") >> query[cte_query] >> op(")");
 
-auto const set_kind_def = (kw("union") >> x3::attr(ast::SetOp::kUnion)) |
-                      (kw("except") >> x3::attr(ast::SetOp::kExcept));
+auto const set_kind_def =
+    (kw("union") >> x3::attr(ast::SetOp::kUnion)) | (kw("except") >> x3::attr(ast::SetOp::kExcept));
 auto const all_kw = x3::matches[kw("all")] >> -kw("distinct");
 auto const set_expr_def = set_term[set_val] >> *((set_kind >> all_kw >> set_term)[set_operation]);
-auto const set_term_def = set_primary[set_val] >> *((kw("intersect") >> all_kw >> set_primary)[intersect]);
-auto const set_primary_def = select_core[wrap_select] | mark[op("(") >> query >> op(")")][wrap_nested];
+auto const set_term_def = set_primary[set_val] >>
+                          *((kw("intersect") >> all_kw >> set_primary)[intersect]);
+auto const set_primary_def =
+    select_core[wrap_select] | mark[op("(") >> query >> op(")")][wrap_nested];
 
-auto const select_core_def =
-    kw("select")[select_begin] >> -(kw("distinct")[select_distinct] | kw("all")) >>
-    (select_item[push_item] % op(",")) >> -(kw("from") >> (table_ref[push_from] % op(","))) >>
-    -(kw("where") >> expr[set_where]) >> -(kw("group") >> kw("by") >> (expr[push_group] % op(","))) >>
-    -(kw("having") >> expr[set_having]) >> x3::eps[select_end];
-auto const select_item_def = op("*")[star_item] | (expr[item_expr] >> -(-kw("as") >> ident[item_alias]));
+auto const select_core_def = kw("select")[select_begin] >>
+                             -(kw("distinct")[select_distinct] | kw("all")) >>
+                             (select_item[push_item] % op(",")) >>
+                             -(kw("from") >> (table_ref[push_from] % op(","))) >>
+                             -(kw("where") >> expr[set_where]) >>
+                             -(kw("group") >> kw("by") >> (expr[push_group] % op(","))) >>
+                             -(kw("having") >> expr[set_having]) >> x3::eps[select_end];
+auto const select_item_def =
+    op("*")[star_item] | (expr[item_expr] >> -(-kw("as") >> ident[item_alias]));
 
 auto const column_aliases = op("(") >> (ident[column_alias] % op(",")) >> op(")");
 auto const table_primary_def =
-    (mark[op("(") >> query >> op(")")][derived_table] >> -(-kw("as") >> ident[table_alias] >> -column_aliases)) |
+    (mark[op("(") >> query >> op(")")][derived_table] >>
+     -(-kw("as") >> ident[table_alias] >> -column_aliases)) |
     (ident[base_table] >> -(-kw("as") >> ident[table_alias] >> -column_aliases)) |
     (op("(") >> table_ref >> op(")"))[set_val];
 auto const join_kind_def = (kw("inner") >> x3::attr(ast::JoinType::kInner)) |
@@ -178,12 +185,12 @@ auto const join_kind_def = (kw("inner") >> x3::attr(ast::JoinType::kInner)) |
                            (kw("right") >> -kw("outer") >> x3::attr(ast::JoinType::kRight)) |
                            (kw("full") >> -kw("outer") >> x3::attr(ast::JoinType::kFull)) |
                            x3::attr(ast::JoinType::kInner);
-auto const table_ref_def =
-    table_primary[set_val] >>
-    *((kw("cross") >> kw("join") >> table_primary)[cross_join] |
-      ((join_kind >> kw("join") >> table_primary)[join] >>
-       ((kw("on") >> expr[join_on]) |
-        (kw("using") >> op("(") >> (ident[join_using] % op(",")) >> op(")")))));
+auto const table_ref_def = table_primary[set_val] >>
+                           *((kw("cross") >> kw("join") >> table_primary)[cross_join] |
+                             ((join_kind >> kw("join") >> table_primary)[join] >>
+                              ((kw("on") >> expr[join_on]) |
+                               (kw("using") >> op("(") >> (ident[join_using] % op(",")) >>
+                                op(")")))));
 
 BOOST_SPIRIT_DEFINE(cte, set_expr, set_term, set_primary, select_core, select_item, table_ref,
                     table_primary, join_kind, set_kind)

@@ -7,9 +7,9 @@
 namespace ibex::sql::grammar {
 namespace {
 
+using boost::fusion::at_c;
 using x3::_attr;
 using x3::_val;
-using boost::fusion::at_c;
 
 ast::Span TokenSpan(const Token* t) { return {t->begin, t->end}; }
 
@@ -32,7 +32,8 @@ ast::ExprPtr MakeLiteral(ast::LiteralKind kind, ast::Span span, std::string text
 auto number_lit = [](auto& ctx) {
   const Token* t = _attr(ctx);
   bool integer = t->text.find_first_of(".eE") == std::string::npos;
-  _val(ctx) = MakeLiteral(integer ? ast::LiteralKind::kInteger : ast::LiteralKind::kDecimal, TokenSpan(t), t->text);
+  _val(ctx) = MakeLiteral(integer ? ast::LiteralKind::kInteger : ast::LiteralKind::kDecimal,
+                          TokenSpan(t), t->text);
 };
 auto string_lit = [](auto& ctx) {
   const Token* t = _attr(ctx);
@@ -153,12 +154,11 @@ x3::rule<class over_clause_id, std::shared_ptr<ast::WindowSpec>> const over_clau
 using K = ast::ExprKind;
 using L = ast::LiteralKind;
 
-auto const literal_def = number_tok[number_lit] | string_tok[string_lit] |
-                         kw("null")[Keyword<L::kNull>{"null"}] |
-                         kw("true")[Keyword<L::kBool>{"true"}] |
-                         kw("false")[Keyword<L::kBool>{"false"}] |
-                         mark[kw("date") >> string_tok][date_lit] |
-                         mark[kw("interval") >> string_tok >> ident][interval_lit];
+auto const literal_def =
+    number_tok[number_lit] | string_tok[string_lit] | kw("null")[Keyword<L::kNull>{"null"}] |
+    kw("true")[Keyword<L::kBool>{"true"}] | kw("false")[Keyword<L::kBool>{"false"}] |
+    mark[kw("date") >> string_tok][date_lit] |
+    mark[kw("interval") >> string_tok >> ident][interval_lit];
 auto const case_expr_def = kw("case")[Begin<K::kCase>()] >> -(!kw("when") >> expr[case_operand]) >>
                            +(kw("when") >> expr[push_arg] >> kw("then") >> expr[push_arg]) >>
                            -(kw("else") >> expr[case_else]) >> kw("end")[end_span];
@@ -166,25 +166,26 @@ auto const cast_expr_def = kw("cast")[Begin<K::kCast>()] >> op("(") >> expr[push
                            kw("as") >> type_name[cast_type] >> op(")")[end_span];
 auto const extract_expr_def = kw("extract")[Begin<K::kExtract>()] >> op("(") >> ident[set_name] >>
                               kw("from") >> expr[push_arg] >> op(")")[end_span];
-auto const substring_expr_def =
-    kw("substring")[Begin<K::kSubstring>()] >> op("(") >> expr[push_arg] >>
-    ((kw("from") >> expr[push_arg] >> -(kw("for") >> expr[push_arg])) |
-     (op(",") >> expr[push_arg] >> -(op(",") >> expr[push_arg]))) >>
-    op(")")[end_span];
+auto const substring_expr_def = kw("substring")[Begin<K::kSubstring>()] >>
+                                op("(") >> expr[push_arg] >>
+                                ((kw("from") >> expr[push_arg] >> -(kw("for") >> expr[push_arg])) |
+                                 (op(",") >> expr[push_arg] >> -(op(",") >> expr[push_arg]))) >>
+                                op(")")[end_span];
 auto const exists_expr_def = kw("exists")[Begin<K::kExists>()] >> op("(") >> query[set_subquery] >>
                              op(")")[end_span];
-auto const subquery_expr_def = op("(")[Begin<K::kSubquery>()] >> query[set_subquery] >> op(")")[end_span];
-auto const function_call_def =
-    ident[function_begin] >> op("(") >>
-    -(op("*")[function_star] |
-      (-(kw("distinct")[function_distinct] | kw("all")) >> (expr[push_arg] % op(",")))) >>
-    op(")")[end_span] >> -over_clause[set_window];
-auto const column_ref_def = ident[column] >> -(op(".") >> (ident[qualify] | op("*")[qualified_star]));
-auto const over_clause_def =
-    kw("over")[window_begin] >> op("(") >>
-    -(kw("partition") >> kw("by") >> (expr[window_partition] % op(","))) >>
-    -(kw("order") >> kw("by") >> (order_item[window_order] % op(","))) >>
-    op(")")[([](auto& ctx) { _val(ctx)->span.end = SpanOf(ctx).end; })];
+auto const subquery_expr_def = op("(")[Begin<K::kSubquery>()] >> query[set_subquery] >>
+                               op(")")[end_span];
+auto const function_call_def = ident[function_begin] >> op("(") >>
+                               -(op("*")[function_star] |
+                                 (-(kw("distinct")[function_distinct] | kw("all")) >>
+                                  (expr[push_arg] % op(",")))) >>
+                               op(")")[end_span] >> -over_clause[set_window];
+auto const column_ref_def = ident[column] >>
+                            -(op(".") >> (ident[qualify] | op("*")[qualified_star]));
+auto const over_clause_def = kw("over")[window_begin] >> op("(") >>
+                             -(kw("partition") >> kw("by") >> (expr[window_partition] % op(","))) >>
+                             -(kw("order") >> kw("by") >> (order_item[window_order] % op(","))) >>
+                             op(")")[([](auto& ctx) { _val(ctx)->span.end = SpanOf(ctx).end; })];
 
 // Every alternative has an action: a rule whose definition has actions does not propagate
 // attributes by itself.
@@ -194,9 +195,9 @@ auto const primary_def = literal[set_val] | param_tok[param_lit] | case_expr[set
                          (op("(") >> expr >> op(")"))[paren] | function_call[set_val] |
                          column_ref[set_val];
 
-auto const type_name_def =
-    any_word[type_begin] >> -(kw("precision")[type_end] | kw("varying")[type_varying]) >>
-    -(op("(") >> (number_tok[type_param] % op(",")) >> op(")")[type_end]);
+auto const type_name_def = any_word[type_begin] >>
+                           -(kw("precision")[type_end] | kw("varying")[type_varying]) >>
+                           -(op("(") >> (number_tok[type_param] % op(",")) >> op(")")[type_end]);
 
 BOOST_SPIRIT_DEFINE(literal, case_expr, cast_expr, extract_expr, substring_expr, exists_expr,
                     subquery_expr, function_call, column_ref, over_clause)

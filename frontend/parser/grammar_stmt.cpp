@@ -93,8 +93,9 @@ auto const create_stmt_def =
      (-(kw("or") >> kw("replace")) >> kw("view")[SetKind<K::kCreateView>()] >> ident[set_name] >>
       -identifier_list >> kw("as") >> query[set_query]));
 
-auto const copy_option_def =
-    any_word[option_name] >> -(string_tok[option_token] | number_tok[option_token] | any_word[option_word]);
+auto const copy_option_def = any_word[option_name] >>
+                             -(string_tok[option_token] | number_tok[option_token] |
+                               any_word[option_word]);
 auto const row_def = op("(") >> (expr % op(",")) >> op(")");
 
 auto const other_stmt_def =
@@ -112,8 +113,8 @@ auto const other_stmt_def =
     (kw("set")[Begin<K::kSet>()] >> ident[set_name] >> (kw("to") | op("=")) >> expr[push_arg]) |
     (kw("show")[Begin<K::kShow>()] >> any_word[set_name]);
 
-auto const statement_def =
-    named("statement")[depth_guard[query[select_stmt] | create_stmt[set_val] | other_stmt[set_val]]];
+auto const statement_def = named(
+    "statement")[depth_guard[query[select_stmt] | create_stmt[set_val] | other_stmt[set_val]]];
 
 BOOST_SPIRIT_DEFINE(column_def, copy_option, row, create_stmt, other_stmt)
 

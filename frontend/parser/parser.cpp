@@ -11,16 +11,14 @@ namespace grammar {
 bool IsReserved(std::string_view word) {
   // Sorted, for binary search.
   static constexpr std::array<std::string_view, 64> kReserved = {
-      "all",      "and",       "any",     "as",       "asc",     "between", "both",
-      "by",       "case",      "cast",    "create",   "cross",   "date",    "default",
-      "desc",     "distinct",  "drop",    "else",     "end",     "except",  "exists",
-      "extract",  "false",     "fetch",   "for",      "from",    "full",    "group",
-      "having",   "in",        "inner",   "insert",   "intersect", "interval", "into",
-      "is",       "join",      "leading", "left",     "like",    "limit",   "natural",
-      "not",      "null",      "nulls",   "offset",   "on",      "or",      "order",
-      "outer",    "over",      "right",   "select",   "some",    "table",   "then",
-      "to",       "trailing",  "true",    "union",    "using",   "values",  "when",
-      "where"};
+      "all",       "and",      "any",    "as",     "asc",    "between", "both",  "by",
+      "case",      "cast",     "create", "cross",  "date",   "default", "desc",  "distinct",
+      "drop",      "else",     "end",    "except", "exists", "extract", "false", "fetch",
+      "for",       "from",     "full",   "group",  "having", "in",      "inner", "insert",
+      "intersect", "interval", "into",   "is",     "join",   "leading", "left",  "like",
+      "limit",     "natural",  "not",    "null",   "nulls",  "offset",  "on",    "or",
+      "order",     "outer",    "over",   "right",  "select", "some",    "table", "then",
+      "to",        "trailing", "true",   "union",  "using",  "values",  "when",  "where"};
   static_assert(std::is_sorted(kReserved.begin(), kReserved.end()));
   if (word == "with" || word == "unique" || word == "window") return true;
   return std::binary_search(kReserved.begin(), kReserved.end(), word);
@@ -33,13 +31,14 @@ namespace {
 // Operators that may continue an expression are listed as one "operator".
 bool IsOperator(const std::string& e) {
   static constexpr std::array<std::string_view, 12> kOperators = {
-      "\"*\"", "\"/\"", "\"%\"", "\"+\"", "\"-\"", "\"||\"",
+      "\"*\"", "\"/\"",  "\"%\"", "\"+\"",  "\"-\"", "\"||\"",
       "\"=\"", "\"<>\"", "\"<\"", "\"<=\"", "\">\"", "\">=\""};
   return std::find(kOperators.begin(), kOperators.end(), e) != kOperators.end();
 }
 
 std::string Expected(std::vector<std::string> expected) {
-  size_t operators = static_cast<size_t>(std::count_if(expected.begin(), expected.end(), IsOperator));
+  size_t operators =
+      static_cast<size_t>(std::count_if(expected.begin(), expected.end(), IsOperator));
   if (operators > 1) {
     auto first = std::find_if(expected.begin(), expected.end(), IsOperator);
     *first = "operator";
@@ -57,8 +56,8 @@ std::string Expected(std::vector<std::string> expected) {
 
 void FillViewText(std::string_view text, ast::Statement& stmt) {
   if (stmt.kind == ast::StatementKind::kCreateView && stmt.query) {
-    stmt.view_text = std::string(text.substr(stmt.query->span.begin,
-                                             stmt.query->span.end - stmt.query->span.begin));
+    stmt.view_text = std::string(
+        text.substr(stmt.query->span.begin, stmt.query->span.end - stmt.query->span.begin));
   }
   if (stmt.inner) FillViewText(text, *stmt.inner);
 }
@@ -73,25 +72,27 @@ SqlResult<ast::StatementPtr> ParseStatement(std::string_view text, const std::ve
   grammar::Iterator const last = tokens.data() + range.last;
   ast::StatementPtr stmt;
   try {
-    bool ok = x3::parse(first, last,
-                        x3::with<grammar::tracker_tag>(tracker)[grammar::statement >> grammar::end_of_statement],
-                        stmt);
+    bool ok = x3::parse(
+        first, last,
+        x3::with<grammar::tracker_tag>(tracker)[grammar::statement >> grammar::end_of_statement],
+        stmt);
     if (ok && stmt) {
       stmt->span = {tokens[range.first].begin, tokens[range.last - 1].end};
       FillViewText(text, *stmt);
       return stmt;
     }
   } catch (const grammar::NestingTooDeep& e) {
-    return SqlError{"nesting too deep (more than " + std::to_string(grammar::kMaxNesting) +
-                        " levels)",
-                    e.at->begin, "split the statement or use fewer nested parentheses"};
+    return SqlError{
+        "nesting too deep (more than " + std::to_string(grammar::kMaxNesting) + " levels)",
+        e.at->begin, "split the statement or use fewer nested parentheses"};
   }
   const Token* at = tracker.furthest != nullptr ? tracker.furthest : tokens.data() + range.first;
   std::string message;
   if (at->kind == TokenKind::kEnd) {
     message = "syntax error at end of input";
   } else {
-    message = "syntax error at or near \"" + std::string(text.substr(at->begin, at->end - at->begin)) + "\"";
+    message = "syntax error at or near \"" +
+              std::string(text.substr(at->begin, at->end - at->begin)) + "\"";
   }
   return SqlError{message, at->begin, Expected(tracker.expected)};
 }

@@ -24,8 +24,8 @@ SqlResult<std::vector<Token>> Tokenize(std::string_view text) {
   const size_t n = text.size();
   size_t i = 0;
   auto push = [&](TokenKind kind, size_t begin, size_t end, std::string tok_text) {
-    out.push_back(Token{kind, static_cast<uint32_t>(begin), static_cast<uint32_t>(end),
-                        std::move(tok_text)});
+    out.push_back(
+        Token{kind, static_cast<uint32_t>(begin), static_cast<uint32_t>(end), std::move(tok_text)});
   };
   while (i < n) {
     unsigned char c = static_cast<unsigned char>(text[i]);
@@ -77,13 +77,27 @@ SqlResult<std::vector<Token>> Tokenize(std::string_view text) {
         if (escape_string && ch == '\\' && i + 1 < n) {
           char e = text[i + 1];
           switch (e) {
-            case 'n': value += '\n'; break;
-            case 't': value += '\t'; break;
-            case 'r': value += '\r'; break;
-            case 'b': value += '\b'; break;
-            case 'f': value += '\f'; break;
-            case '0': value += '\0'; break;
-            default: value += e; break;
+            case 'n':
+              value += '\n';
+              break;
+            case 't':
+              value += '\t';
+              break;
+            case 'r':
+              value += '\r';
+              break;
+            case 'b':
+              value += '\b';
+              break;
+            case 'f':
+              value += '\f';
+              break;
+            case '0':
+              value += '\0';
+              break;
+            default:
+              value += e;
+              break;
           }
           i += 2;
           continue;
@@ -126,7 +140,8 @@ SqlResult<std::vector<Token>> Tokenize(std::string_view text) {
       push(TokenKind::kWord, start, i, std::move(word));
       continue;
     }
-    if (std::isdigit(c) || (c == '.' && i + 1 < n && std::isdigit(static_cast<unsigned char>(text[i + 1])))) {
+    if (std::isdigit(c) ||
+        (c == '.' && i + 1 < n && std::isdigit(static_cast<unsigned char>(text[i + 1])))) {
       while (i < n && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
       if (i < n && text[i] == '.') {
         ++i;

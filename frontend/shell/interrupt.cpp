@@ -1,10 +1,10 @@
 #include "frontend/shell/interrupt.h"
 
+#include <atomic>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <atomic>
 
 #include "common/check.h"
 

@@ -1,11 +1,11 @@
 #include "frontend/shell/line_reader.h"
 
+#include <cerrno>
+#include <cstdlib>
+
 #include <poll.h>
 #include <readline/history.h>
 #include <readline/readline.h>
-
-#include <cerrno>
-#include <cstdlib>
 
 namespace ibex::sql {
 namespace {
@@ -42,7 +42,8 @@ ReadlineReader* g_reader = nullptr;  // readline's callback has no user data
 
 class ReadlineReader : public LineReader {
  public:
-  ReadlineReader(std::FILE* in, std::FILE* out, std::string history_file, InterruptScope& interrupts)
+  ReadlineReader(std::FILE* in, std::FILE* out, std::string history_file,
+                 InterruptScope& interrupts)
       : in_(in), out_(out), history_file_(std::move(history_file)), interrupts_(interrupts) {
     g_reader = this;
     rl_instream = in_;
@@ -135,7 +136,8 @@ std::unique_ptr<LineReader> MakeStreamReader(std::FILE* in, InterruptScope& inte
   return std::make_unique<StreamReader>(in, interrupts);
 }
 
-std::unique_ptr<LineReader> MakeReadlineReader(std::FILE* in, std::FILE* out, const std::string& history_file,
+std::unique_ptr<LineReader> MakeReadlineReader(std::FILE* in, std::FILE* out,
+                                               const std::string& history_file,
                                                InterruptScope& interrupts) {
   return std::make_unique<ReadlineReader>(in, out, history_file, interrupts);
 }

@@ -28,7 +28,8 @@ std::unique_ptr<LineReader> MakeStreamReader(std::FILE* in, InterruptScope& inte
 
 // Reads the terminal `in`/`out` (not owned) with readline; history is loaded from and appended
 // to `history_file` ("" = no history file).
-std::unique_ptr<LineReader> MakeReadlineReader(std::FILE* in, std::FILE* out, const std::string& history_file,
+std::unique_ptr<LineReader> MakeReadlineReader(std::FILE* in, std::FILE* out,
+                                               const std::string& history_file,
                                                InterruptScope& interrupts);
 
 }  // namespace ibex::sql

@@ -17,9 +17,8 @@ Status WriteOut(std::FILE* out, const std::string& text) {
 
 // Display width in characters of UTF-8 text (continuation bytes do not count).
 size_t Width(const std::string& s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 class PrinterBase : public ResultSink {
@@ -69,7 +68,8 @@ class TablePrinter : public PrinterBase {
     for (const storage::Value& v : row) cells.push_back(v.ToString());
     ++rows_;
     if (!header_printed_) {
-      for (size_t i = 0; i < cells.size() && i < widths_.size(); ++i) widths_[i] = std::max(widths_[i], Width(cells[i]));
+      for (size_t i = 0; i < cells.size() && i < widths_.size(); ++i)
+        widths_[i] = std::max(widths_[i], Width(cells[i]));
       sample_.push_back(std::move(cells));
       if (sample_.size() >= kTableWidthSampleRows) return Flush();
       return Status::OK();
@@ -199,11 +199,21 @@ class JsonPrinter : public PrinterBase {
     std::string out = "\"";
     for (unsigned char c : s) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
         default:
           if (c < 0x20) {
             char buf[8];
@@ -252,9 +262,12 @@ bool ParseOutputFormat(const std::string& name, OutputFormat* format) {
 
 std::unique_ptr<ResultSink> MakePrinter(OutputFormat format, std::FILE* out, bool terminal) {
   switch (format) {
-    case OutputFormat::kCsv: return std::make_unique<CsvPrinter>(out, terminal);
-    case OutputFormat::kJson: return std::make_unique<JsonPrinter>(out, terminal);
-    case OutputFormat::kTable: break;
+    case OutputFormat::kCsv:
+      return std::make_unique<CsvPrinter>(out, terminal);
+    case OutputFormat::kJson:
+      return std::make_unique<JsonPrinter>(out, terminal);
+    case OutputFormat::kTable:
+      break;
   }
   return std::make_unique<TablePrinter>(out, terminal);
 }

@@ -68,7 +68,9 @@ class StatementRunner {
   }
 
   // The \ranks meta-command: ranks, roles, bindings, state — one line each.
-  virtual std::string DescribeRanks() { return "rank 0: coordinator (no executors in this process)\n"; }
+  virtual std::string DescribeRanks() {
+    return "rank 0: coordinator (no executors in this process)\n";
+  }
 };
 
 // The runner of a front end without an engine: every statement that needs one fails with a

@@ -42,8 +42,8 @@ storage::Value Text(std::string s) { return storage::Value::String(std::move(s))
 
 }  // namespace
 
-Session::Session(SessionSettings settings, StatementRunner& runner, storage::Catalog& catalog, std::FILE* out,
-                 std::FILE* err, bool terminal, InterruptScope& interrupts)
+Session::Session(SessionSettings settings, StatementRunner& runner, storage::Catalog& catalog,
+                 std::FILE* out, std::FILE* err, bool terminal, InterruptScope& interrupts)
     : settings_(settings),
       runner_(runner),
       catalog_(catalog),
@@ -138,7 +138,8 @@ Session::Flow Session::RunText(std::string_view text) {
   return !ok && settings_.stop_on_error ? Flow::kQuit : Flow::kContinue;
 }
 
-bool Session::RunComplete(std::string* buffer, size_t* first_line, bool at_end, LineReader* history) {
+bool Session::RunComplete(std::string* buffer, size_t* first_line, bool at_end,
+                          LineReader* history) {
   bool stop = settings_.stop_on_error && !interactive_;
   auto tokens = Tokenize(*buffer);
   if (!tokens.ok()) {
@@ -158,7 +159,9 @@ bool Session::RunComplete(std::string* buffer, size_t* first_line, bool at_end, 
     if (!split.trailing_incomplete) buffer->clear();  // only comments and blanks
     return true;
   }
-  if (history) history->AddHistory(Trim(std::string_view(*buffer).substr(0, toks[split.statements.back().last].end)));
+  if (history)
+    history->AddHistory(
+        Trim(std::string_view(*buffer).substr(0, toks[split.statements.back().last].end)));
   bool ok = true;
   for (StatementRange range : split.statements) {
     if (!RunStatement(*buffer, toks, range, *first_line)) {
@@ -179,8 +182,8 @@ bool Session::RunComplete(std::string* buffer, size_t* first_line, bool at_end, 
   return ok;
 }
 
-bool Session::RunStatement(const std::string& text, const std::vector<Token>& tokens, StatementRange range,
-                           size_t first_line) {
+bool Session::RunStatement(const std::string& text, const std::vector<Token>& tokens,
+                           StatementRange range, size_t first_line) {
   auto start = std::chrono::steady_clock::now();
   bool failed_before = failed_;
   failed_ = false;
@@ -196,7 +199,8 @@ bool Session::RunStatement(const std::string& text, const std::vector<Token>& to
     }
   }
   if (settings_.timing) {
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     std::fprintf(out_, "Time: %.3f ms\n", ms);
   }
   std::fflush(out_);
@@ -232,7 +236,8 @@ bool Session::Dispatch(BoundStatement& bound, size_t first_line) {
     }
     case K::kSet: {
       const ast::Expr& v = *s.args[0];
-      variables_[storage::ToLowerAscii(s.name.name)] = v.kind == ast::ExprKind::kColumnRef ? v.name : v.text;
+      variables_[storage::ToLowerAscii(s.name.name)] =
+          v.kind == ast::ExprKind::kColumnRef ? v.name : v.text;
       Emit(printer->Message("SET"));
       return true;
     }
@@ -243,7 +248,8 @@ bool Session::Dispatch(BoundStatement& bound, size_t first_line) {
         return true;
       }
       auto it = variables_.find(name);
-      if (it == variables_.end()) return sql_error("unrecognized setting " + Quoted(s.name.name), s.name.span.begin);
+      if (it == variables_.end())
+        return sql_error("unrecognized setting " + Quoted(s.name.name), s.name.span.begin);
       Emit(printer->Begin({{s.name.name, SqlType::Varchar()}}));
       Emit(printer->Row({Text(it->second)}));
       Emit(printer->End());
@@ -252,7 +258,8 @@ bool Session::Dispatch(BoundStatement& bound, size_t first_line) {
     case K::kPrepare: {
       std::string name = storage::ToLowerAscii(s.name.name);
       if (prepared_.count(name)) {
-        return sql_error("prepared statement " + Quoted(s.name.name) + " already exists", s.name.span.begin);
+        return sql_error("prepared statement " + Quoted(s.name.name) + " already exists",
+                         s.name.span.begin);
       }
       auto inner = Bind(bound.text, s.inner, catalog_);
       if (!inner.ok()) {
@@ -328,7 +335,8 @@ Session::Flow Session::MetaCommand(const std::string& line) {
     }
     std::fprintf(out_, "Timing is %s.\n", settings_.timing ? "on" : "off");
   } else if (command == "\\format") {
-    if (!ParseOutputFormat(arg, &settings_.format)) ReportError("ERROR: \\format takes table, csv or json");
+    if (!ParseOutputFormat(arg, &settings_.format))
+      ReportError("ERROR: \\format takes table, csv or json");
   } else if (command == "\\o") {
     if (out_ != default_out_) std::fclose(out_);
     out_ = default_out_;
@@ -371,18 +379,20 @@ Session::Flow Session::MetaCommand(const std::string& line) {
 void Session::DescribeAll() {
   auto printer = Printer();
   Emit(printer->Begin({{"name", SqlType::Varchar()},
-                  {"kind", SqlType::Varchar()},
-                  {"columns", SqlType::Integer()},
-                  {"distribution", SqlType::Varchar()}}));
+                       {"kind", SqlType::Varchar()},
+                       {"columns", SqlType::Integer()},
+                       {"distribution", SqlType::Varchar()}}));
   for (const std::string& name : catalog_.TableNames()) {
     const storage::Table* t = catalog_.FindTable(name);
-    Emit(printer->Row({Text(t->def.name), Text("table"), storage::Value::Integer(static_cast<int32_t>(t->def.columns.size())),
-                  Text(t->def.DistributionString())}));
+    Emit(printer->Row({Text(t->def.name), Text("table"),
+                       storage::Value::Integer(static_cast<int32_t>(t->def.columns.size())),
+                       Text(t->def.DistributionString())}));
   }
   for (const std::string& name : catalog_.ViewNames()) {
     const storage::ViewDef* v = catalog_.FindView(name);
-    Emit(printer->Row({Text(v->name), Text("view"), storage::Value::Integer(static_cast<int32_t>(v->column_names.size())),
-                  Text("")}));
+    Emit(printer->Row({Text(v->name), Text("view"),
+                       storage::Value::Integer(static_cast<int32_t>(v->column_names.size())),
+                       Text("")}));
   }
   Emit(printer->End());
 }
@@ -390,9 +400,12 @@ void Session::DescribeAll() {
 void Session::Describe(const std::string& name) {
   auto printer = Printer();
   if (const storage::Table* t = catalog_.FindTable(name)) {
-    Emit(printer->Begin({{"column", SqlType::Varchar()}, {"type", SqlType::Varchar()}, {"nullable", SqlType::Varchar()}}));
+    Emit(printer->Begin({{"column", SqlType::Varchar()},
+                         {"type", SqlType::Varchar()},
+                         {"nullable", SqlType::Varchar()}}));
     for (const auto& c : t->def.columns) {
-      Emit(printer->Row({Text(c.name), Text(c.type.ToString()), Text(c.not_null ? "not null" : "")}));
+      Emit(printer->Row(
+          {Text(c.name), Text(c.type.ToString()), Text(c.not_null ? "not null" : "")}));
     }
     Emit(printer->End());
     Emit(printer->Message("Distribution: " + t->def.DistributionString()));

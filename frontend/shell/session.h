@@ -32,8 +32,8 @@ class Session {
   enum class Flow { kContinue, kQuit };
 
   // `out`/`err` are not owned. `terminal`: output goes to a terminal (progress lines).
-  Session(SessionSettings settings, StatementRunner& runner, storage::Catalog& catalog, std::FILE* out,
-          std::FILE* err, bool terminal, InterruptScope& interrupts);
+  Session(SessionSettings settings, StatementRunner& runner, storage::Catalog& catalog,
+          std::FILE* out, std::FILE* err, bool terminal, InterruptScope& interrupts);
   ~Session();
 
   // Reads and runs lines until end of input, \q, or (batch, stop on error) a failure.

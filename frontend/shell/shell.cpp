@@ -1,10 +1,10 @@
 #include "frontend/shell/shell.h"
 
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+
+#include <unistd.h>
 
 #include "frontend/shell/interrupt.h"
 #include "frontend/shell/line_reader.h"
@@ -38,7 +38,8 @@ int RunShell(const ShellOptions& options, StatementRunner& runner, storage::Cata
     for (const std::string& file : options.files) {
       std::FILE* f = std::fopen(file.c_str(), "r");
       if (f == nullptr) {
-        std::fprintf(stderr, "ERROR: %s\n", Status::FromErrno("open", file, errno).message().c_str());
+        std::fprintf(stderr, "ERROR: %s\n",
+                     Status::FromErrno("open", file, errno).message().c_str());
         return 1;
       }
       auto reader = MakeStreamReader(f, interrupts);
@@ -61,7 +62,8 @@ int RunShell(const ShellOptions& options, StatementRunner& runner, storage::Cata
 
   auto terminal = ControllingTerminal::Acquire();
   if (!terminal.ok()) {
-    std::fprintf(stderr, "ibex: no terminal for the interactive shell (%s); use -f FILE or -c SQL\n",
+    std::fprintf(stderr,
+                 "ibex: no terminal for the interactive shell (%s); use -f FILE or -c SQL\n",
                  terminal.status().message().c_str());
     // Standard input /dev/null and no terminal (a batch job without statements): nothing to
     // do, which is not a failure.

@@ -1,14 +1,14 @@
 #include "frontend/shell/terminal.h"
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 
 namespace ibex::sql {
 namespace {
@@ -35,7 +35,8 @@ void RestoreTerminal() {
   g_restored = 1;
   if (g_restore.have_modes) tcsetattr(g_restore.fd, TCSANOW, &g_restore.modes);
   if (g_restore.restore_pgrp) {
-    struct sigaction ignore {}, old{};
+    struct sigaction ignore {
+    }, old{};
     ignore.sa_handler = SIG_IGN;
     sigaction(SIGTTOU, &ignore, &old);
     tcsetpgrp(g_restore.fd, g_restore.previous_pgrp);
@@ -54,7 +55,8 @@ void RestoreAtExit() { RestoreTerminal(); }
 }  // namespace
 
 bool StdinIsDevNull() {
-  struct stat in {}, null {};
+  struct stat in {
+  }, null{};
   if (fstat(STDIN_FILENO, &in) != 0 || stat("/dev/null", &null) != 0) return false;
   return S_ISCHR(in.st_mode) && in.st_rdev == null.st_rdev;
 }
@@ -69,7 +71,8 @@ Result<std::unique_ptr<ControllingTerminal>> ControllingTerminal::Acquire() {
   pid_t foreground = tcgetpgrp(fd);
   pid_t mine = getpgrp();
   if (foreground != mine) {
-    struct sigaction ignore {}, old{};
+    struct sigaction ignore {
+    }, old{};
     ignore.sa_handler = SIG_IGN;
     sigaction(SIGTTOU, &ignore, &old);
     int rc = tcsetpgrp(fd, mine);
@@ -109,7 +112,8 @@ Result<std::unique_ptr<ControllingTerminal>> ControllingTerminal::Acquire() {
 ControllingTerminal::~ControllingTerminal() {
   if (out_ != nullptr) std::fflush(out_);
   RestoreTerminal();
-  for (int i = 0; i < kNumFatalSignals; ++i) sigaction(kFatalSignals[i], &g_old_actions[i], nullptr);
+  for (int i = 0; i < kNumFatalSignals; ++i)
+    sigaction(kFatalSignals[i], &g_old_actions[i], nullptr);
   if (out_ != nullptr) std::fclose(out_);
   if (in_ != nullptr) std::fclose(in_);
 }

@@ -5,10 +5,10 @@
 //   load tpch|ssb                 the benchmark schema into the corpus's catalog
 //   statement ok                  then the SQL lines
 //   statement error               then the SQL lines, a line "----", the expected message
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "tests/unit/frontend/frontend_test_util.h"
 
@@ -53,7 +53,9 @@ std::vector<Record> ReadCorpus(const std::filesystem::path& path) {
         current = Record{};
         continue;
       }
-      current.kind = line == "statement ok" ? "ok" : line == "statement error" ? "error" : "?" + line;
+      current.kind = line == "statement ok"      ? "ok"
+                     : line == "statement error" ? "error"
+                                                 : "?" + line;
       state = kSql;
       continue;
     }
@@ -78,7 +80,8 @@ TEST(CorpusTest, EveryRecordGivesItsExpectedOutcome) {
     for (const Record& r : ReadCorpus(entry.path())) {
       SCOPED_TRACE(r.file + ":" + std::to_string(r.line));
       if (r.kind == "load") {
-        std::string err = test::RunDdl(test::ReadFile(test::BenchmarksDir() + "/schema/" + r.argument + ".sql"), catalog);
+        std::string err = test::RunDdl(
+            test::ReadFile(test::BenchmarksDir() + "/schema/" + r.argument + ".sql"), catalog);
         ASSERT_EQ(err, "");
         continue;
       }
@@ -90,7 +93,8 @@ TEST(CorpusTest, EveryRecordGivesItsExpectedOutcome) {
       } else {
         EXPECT_EQ(outcome, r.expected) << r.sql;
         // The actual text, verbatim, for updating the corpus after a deliberate change.
-        if (outcome != r.expected) std::printf("ACTUAL %s:%d\n%s\nEND\n", r.file.c_str(), r.line, outcome.c_str());
+        if (outcome != r.expected)
+          std::printf("ACTUAL %s:%d\n%s\nEND\n", r.file.c_str(), r.line, outcome.c_str());
         ++bad;
       }
     }

@@ -2,12 +2,12 @@
 // deterministic mutations of the seed corpus — byte flips, deletions, duplications, splices
 // and SQL-token insertions — for a fixed number of inputs. No input may crash the front end,
 // and none may take long (a hang shows as a slow input).
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <filesystem>
 #include <random>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "tests/fuzz/frontend_fuzz_body.h"
 #include "tests/unit/frontend/frontend_test_util.h"
@@ -21,22 +21,84 @@ constexpr double kBudgetSeconds = 15.0;
 constexpr double kSlowInputSeconds = 2.0;
 
 const char* const kDictionary[] = {
-    "select ", " from ", " where ", " group by ", " having ", " order by ", " limit ", "(", ")", ",",
-    ";", "'", "\"", "--", "/*", "*/", " and ", " or ", " not ", " in ", " exists ", " between ",
-    " like ", " case ", " when ", " then ", " else ", " end ", " cast(", " as ", " date '1998-01-01'",
-    " interval '3' month", " union all ", " intersect ", " except ", " join ", " left outer join ",
-    " on ", " using (", " with ", " over (partition by ", " count(*)", " sum(", " 0.06 ", " $1 ",
-    " null ", " is not null", " create table ", " drop view ", " insert into ", " values ",
-    " copy ", " explain ", "99999999999999999999999999999999999999999", " l_orderkey ", " lineitem ",
-    " orders o ", " o.o_orderkey ", " * ", " / ", " || ", " - ", "E'\\n'", " extract(year from ",
-    " substring(", " for ", " distinct ", " nulls first", " partition by hash(", " replicated",
+    "select ",
+    " from ",
+    " where ",
+    " group by ",
+    " having ",
+    " order by ",
+    " limit ",
+    "(",
+    ")",
+    ",",
+    ";",
+    "'",
+    "\"",
+    "--",
+    "/*",
+    "*/",
+    " and ",
+    " or ",
+    " not ",
+    " in ",
+    " exists ",
+    " between ",
+    " like ",
+    " case ",
+    " when ",
+    " then ",
+    " else ",
+    " end ",
+    " cast(",
+    " as ",
+    " date '1998-01-01'",
+    " interval '3' month",
+    " union all ",
+    " intersect ",
+    " except ",
+    " join ",
+    " left outer join ",
+    " on ",
+    " using (",
+    " with ",
+    " over (partition by ",
+    " count(*)",
+    " sum(",
+    " 0.06 ",
+    " $1 ",
+    " null ",
+    " is not null",
+    " create table ",
+    " drop view ",
+    " insert into ",
+    " values ",
+    " copy ",
+    " explain ",
+    "99999999999999999999999999999999999999999",
+    " l_orderkey ",
+    " lineitem ",
+    " orders o ",
+    " o.o_orderkey ",
+    " * ",
+    " / ",
+    " || ",
+    " - ",
+    "E'\\n'",
+    " extract(year from ",
+    " substring(",
+    " for ",
+    " distinct ",
+    " nulls first",
+    " partition by hash(",
+    " replicated",
 };
 
 // The benchmark queries and the SQL of every corpus record.
 std::vector<std::string> Seeds() {
   std::vector<std::string> seeds;
   for (const char* dir : {"queries/tpch", "queries/ssb"}) {
-    for (const auto& entry : std::filesystem::directory_iterator(test::BenchmarksDir() + "/" + dir)) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(test::BenchmarksDir() + "/" + dir)) {
       seeds.push_back(test::ReadFile(entry.path()));
     }
   }
@@ -100,7 +162,9 @@ TEST(FrontendFuzzTest, MutatedCorpusNeverCrashesOrHangs) {
   std::string current = seeds[0];
   int inputs = 0;
   for (; inputs < kInputs; ++inputs) {
-    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > kBudgetSeconds) break;
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >
+        kBudgetSeconds)
+      break;
     // Mostly mutate a fresh seed; sometimes keep mutating the last input (deeper damage).
     if (rng() % 4 != 0) current = seeds[rng() % seeds.size()];
     current = Mutate(std::move(current), seeds, rng);
@@ -112,24 +176,27 @@ TEST(FrontendFuzzTest, MutatedCorpusNeverCrashesOrHangs) {
     ASSERT_LT(secs, kSlowInputSeconds) << "slow input:\n" << current;
   }
   double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%d inputs in %.1f s, %d statements bound, slowest input %.3f s\n", inputs, total, bound, slowest);
+  std::printf("%d inputs in %.1f s, %d statements bound, slowest input %.3f s\n", inputs, total,
+              bound, slowest);
   EXPECT_GT(bound, 0);  // the mutations do not only produce garbage
 }
 
 TEST(FrontendFuzzTest, PathologicalInputsArePositionedErrors) {
   for (const std::string& text :
-       {std::string(100000, '('), "select " + std::string(100000, '-') + "1", "select " + std::string(50000, '\''),
-        std::string(100000, ';'), "select 1" + std::string(30000, '+') + "1",
+       {std::string(100000, '('), "select " + std::string(100000, '-') + "1",
+        "select " + std::string(50000, '\''), std::string(100000, ';'),
+        "select 1" + std::string(30000, '+') + "1",
         [] {
           std::string s = "select * from ";
           for (int i = 0; i < 300; ++i) s += "(select * from ";
           return s + "region" + std::string(300, ')');
         }(),
-        "select case " + std::string(3000, ' ') + [] {
-          std::string s;
-          for (int i = 0; i < 3000; ++i) s += "case when 1 then ";
-          return s;
-        }()}) {
+        "select case " + std::string(3000, ' ') +
+            [] {
+              std::string s;
+              for (int i = 0; i < 3000; ++i) s += "case when 1 then ";
+              return s;
+            }()}) {
     auto t0 = std::chrono::steady_clock::now();
     test::FuzzFrontendOnce(text);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -142,7 +209,8 @@ TEST(FrontendFuzzTest, PathologicalInputsArePositionedErrors) {
 // memoizes expressions and queries per token (packrat).
 TEST(FrontendFuzzTest, UnclosedParenthesesBeforeSubqueriesParseInLinearTime) {
   std::string text = "select a from t where b = 1";
-  for (int group = 0; group < 6; ++group) text += " and f(" + std::string(30, '(') + " select c, d, sum(e) from t where g = h";
+  for (int group = 0; group < 6; ++group)
+    text += " and f(" + std::string(30, '(') + " select c, d, sum(e) from t where g = h";
   auto t0 = std::chrono::steady_clock::now();
   test::FuzzFrontendOnce(text);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

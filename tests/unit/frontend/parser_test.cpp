@@ -2,11 +2,11 @@
 // furthest position with what was expected.
 #include "frontend/parser/parser.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
 
 #include "tests/unit/frontend/test_paths.h"
 
@@ -34,7 +34,8 @@ TEST(ParserTest, BenchmarkTextsParse) {
       if (entry.path().extension() != ".sql") continue;
       std::string text = ReadFile(entry.path());
       auto r = ParseScript(text);
-      EXPECT_TRUE(r.ok()) << entry.path() << "\n" << (r.ok() ? "" : FormatSqlError(text, r.error()));
+      EXPECT_TRUE(r.ok()) << entry.path() << "\n"
+                          << (r.ok() ? "" : FormatSqlError(text, r.error()));
       if (r.ok()) {
         EXPECT_FALSE(r.value().empty());
       }
@@ -71,7 +72,8 @@ TEST(ParserTest, SpansAndCaseInsensitivity) {
 
 TEST(ParserTest, Statements) {
   for (const char* sql : {
-           "create table t (a integer not null, b decimal(15,2), c varchar(10)) partition by hash(a) order by (b)",
+           "create table t (a integer not null, b decimal(15,2), c varchar(10)) partition by "
+           "hash(a) order by (b)",
            "create table if not exists r (a int) replicated",
            "drop table if exists t",
            "create view v (x) as select a from t",
@@ -85,14 +87,19 @@ TEST(ParserTest, Statements) {
            "deallocate p",
            "set threads = 4",
            "show tables",
-           "select a from t union all select b from u intersect select c from v except select d from w",
-           "with x (a) as (select 1), y as (select * from x) select * from y order by a desc nulls last limit 3 offset 1",
+           "select a from t union all select b from u intersect select c from v except select d "
+           "from w",
+           "with x (a) as (select 1), y as (select * from x) select * from y order by a desc nulls "
+           "last limit 3 offset 1",
            "select a, row_number() over (partition by b order by c desc), sum(d) over () from t",
-           "select * from a inner join b on a.x = b.x left outer join c using (y) cross join d full join e on true",
-           "select cast(a as decimal(10,2)), case when a then 1 when b then 2 else 3 end, case a when 1 then 2 end from t",
+           "select * from a inner join b on a.x = b.x left outer join c using (y) cross join d "
+           "full join e on true",
+           "select cast(a as decimal(10,2)), case when a then 1 when b then 2 else 3 end, case a "
+           "when 1 then 2 end from t",
            "select count(distinct a), count(*), substring(a, 1, 2), extract(month from d) from t",
            "select * from (select 1) as s (a), (a join b on c)",
-           "select 1 where not exists (select 1) and a not in (1,2) and b not between 1 and 2 and c is not null",
+           "select 1 where not exists (select 1) and a not in (1,2) and b not between 1 and 2 and "
+           "c is not null",
        }) {
     EXPECT_EQ(ErrorOf(sql), "OK") << sql;
   }

@@ -2,10 +2,10 @@
 // quoting), Ctrl-C reaching the running statement's CancelToken, and how runner errors print.
 #include "frontend/shell/shell.h"
 
+#include <cstdio>
+
 #include <gtest/gtest.h>
 #include <signal.h>
-
-#include <cstdio>
 
 #include "frontend/shell/result_printer.h"
 
@@ -37,8 +37,10 @@ const std::vector<ast::OutputColumn> kColumns = {
     {"name", SqlType::Varchar()}, {"n", SqlType::Integer()}, {"price", SqlType::Decimal(15, 2)}};
 
 std::vector<std::vector<Value>> Rows() {
-  return {{Value::String("alpha"), Value::Integer(7), Value::Decimal(123456, DataType::Decimal(15, 2))},
-          {Value::String("b,\"q\""), Value::Null(DataType::Integer()), Value::Decimal(-5, DataType::Decimal(15, 2))}};
+  return {
+      {Value::String("alpha"), Value::Integer(7), Value::Decimal(123456, DataType::Decimal(15, 2))},
+      {Value::String("b,\"q\""), Value::Null(DataType::Integer()),
+       Value::Decimal(-5, DataType::Decimal(15, 2))}};
 }
 
 TEST(ShellTest, TableAlignsNumbersRightWithAFooter) {
@@ -78,14 +80,16 @@ class FakeRunner : public StatementRunner {
  public:
   Status Execute(const BoundStatement& bound, ResultSink& sink, CancelToken& cancel) override {
     ++executed;
-    std::string text = bound.text.substr(bound.ast->span.begin, bound.ast->span.end - bound.ast->span.begin);
+    std::string text =
+        bound.text.substr(bound.ast->span.begin, bound.ast->span.end - bound.ast->span.begin);
     if (text.find("interrupt") != std::string::npos) {
       raise(SIGINT);  // the shell's handler, not the default action, must receive it
       saw_cancel = cancel.cancelled();
       return saw_cancel ? Status::Cancelled("query cancelled") : Status::OK();
     }
     if (text.find("positioned") != std::string::npos) {
-      return Status::Internal(FormatSqlError(bound.text, SqlError{"engine says no", bound.ast->span.begin + 7, ""}));
+      return Status::Internal(
+          FormatSqlError(bound.text, SqlError{"engine says no", bound.ast->span.begin + 7, ""}));
     }
     IBEX_RETURN_IF_ERROR(sink.Begin(bound.outputs));
     IBEX_RETURN_IF_ERROR(sink.Row({Value::Integer(1)}));
