@@ -602,7 +602,7 @@ void BinderImpl::BindLeaf(ast::TableRef& ref, Scope& scope, Scope* outer) {
 
 // --- entry points ----------------------------------------------------------------------------
 
-SqlResult<BoundStatement> Bind(std::string_view text, ast::StatementPtr stmt,
+SqlResult<BoundStatement> Bind(std::string_view text, const ast::StatementPtr& stmt,
                                const storage::Catalog& catalog) {
   try {
     BinderImpl impl(text, catalog);

@@ -49,7 +49,7 @@ struct BoundStatement {
 };
 
 // Binds `stmt` (parsed from `text`) against `catalog`.
-SqlResult<BoundStatement> Bind(std::string_view text, ast::StatementPtr stmt,
+SqlResult<BoundStatement> Bind(std::string_view text, const ast::StatementPtr& stmt,
                                const storage::Catalog& catalog);
 
 // Parses and binds one statement (tests, the fuzzer, view expansion).

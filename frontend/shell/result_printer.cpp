@@ -65,6 +65,7 @@ class TablePrinter : public PrinterBase {
   Status Row(const std::vector<storage::Value>& row) override {
     ClearProgress();
     std::vector<std::string> cells;
+    cells.reserve(row.size());
     for (const storage::Value& v : row) cells.push_back(v.ToString());
     ++rows_;
     if (!header_printed_) {
@@ -135,11 +136,13 @@ class CsvPrinter : public PrinterBase {
   Status Begin(const std::vector<ast::OutputColumn>& columns) override {
     columns_ = columns;
     std::vector<std::string> names;
+    names.reserve(columns.size());
     for (const auto& c : columns) names.push_back(Quote(c.name));
     return WriteOut(out_, Join(names));
   }
   Status Row(const std::vector<storage::Value>& row) override {
     std::vector<std::string> cells;
+    cells.reserve(row.size());
     for (const storage::Value& v : row) cells.push_back(v.is_null() ? "" : Quote(v.ToString()));
     return WriteOut(out_, Join(cells));
   }
