@@ -9,6 +9,7 @@ import tempfile
 
 IBEX_SQL = sys.argv[1]
 SCHEMA = sys.argv[2]  # the TPC-H schema
+MPIRUN, IBEX = (sys.argv[3], sys.argv[4]) if len(sys.argv) > 4 else (None, None)  # optional
 failures = []
 
 
@@ -100,6 +101,21 @@ check("deallocated", "unknown prepared statement \"p\" at line 5, column 9" in e
 # A missing -f file.
 rc, out, err = run(["-f", os.path.join(tmp, "missing.sql")])
 check("missing file", rc == 1 and "No such file" in err, err)
+
+# The same through the real executable: mpirun -n 3 ibex -f file --format csv.
+if MPIRUN:
+    ddl = os.path.join(tmp, "ddl.sql")
+    with open(ddl, "w") as f:
+        f.write("create table r (k int not null, name varchar(9)) replicated;\n\\d r\n")
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    mpi = [MPIRUN, "--oversubscribe", "--mca", "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo",
+           "--timeout", "40", "-n", "3", IBEX]
+    p = subprocess.run(mpi + ["-f", ddl, "--format", "csv"], capture_output=True, text=True, timeout=60, env=env)
+    check("mpirun -f csv", p.returncode == 0 and p.stdout == 'column,type,nullable\nk,INTEGER,not null\nname,VARCHAR(9),""\n',
+          repr((p.returncode, p.stdout, p.stderr)))
+    p = subprocess.run(mpi + ["-c", "select 1"], capture_output=True, text=True, timeout=60, env=env)
+    check("mpirun failing statement", p.returncode == 1 and "SELECT is not supported yet" in p.stderr,
+          repr((p.returncode, p.stderr)))
 
 if failures:
     print("FAIL\n" + "\n".join(failures))
