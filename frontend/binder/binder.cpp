@@ -618,6 +618,24 @@ SqlResult<BoundStatement> ParseAndBind(std::string_view text, const storage::Cat
   return Bind(text, std::move(parsed).value(), catalog);
 }
 
+SqlResult<int> BindScript(std::string_view script, storage::Catalog& catalog) {
+  auto tokens = Tokenize(script);
+  if (!tokens.ok()) return tokens.error();
+  SplitResult split = SplitStatements(tokens.value());
+  if (split.trailing_incomplete) split.statements.push_back(split.trailing);
+  for (StatementRange range : split.statements) {
+    auto parsed = ParseStatement(script, tokens.value(), range);
+    if (!parsed.ok()) return parsed.error();
+    auto bound = Bind(script, parsed.value(), catalog);
+    if (!bound.ok()) return bound.error();
+    if (bound.value().IsCatalogStatement()) {
+      auto applied = ApplyCatalogStatement(bound.value(), catalog);
+      if (!applied.ok()) return applied.error();
+    }
+  }
+  return static_cast<int>(split.statements.size());
+}
+
 SqlResult<bool> ApplyCatalogStatement(const BoundStatement& bound, storage::Catalog& catalog) {
   const ast::Statement& s = *bound.ast;
   Status st;

@@ -55,6 +55,11 @@ SqlResult<BoundStatement> Bind(std::string_view text, const ast::StatementPtr& s
 // Parses and binds one statement (tests, the fuzzer, view expansion).
 SqlResult<BoundStatement> ParseAndBind(std::string_view text, const storage::Catalog& catalog);
 
+// Parses and binds every statement of `script` in order, applying CREATE/DROP TABLE/VIEW to
+// `catalog` as it goes (later statements see earlier ones); other statements are only checked.
+// Returns how many statements there were, or the first error (positioned in `script`).
+SqlResult<int> BindScript(std::string_view script, storage::Catalog& catalog);
+
 // Applies a bound CREATE/DROP TABLE/VIEW to `catalog`. Errors from the catalog (a name taken
 // meanwhile) come back positioned at the statement's name.
 SqlResult<bool> ApplyCatalogStatement(const BoundStatement& bound, storage::Catalog& catalog);

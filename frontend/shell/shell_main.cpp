@@ -5,6 +5,8 @@
 // --schema FILE (DDL run silently first).
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "frontend/shell/shell.h"
@@ -51,15 +53,19 @@ int main(int argc, char** argv) {
   }
   ibex::storage::Catalog catalog;
   NotSupportedRunner runner;
-  if (!schemas.empty()) {
-    ShellOptions schema_options;
-    schema_options.files = schemas;
-    std::FILE* saved = stdout;
-    stdout = std::fopen("/dev/null", "w");
-    int rc = RunShell(schema_options, runner, catalog);
-    std::fclose(stdout);
-    stdout = saved;
-    if (rc != 0) return rc;
+  for (const std::string& path : schemas) {
+    std::ifstream in(path);
+    if (!in) {
+      std::fprintf(stderr, "ibex-sql: cannot read %s\n", path.c_str());
+      return 1;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto r = BindScript(text.str(), catalog);
+    if (!r.ok()) {
+      std::fprintf(stderr, "%s: %s\n", path.c_str(), FormatSqlError(text.str(), r.error()).c_str());
+      return 1;
+    }
   }
   return RunShell(options, runner, catalog);
 }

@@ -1,5 +1,6 @@
 #include "tests/fuzz/frontend_fuzz_body.h"
 
+#include "common/check.h"
 #include "frontend/binder/binder.h"
 #include "frontend/parser/parser.h"
 
@@ -27,13 +28,7 @@ constexpr const char* kSchema =
 const storage::Catalog& BaseCatalog() {
   static const storage::Catalog catalog = [] {
     storage::Catalog c;
-    auto stmts = ParseScript(kSchema);
-    if (stmts.ok()) {
-      for (const auto& s : stmts.value()) {
-        auto bound = Bind(kSchema, s, c);
-        if (bound.ok()) (void)ApplyCatalogStatement(bound.value(), c);
-      }
-    }
+    IBEX_CHECK(BindScript(kSchema, c).ok());
     return c;
   }();
   return catalog;

@@ -21,21 +21,8 @@ inline std::string ReadFile(const std::string& path) {
 
 // Runs every statement of `script` (DDL) against `catalog`; "" or the first error, rendered.
 inline std::string RunDdl(const std::string& script, storage::Catalog& catalog) {
-  auto tokens = Tokenize(script);
-  if (!tokens.ok()) return FormatSqlError(script, tokens.error());
-  SplitResult split = SplitStatements(tokens.value());
-  if (split.trailing_incomplete) split.statements.push_back(split.trailing);
-  for (StatementRange r : split.statements) {
-    auto parsed = ParseStatement(script, tokens.value(), r);
-    if (!parsed.ok()) return FormatSqlError(script, parsed.error());
-    auto bound = Bind(script, parsed.value(), catalog);
-    if (!bound.ok()) return FormatSqlError(script, bound.error());
-    if (bound.value().IsCatalogStatement()) {
-      auto applied = ApplyCatalogStatement(bound.value(), catalog);
-      if (!applied.ok()) return FormatSqlError(script, applied.error());
-    }
-  }
-  return "";
+  auto r = BindScript(script, catalog);
+  return r.ok() ? "" : FormatSqlError(script, r.error());
 }
 
 inline storage::Catalog SchemaCatalog(const std::string& name) {
