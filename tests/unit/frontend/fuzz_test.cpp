@@ -122,6 +122,30 @@ std::vector<std::string> Seeds() {
   return seeds;
 }
 
+// Words of the seeds: identifiers, keywords, literals.
+std::vector<std::string> Vocabulary(const std::vector<std::string>& seeds) {
+  std::vector<std::string> words;
+  for (const std::string& seed : seeds) {
+    std::istringstream in(seed);
+    std::string w;
+    while (in >> w) words.push_back(w);
+  }
+  return words;
+}
+
+// One word of `s` replaced by a word of the seeds: mostly still parses, so the binder's
+// checks (names, types, grouping) get the input.
+std::string SwapWord(std::string s, const std::vector<std::string>& vocabulary,
+                     std::mt19937_64& rng) {
+  if (s.empty() || vocabulary.empty()) return s;
+  size_t at = rng() % s.size();
+  size_t begin = s.find_last_of(" \n", at);
+  begin = begin == std::string::npos ? 0 : begin + 1;
+  size_t end = s.find_first_of(" \n", at);
+  if (end == std::string::npos) end = s.size();
+  return s.replace(begin, end - begin, vocabulary[rng() % vocabulary.size()]);
+}
+
 std::string Mutate(std::string s, const std::vector<std::string>& seeds, std::mt19937_64& rng) {
   int rounds = 1 + static_cast<int>(rng() % 4);
   for (int r = 0; r < rounds; ++r) {
@@ -155,6 +179,7 @@ std::string Mutate(std::string s, const std::vector<std::string>& seeds, std::mt
 TEST(FrontendFuzzTest, MutatedCorpusNeverCrashesOrHangs) {
   std::vector<std::string> seeds = Seeds();
   ASSERT_GE(seeds.size(), 100u);
+  std::vector<std::string> vocabulary = Vocabulary(seeds);
   std::mt19937_64 rng(20261121);
   int bound = 0;
   double slowest = 0;
@@ -167,7 +192,8 @@ TEST(FrontendFuzzTest, MutatedCorpusNeverCrashesOrHangs) {
       break;
     // Mostly mutate a fresh seed; sometimes keep mutating the last input (deeper damage).
     if (rng() % 4 != 0) current = seeds[rng() % seeds.size()];
-    current = Mutate(std::move(current), seeds, rng);
+    current = rng() % 3 == 0 ? SwapWord(std::move(current), vocabulary, rng)
+                             : Mutate(std::move(current), seeds, rng);
     if (current.size() > 8192) current.resize(8192);
     auto t0 = std::chrono::steady_clock::now();
     bound += test::FuzzFrontendOnce(current);
