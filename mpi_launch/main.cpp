@@ -4,18 +4,23 @@
 // This is the only place that wires the layers together.
 #include <mpi.h>
 
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "mpi_launch/binding.h"
 #include "mpi_launch/coordinator_shell.h"
+#include "mpi_launch/job_lifecycle.h"
 #include "mpi_launch/node_ranks.h"
 #include "mpi_launch/options.h"
 #include "mpi_launch/placement.h"
 #include "mpi_launch/rank_report.h"
 #include "mpi_launch/topology.h"
+#include "net/rdma/fabric.h"
 
 namespace ibex::launch {
 namespace {
@@ -32,6 +37,27 @@ constexpr int kExitUsage = 2;
   std::fflush(stderr);
   MPI_Abort(MPI_COMM_WORLD, kExitFailure);
   std::exit(kExitFailure);
+}
+
+// Ends this rank. With every rank alive: flush the last control messages, shut the fabric
+// down collectively and finalize MPI. After a failure: tear down locally and leave without
+// MPI_Finalize, which would wait for the dead rank (under mpirun --enable-recovery the
+// survivors' exits are what ends the job).
+int Finish(int rank, std::unique_ptr<net::Fabric> fabric, const JobEnd& end) {
+  if (end.collective) {
+    Status flushed = fabric->FlushControl(std::chrono::seconds(5));
+    Status shut = flushed.ok() ? fabric->Shutdown() : flushed;
+    if (shut.ok()) {
+      fabric.reset();
+      MPI_Finalize();
+      return end.exit_code;
+    }
+    std::fprintf(stderr, "ibex: rank %d (%s): shutdown: %s\n", rank, HostName().c_str(),
+                 shut.ToString().c_str());
+  }
+  fabric->Abandon();
+  std::fflush(nullptr);
+  std::_Exit(end.exit_code == kExitOk ? kExitFailure : end.exit_code);
 }
 
 int Run(const LaunchOptions& options) {
@@ -57,20 +83,36 @@ int Run(const LaunchOptions& options) {
       ApplyPlacement(*topology, *mine, options.pin, options.workers);
   if (!applied.ok()) AbortJob(rank, applied.status());
 
+  // The fabric starts after binding, so that its network thread inherits this rank's cores.
+  Result<std::unique_ptr<net::Fabric>> fabric = net::Fabric::Create(MPI_COMM_WORLD);
+  if (!fabric.ok()) AbortJob(rank, fabric.status());
+  JobLifecycle lifecycle(**fabric);
+  MPI_Barrier(MPI_COMM_WORLD);  // every rank's handlers exist before anybody may use them
+
   // Every rank describes its placement once: --report-bindings prints it, \ranks shows it.
-  RankReport report = DescribeRank(rank, *applied, "-");
+  RankReport report = DescribeRank(rank, *applied, (*fabric)->TransportSummary());
   Result<std::vector<RankReport>> all = GatherRankReports(MPI_COMM_WORLD, report);
   if (!all.ok()) AbortJob(rank, all.status());
   if (options.report_bindings && rank == 0) {
     std::cout << FormatRankReports(*all) << std::flush;
   }
 
-  int exit_code = kExitOk;
-  if (rank == 0) exit_code = RunCoordinatorShell(options, *all);
-  // Rank 0's verdict decides every rank's exit status, so that launchers report it once.
-  MPI_Bcast(&exit_code, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  MPI_Finalize();
-  return exit_code;
+  JobEnd end;
+  if (rank == 0) {
+    // The SQL shell (interactive, -c, -f or stdin); its exit status is the job's.
+    int exit_code = RunCoordinatorShell(options, *all);
+    for (const std::string& failed : lifecycle.FailedPeers()) {
+      std::cerr << "ibex: executor " << failed << "\n";
+    }
+    end = lifecycle.EndJob(exit_code);
+  } else {
+    end = lifecycle.WaitForJobEnd();
+    if (!end.failure.ok()) {
+      std::cerr << "ibex: rank " << rank << " (" << HostName()
+                << "): " << end.failure.message() << "; this executor ends\n";
+    }
+  }
+  return Finish(rank, std::move(*fabric), end);
 }
 
 }  // namespace

@@ -1,0 +1,1000 @@
+#include "net/rdma/exchange.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "common/check.h"
+#include "net/rdma/exchange_wire.h"
+#include "net/rdma/mpi_bootstrap.h"
+#include "net/rdma/slot_credits.h"
+#include "net/rdma/ucx_request.h"
+#include "net/rdma/wire.h"
+
+namespace ibex::net {
+
+const char* ExchangePathName(ExchangePath path) {
+  switch (path) {
+    case ExchangePath::kAuto: return "auto";
+    case ExchangePath::kPut: return "put";
+    case ExchangePath::kActiveMessage: return "am";
+  }
+  return "?";
+}
+
+struct SenderState {
+  ExchangeKey key;
+  std::vector<int> receivers;
+  std::vector<bool> is_receiver;  // by rank
+  std::vector<uint64_t> sent;     // by rank
+  bool finished = false;
+};
+
+struct Item {
+  int source = -1;
+  int64_t slot = -1;  // -1: the bytes are in `copy`
+  uint32_t bytes = 0;
+  std::vector<std::byte> copy;
+};
+
+struct ReceiverState {
+  ExchangeKey key;
+  std::vector<bool> is_sender;
+  std::vector<int64_t> expected;  // by rank; -1 until its end-of-stream arrived
+  std::vector<uint64_t> received;
+  std::deque<Item> queue;
+  Status error;
+  std::function<void()> waker;
+  uint64_t early = 0;
+  uint64_t total = 0;
+
+  bool Ended() const {
+    for (size_t r = 0; r < is_sender.size(); ++r) {
+      if (is_sender[r] && (expected[r] < 0 || received[r] != static_cast<uint64_t>(expected[r]))) {
+        return false;
+      }
+    }
+    return true;
+  }
+};
+
+namespace {
+
+// Services are created collectively and in the same order on every rank, so a process-wide
+// counter gives every rank the same generation for the same service.
+uint32_t NextGeneration() {
+  static std::atomic<uint32_t> next{1};
+  return next++;
+}
+
+// Installed when a service goes away: messages still in flight for it are dropped.
+ucs_status_t DiscardAm(void*, const void*, size_t, void*, size_t, const ucp_am_recv_param_t*) {
+  return UCS_OK;
+}
+
+}  // namespace
+
+struct ExchangeService::Impl {
+  struct Mapped {
+    ucp_mem_h memh = nullptr;
+    std::byte* base = nullptr;
+    size_t bytes = 0;
+  };
+  struct Remote {
+    uint64_t base = 0;
+    ucp_rkey_h rkey = nullptr;
+  };
+  struct Early {
+    std::deque<Item> items;
+    std::map<int, uint64_t> ends;
+  };
+  // Puts to one destination committed in one round of the network loop. Its ready notice goes
+  // out after (1) every put of the batch completed locally and (2) a flush of the endpoint
+  // issued after that completed: then the bytes are in the receiver's memory.
+  struct Batch {
+    std::vector<SlotEntry> entries;
+    int remaining = 0;  // puts not yet complete
+    bool closed = false;
+  };
+  struct Pipe {  // network thread only
+    std::shared_ptr<Batch> open;
+  };
+
+  ExchangeService* service;
+  Fabric& fabric;
+  NetworkThread& net;
+  ExchangeOptions options;
+  int rank;
+  int size;
+  uint32_t generation;
+  uint32_t k;
+  size_t slot_bytes;
+  Mapped region;
+  Mapped staging;
+  uint32_t staging_count = 0;
+  std::vector<Remote> remotes;
+
+  std::mutex mu;
+  std::vector<SlotCredits> credits;                        // by destination
+  std::vector<uint32_t> free_staging;
+  std::vector<std::vector<std::function<void()>>> blocked;  // by destination
+  std::vector<std::shared_ptr<SenderState>> senders;
+  std::map<ExchangeKey, std::shared_ptr<ReceiverState>> receivers;
+  std::map<ExchangeKey, Early> early;
+  uint32_t early_slots = 0;
+  size_t early_bytes = 0;
+  std::set<ExchangeKey> finished;
+  std::set<uint64_t> forgotten;
+  std::vector<Status> peer_failed;
+  std::vector<std::vector<SlotEntry>> credit_out;  // by sender rank
+  bool credit_task_scheduled = false;
+  ExchangeStats stats;
+
+  // Network thread only.
+  std::vector<Pipe> pipes;
+  bool flush_task_scheduled = false;
+  int inflight = 0;
+
+  Impl(ExchangeService* s, Fabric& f, ExchangeOptions o)
+      : service(s), fabric(f), net(f.network()), options(o), rank(f.rank()), size(f.size()),
+        generation(NextGeneration()), k(o.slots_per_peer), slot_bytes(o.slot_bytes) {}
+
+  std::byte* SlotAddress(int source, uint32_t slot) const {
+    return region.base + (static_cast<size_t>(source) * k + slot) * slot_bytes;
+  }
+  std::byte* StagingAddress(uint32_t i) const { return staging.base + size_t{i} * slot_bytes; }
+
+  // A closure for the network thread that uses this Impl: counted so that teardown can wait
+  // until none is left in the queue.
+  std::atomic<int> pending_tasks{0};
+  void Submit(std::function<void()> task) {
+    ++pending_tasks;
+    net.Submit([this, task = std::move(task)] {
+      task();
+      --pending_tasks;
+    });
+  }
+
+  // An operation of this service: counted so that teardown can wait for all of them.
+  UcxOp* Op(UcxDone done, std::vector<std::byte> keep = {}) {
+    ++inflight;
+    return StartOp(&net, [this, done = std::move(done)](ucs_status_t st) {
+      --inflight;
+      if (done) done(st);
+    }, std::move(keep));
+  }
+
+  // Our buffers are registered already: saves UCX a registration-cache lookup (verbs).
+  static void UseMemh(UcxOp* op, ucp_mem_h memh) {
+    op->param.op_attr_mask |= UCP_OP_ATTR_FIELD_MEMH;
+    op->param.memh = memh;
+  }
+
+  void SendFailed(int dest, const char* call, ucs_status_t st) {
+    if (st == UCS_ERR_CANCELED) return;  // endpoint closed at teardown or after a failure
+    fabric.FailPeer(dest, UcxError(call, st));
+  }
+
+  // ---- sending (network thread) ----
+  void SendNotice(int dest, const Notice& notice) {
+    if (!fabric.PeerStatus(dest).ok()) return;
+    UcxOp* op = Op([this, dest](ucs_status_t st) {
+      if (st != UCS_OK) SendFailed(dest, "ucp_am_send_nbx(exchange notice)", st);
+    }, EncodeNotice(notice));
+    FinishOp(op, ucp_am_send_nbx(fabric.data_ep(dest), kAmExchangeNotice, nullptr, 0,
+                                 op->keep.data(), op->keep.size(), &op->param));
+  }
+
+  void IssueSend(int dest, SlotEntry entry, uint32_t staging_index) {
+    if (!fabric.PeerStatus(dest).ok()) {
+      ReleaseStaging({staging_index});
+      return;
+    }
+    if (service->paths_[dest] == ExchangePath::kPut) {
+      Pipe& pipe = pipes[dest];
+      if (!pipe.open) pipe.open = std::make_shared<Batch>();
+      std::shared_ptr<Batch> batch = pipe.open;
+      batch->entries.push_back(entry);
+      ++batch->remaining;
+      uint64_t remote = remotes[dest].base +
+                        (static_cast<uint64_t>(rank) * k + entry.slot) * slot_bytes;
+      // The staging buffer is free again when the put completes locally, not earlier.
+      UcxOp* op = Op([this, dest, batch, staging_index](ucs_status_t st) {
+        ReleaseStaging({staging_index});
+        if (st != UCS_OK) SendFailed(dest, "ucp_put_nbx", st);
+        if (--batch->remaining == 0 && batch->closed) StartFlush(dest, batch);
+      });
+      UseMemh(op, staging.memh);
+      FinishOp(op, ucp_put_nbx(fabric.data_ep(dest), StagingAddress(staging_index), entry.bytes,
+                               remote, remotes[dest].rkey, &op->param));
+      if (!flush_task_scheduled) {
+        // Close the batches after the current round of submitted sends: one flush and one
+        // ready notice cover every put committed meanwhile.
+        flush_task_scheduled = true;
+        Submit([this] {
+          flush_task_scheduled = false;
+          for (int d = 0; d < size; ++d) {
+            std::shared_ptr<Batch> b = std::move(pipes[d].open);
+            pipes[d].open = nullptr;
+            if (!b) continue;
+            b->closed = true;
+            if (b->remaining == 0) StartFlush(d, b);
+          }
+        });
+      }
+      return;
+    }
+    UcxOp* op = Op([this, dest, staging_index](ucs_status_t st) {
+      ReleaseStaging({staging_index});
+      if (st != UCS_OK) SendFailed(dest, "ucp_am_send_nbx(exchange data)", st);
+    }, EncodeDataHeader(DataHeader{generation, static_cast<uint32_t>(rank), entry}));
+    UseMemh(op, staging.memh);
+    FinishOp(op, ucp_am_send_nbx(fabric.data_ep(dest), kAmExchangeData, op->keep.data(),
+                                 op->keep.size(), StagingAddress(staging_index), entry.bytes,
+                                 &op->param));
+  }
+
+  void StartFlush(int dest, const std::shared_ptr<Batch>& batch) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ++stats.flushes;
+      ++stats.ready_notices;
+    }
+    UcxOp* op = Op([this, dest, batch](ucs_status_t st) {
+      if (st != UCS_OK) {
+        SendFailed(dest, "ucp_ep_flush_nbx", st);
+        return;
+      }
+      // Every put listed completed before the flush was issued, and the flush completed:
+      // the bytes are in the receiver's memory before it can see this notice.
+      SendNotice(dest, Notice{generation, static_cast<uint32_t>(rank), ReadyNotice{batch->entries}});
+    });
+    FinishOp(op, ucp_ep_flush_nbx(fabric.data_ep(dest), &op->param));
+  }
+
+  void ReleaseStaging(const std::vector<uint32_t>& indices) {
+    std::vector<std::function<void()>> wake;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      for (uint32_t i : indices) free_staging.push_back(i);
+      for (auto& list : blocked) {
+        for (auto& fn : list) wake.push_back(std::move(fn));
+        list.clear();
+      }
+    }
+    for (auto& fn : wake) fn();
+  }
+
+  // Queues a credit back to `source` (any thread); sent in batches by the network thread.
+  void ReturnCredit(int source, const ExchangeKey& key, uint32_t slot) {
+    std::lock_guard<std::mutex> lock(mu);
+    ReturnCreditLocked(source, key, slot);
+  }
+  void ReturnCreditLocked(int source, const ExchangeKey& key, uint32_t slot) {
+    credit_out[source].push_back(SlotEntry{key, slot, 0});
+    if (credit_task_scheduled) return;
+    credit_task_scheduled = true;
+    Submit([this] {
+      std::vector<std::vector<SlotEntry>> out(size);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        out.swap(credit_out);
+        credit_out.resize(size);
+        credit_task_scheduled = false;
+      }
+      for (int s = 0; s < size; ++s) {
+        if (!out[s].empty()) {
+          SendNotice(s, Notice{generation, static_cast<uint32_t>(rank), CreditNotice{std::move(out[s])}});
+        }
+      }
+    });
+  }
+
+  // ---- receiving (network thread) ----
+  void ProtocolError(int source, const std::string& what) {
+    fabric.FailPeer(source, "exchange protocol error: " + what);
+  }
+
+  void Deliver(int source, const SlotEntry& e) {
+    std::function<void()> waker;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (finished.count(e.key) != 0 || forgotten.count(e.key.query) != 0) {
+        ++stats.dropped;
+        ReturnCreditLocked(source, e.key, e.slot);
+        return;
+      }
+      Item item{source, e.slot, e.bytes, {}};
+      auto it = receivers.find(e.key);
+      if (it != receivers.end()) {
+        ReceiverState& st = *it->second;
+        st.queue.push_back(std::move(item));
+        ++st.received[source];
+        ++st.total;
+        waker = std::move(st.waker);
+        st.waker = nullptr;
+      } else {
+        early[e.key].items.push_back(std::move(item));
+        ++early_slots;
+        SpillEarlyLocked();
+      }
+    }
+    if (waker) waker();
+  }
+
+  // Beyond early_slot_cap slots held for unopened exchanges, copy into the bounded buffer and
+  // give the slots back; when that is full the slots stay held and credits slow the sender.
+  void SpillEarlyLocked() {
+    for (auto& [key, e] : early) {
+      for (Item& item : e.items) {
+        if (early_slots <= options.early_slot_cap) return;
+        if (item.slot < 0) continue;
+        if (early_bytes + item.bytes > options.early_buffer_bytes) return;
+        const std::byte* src = SlotAddress(item.source, static_cast<uint32_t>(item.slot));
+        item.copy.assign(src, src + item.bytes);
+        ReturnCreditLocked(item.source, key, static_cast<uint32_t>(item.slot));
+        item.slot = -1;
+        --early_slots;
+        early_bytes += item.bytes;
+        ++stats.early_copied;
+      }
+    }
+  }
+
+  void EndStream(int source, const ExchangeKey& key, uint64_t count) {
+    std::function<void()> waker;
+    bool not_a_sender = false;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (finished.count(key) != 0 || forgotten.count(key.query) != 0) return;
+      auto it = receivers.find(key);
+      if (it == receivers.end()) {
+        early[key].ends[source] = count;
+        return;
+      }
+      ReceiverState& st = *it->second;
+      not_a_sender = !st.is_sender[source];
+      if (!not_a_sender) {
+        st.expected[source] = static_cast<int64_t>(count);
+        waker = std::move(st.waker);
+        st.waker = nullptr;
+      }
+    }
+    // Outside the lock: failing a peer calls back into OnPeerFailed.
+    if (not_a_sender) {
+      ProtocolError(source, "end of stream from a rank that is not a sender of " + key.ToString());
+    }
+    if (waker) waker();
+  }
+
+  void Credits(int source, const std::vector<SlotEntry>& slots) {
+    std::vector<std::function<void()>> wake;
+    std::string error;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      for (const SlotEntry& e : slots) {
+        if (!credits[source].Return(e.key, e.slot)) {
+          error = "credit for slot " + std::to_string(e.slot) + " not held by " + e.key.ToString();
+          break;
+        }
+      }
+      wake = std::move(blocked[source]);
+      blocked[source].clear();
+    }
+    if (!error.empty()) ProtocolError(source, error);
+    for (auto& fn : wake) fn();
+  }
+
+  bool ValidEntry(int source, const SlotEntry& e) {
+    if (e.slot >= k || e.bytes > slot_bytes) {
+      ProtocolError(source, "slot " + std::to_string(e.slot) + " / " + std::to_string(e.bytes) +
+                                " bytes out of range");
+      return false;
+    }
+    return true;
+  }
+
+  void HandleNotice(std::span<const std::byte> bytes) {
+    Result<Notice> notice = DecodeNotice(bytes);
+    if (!notice.ok()) {
+      WireReader r(bytes);
+      uint8_t v = 0, kind = 0;
+      uint32_t source = 0;
+      if (r.U8(&v) && r.U8(&kind) && r.U32(&source) && source < static_cast<uint32_t>(size)) {
+        ProtocolError(static_cast<int>(source), notice.status().message());
+        return;
+      }
+      IBEX_CHECK(false) << "malformed exchange notice from an unknown rank: "
+                        << notice.status().ToString();
+    }
+    if (notice->generation != generation) return;  // for an earlier service: stale
+    int source = static_cast<int>(notice->source);
+    if (source >= size) {
+      IBEX_CHECK(false) << "exchange notice from rank " << source << " of " << size;
+    }
+    if (const auto* ready = std::get_if<ReadyNotice>(&notice->body)) {
+      for (const SlotEntry& e : ready->slots) {
+        if (!ValidEntry(source, e)) return;
+        Deliver(source, e);
+      }
+    } else if (const auto* end = std::get_if<EndNotice>(&notice->body)) {
+      EndStream(source, end->key, end->count);
+    } else {
+      Credits(source, std::get<CreditNotice>(notice->body).slots);
+    }
+  }
+
+  static ucs_status_t OnNotice(void* arg, const void* /*header*/, size_t /*header_length*/,
+                               void* data, size_t length, const ucp_am_recv_param_t* param) {
+    auto* self = static_cast<Impl*>(arg);
+    if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) {
+      auto buffer = std::make_shared<std::vector<std::byte>>(length);
+      UcxOp* op = StartRecvOp(&self->net, [self, buffer](ucs_status_t st) {
+        --self->inflight;
+        // A notice lost with its sender: that peer's control endpoint reports the failure.
+        if (st != UCS_OK) return;
+        self->HandleNotice(*buffer);
+      });
+      ++self->inflight;
+      FinishOp(op, ucp_am_recv_data_nbx(self->fabric.worker(), data, buffer->data(), length,
+                                        &op->param));
+      return UCS_OK;
+    }
+    self->HandleNotice(std::span(static_cast<const std::byte*>(data), length));
+    return UCS_OK;
+  }
+
+  static ucs_status_t OnData(void* arg, const void* header, size_t header_length, void* data,
+                             size_t length, const ucp_am_recv_param_t* param) {
+    auto* self = static_cast<Impl*>(arg);
+    Result<DataHeader> h =
+        DecodeDataHeader(std::span(static_cast<const std::byte*>(header), header_length));
+    // Without a decodable header the sender is unknown and cannot be blamed: the wire between
+    // two ranks of the same build is broken, an internal error.
+    IBEX_CHECK(h.ok()) << "exchange data: " << h.status().ToString();
+    if (h->generation != self->generation) return UCS_OK;  // stale
+    int source = static_cast<int>(h->source);
+    IBEX_CHECK_LT(source, self->size);
+    if (!self->ValidEntry(source, h->entry)) return UCS_OK;
+    if (length != h->entry.bytes) {
+      self->ProtocolError(source, "data length does not match its header");
+      return UCS_OK;
+    }
+    std::byte* slot = self->SlotAddress(source, h->entry.slot);
+    if (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) {
+      SlotEntry entry = h->entry;
+      UcxOp* op = StartRecvOp(&self->net, [self, source, entry](ucs_status_t st) {
+        --self->inflight;
+        if (st != UCS_OK) {
+          self->SendFailed(source, "ucp_am_recv_data_nbx(exchange data)", st);
+          return;
+        }
+        self->Deliver(source, entry);
+      });
+      ++self->inflight;
+      UseMemh(op, self->region.memh);
+      FinishOp(op, ucp_am_recv_data_nbx(self->fabric.worker(), data, slot, length, &op->param));
+      return UCS_OK;
+    }
+    std::memcpy(slot, data, length);
+    self->Deliver(source, h->entry);
+    return UCS_OK;
+  }
+
+  void OnPeerFailed(int r, const Status& why) {
+    std::vector<std::function<void()>> wake;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      peer_failed[r] = why;
+      for (auto& list : blocked) {
+        for (auto& fn : list) wake.push_back(std::move(fn));
+        list.clear();
+      }
+      for (auto& [key, st] : receivers) {
+        bool ended = st->expected[r] >= 0 &&
+                     st->received[r] == static_cast<uint64_t>(st->expected[r]);
+        if (st->is_sender[r] && !ended && st->error.ok()) {
+          st->error = why.Annotate(key.ToString());
+          if (st->waker) wake.push_back(std::move(st->waker));
+          st->waker = nullptr;
+        }
+      }
+    }
+    for (auto& fn : wake) fn();
+  }
+
+  Status SenderError(const SenderState& s) {
+    for (int r : s.receivers) {
+      if (!peer_failed[r].ok()) return peer_failed[r].Annotate(s.key.ToString());
+    }
+    return Status::OK();
+  }
+
+  Status MapRegion(size_t bytes, Mapped* out, const char* what) {
+    ucp_mem_map_params_t mp{};
+    mp.field_mask = UCP_MEM_MAP_PARAM_FIELD_LENGTH | UCP_MEM_MAP_PARAM_FIELD_FLAGS;
+    mp.length = bytes;
+    mp.flags = UCP_MEM_MAP_ALLOCATE;
+    ucs_status_t st = ucp_mem_map(fabric.context(), &mp, &out->memh);
+    if (st != UCS_OK) {
+      return Status::NetworkError(UcxError("ucp_mem_map", st) + " of " + std::to_string(bytes) +
+                                  " bytes for the " + what +
+                                  " (on RDMA clusters check `ulimit -l unlimited`)");
+    }
+    ucp_mem_attr_t attr{};
+    attr.field_mask = UCP_MEM_ATTR_FIELD_ADDRESS | UCP_MEM_ATTR_FIELD_LENGTH;
+    ucp_mem_query(out->memh, &attr);
+    out->base = static_cast<std::byte*>(attr.address);
+    out->bytes = bytes;
+    std::memset(out->base, 0, bytes);  // first touch here, not in the timed path
+    return Status::OK();
+  }
+
+  // Network thread: waits (progressing) until this service's operations finished, bounded.
+  void Drain() {
+    auto start = std::chrono::steady_clock::now();
+    while (inflight > 0 && std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
+      ucp_worker_progress(fabric.worker());
+    }
+  }
+
+  void Teardown() {
+    // 1. No new work from peers: stale messages are dropped from now on. 2. Wait for our
+    // operations in flight. 3. Run every closure still queued for this Impl (a closure may
+    // queue another, hence the loop; bounded since nothing new comes from outside).
+    net.RunSync([this] {
+      for (unsigned id : {kAmExchangeNotice, kAmExchangeData}) {
+        ucp_am_handler_param_t hp{};
+        hp.field_mask = UCP_AM_HANDLER_PARAM_FIELD_ID | UCP_AM_HANDLER_PARAM_FIELD_CB |
+                        UCP_AM_HANDLER_PARAM_FIELD_ARG;
+        hp.id = id;
+        hp.cb = &DiscardAm;
+        hp.arg = nullptr;
+        ucp_worker_set_am_recv_handler(fabric.worker(), &hp);
+      }
+      Drain();
+    });
+    for (int round = 0; pending_tasks.load() > 0 && round < 1000; ++round) {
+      net.RunSync([this] { Drain(); });
+    }
+    net.RunSync([this] {
+      for (Remote& r : remotes) {
+        if (r.rkey != nullptr) ucp_rkey_destroy(r.rkey);
+        r.rkey = nullptr;
+      }
+    });
+    for (Mapped* m : {&region, &staging}) {
+      if (m->memh != nullptr) ucp_mem_unmap(fabric.context(), m->memh);
+      m->memh = nullptr;
+    }
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+
+ExchangeService::ExchangeService(Fabric& fabric, ExchangeOptions options)
+    : fabric_(fabric), options_(options) {}
+
+Result<std::unique_ptr<ExchangeService>> ExchangeService::Create(Fabric& fabric,
+                                                                 ExchangeOptions options) {
+  if (options.slot_bytes == 0 || options.slot_bytes > (size_t{1} << 31) ||
+      options.slots_per_peer == 0) {
+    return Status::InvalidArgument("exchange: slot_bytes must be in (0, 2 GiB], slots_per_peer > 0");
+  }
+  int size = fabric.size();
+  if (options.staging_buffers == 0) {
+    options.staging_buffers = std::max<uint32_t>(4, 2 * static_cast<uint32_t>(size));
+  }
+  std::unique_ptr<ExchangeService> s(new ExchangeService(fabric, options));
+  s->impl_ = std::make_unique<Impl>(s.get(), fabric, options);
+  Impl& im = *s->impl_;
+  im.credits.assign(size, SlotCredits(options.slots_per_peer, options.reserved_slots,
+                                      options.max_open_exchanges));
+  im.blocked.resize(size);
+  im.credit_out.resize(size);
+  im.pipes.resize(size);
+  im.remotes.resize(size);
+  im.peer_failed.resize(size);
+  for (int r = 0; r < size; ++r) im.peer_failed[r] = fabric.PeerStatus(r);
+  s->paths_.resize(size);
+  for (int r = 0; r < size; ++r) {
+    ExchangePath p = options.path;
+    if (p == ExchangePath::kAuto) {
+      p = fabric.peer(r).put_native || r == fabric.rank() ? ExchangePath::kPut
+                                                          : ExchangePath::kActiveMessage;
+    }
+    s->paths_[r] = p;
+  }
+
+  std::string where = "rank " + std::to_string(fabric.rank()) + ": exchange service";
+  size_t region_bytes = size_t{options.slots_per_peer} * options.slot_bytes * size;
+  size_t staging_bytes = size_t{options.staging_buffers} * options.slot_bytes;
+  Status st = CheckMemlockLimit(region_bytes + staging_bytes, MemlockLimit(),
+                                fabric.rdma().verbs);
+  if (st.ok()) st = im.MapRegion(region_bytes, &im.region, "receive region");
+  if (st.ok()) st = im.MapRegion(staging_bytes, &im.staging, "staging buffers");
+  WireWriter w;
+  if (st.ok()) {
+    void* packed = nullptr;
+    size_t packed_len = 0;
+    ucs_status_t us = ucp_rkey_pack(fabric.context(), im.region.memh, &packed, &packed_len);
+    if (us != UCS_OK) {
+      st = Status::NetworkError(UcxError("ucp_rkey_pack", us));
+    } else {
+      w.U64(reinterpret_cast<uint64_t>(im.region.base));
+      w.Raw(packed, packed_len);
+      ucp_rkey_buffer_release(packed);
+    }
+  }
+  // Collective calls happen on every rank even after a local error, so nobody hangs; an
+  // empty contribution tells the others.
+  auto all = AllGatherBytes(fabric.comm(), st.ok() ? std::span<const std::byte>(w.buffer())
+                                                   : std::span<const std::byte>());
+  if (!st.ok()) return st.Annotate(where);
+  if (!all.ok()) return all.status().Annotate(where);
+  for (int r = 0; r < size; ++r) {
+    if ((*all)[r].size() <= 8) {
+      return Status::NetworkError(fabric.Describe(r) + " could not map its receive region")
+          .Annotate(where);
+    }
+  }
+  im.staging_count = options.staging_buffers;
+  for (uint32_t i = options.staging_buffers; i > 0; --i) im.free_staging.push_back(i - 1);
+
+  ucs_status_t unpack = UCS_OK;
+  int bad = -1;
+  fabric.network().RunSync([&] {
+    for (int r = 0; r < size; ++r) {
+      WireReader rd((*all)[r]);
+      rd.U64(&im.remotes[r].base);
+      ucs_status_t us = ucp_ep_rkey_unpack(fabric.data_ep(r), (*all)[r].data() + 8,
+                                           &im.remotes[r].rkey);
+      if (us != UCS_OK && unpack == UCS_OK) {
+        unpack = us;
+        bad = r;
+      }
+    }
+  });
+  if (unpack != UCS_OK) {
+    return Status::NetworkError(UcxError("ucp_ep_rkey_unpack", unpack) + " for " +
+                                fabric.Describe(bad))
+        .Annotate(where);
+  }
+  fabric.SetAmHandler(kAmExchangeNotice, &Impl::OnNotice, &im);
+  fabric.SetAmHandler(kAmExchangeData, &Impl::OnData, &im);
+  std::weak_ptr<bool> alive = s->alive_;
+  Impl* raw = &im;
+  fabric.AddPeerFailureCallback([alive, raw](int r, const Status& why) {
+    if (auto token = alive.lock()) raw->OnPeerFailed(r, why);
+  });
+  IBEX_RETURN_IF_ERROR(Barrier(fabric.comm()).Annotate(where));
+  return s;
+}
+
+ExchangeService::~ExchangeService() {
+  alive_.reset();
+  if (impl_) impl_->Teardown();
+}
+
+Status ExchangeService::Shutdown() {
+  Status st = Barrier(fabric_.comm());
+  alive_.reset();
+  impl_->Teardown();
+  Status after = Barrier(fabric_.comm());
+  impl_.reset();
+  return st.ok() ? after : st;
+}
+
+ExchangeStats ExchangeService::stats() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  return impl_->stats;
+}
+
+void ExchangeService::ForgetQuery(uint64_t query) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  impl_->forgotten.insert(query);
+  for (auto it = impl_->early.begin(); it != impl_->early.end();) {
+    if (it->first.query != query) {
+      ++it;
+      continue;
+    }
+    for (Item& item : it->second.items) {
+      if (item.slot >= 0) {
+        impl_->ReturnCreditLocked(item.source, it->first, static_cast<uint32_t>(item.slot));
+        --impl_->early_slots;
+      } else {
+        impl_->early_bytes -= item.bytes;
+      }
+      ++impl_->stats.dropped;
+    }
+    it = impl_->early.erase(it);
+  }
+  for (auto it = impl_->finished.begin(); it != impl_->finished.end();) {
+    it = it->query == query ? impl_->finished.erase(it) : std::next(it);
+  }
+}
+
+Result<std::unique_ptr<ExchangeSender>> ExchangeService::OpenSender(ExchangeKey key,
+                                                                   std::vector<int> receivers) {
+  auto state = std::make_shared<SenderState>();
+  state->key = key;
+  state->is_receiver.assign(fabric_.size(), false);
+  state->sent.assign(fabric_.size(), 0);
+  for (int r : receivers) {
+    if (r < 0 || r >= fabric_.size()) {
+      return Status::InvalidArgument(key.ToString() + ": receiver rank " + std::to_string(r));
+    }
+    state->is_receiver[r] = true;
+  }
+  state->receivers = std::move(receivers);
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  for (const auto& other : impl_->senders) {
+    if (other->key == key) return Status::AlreadyExists(key.ToString() + " already has a sender here");
+  }
+  for (int r : state->receivers) impl_->credits[r].Open(key);
+  impl_->senders.push_back(state);
+  return std::unique_ptr<ExchangeSender>(new ExchangeSender(this, state));
+}
+
+Result<std::unique_ptr<ExchangeReceiver>> ExchangeService::OpenReceiver(ExchangeKey key,
+                                                                       std::vector<int> senders) {
+  auto state = std::make_shared<ReceiverState>();
+  state->key = key;
+  int size = fabric_.size();
+  state->is_sender.assign(size, false);
+  state->expected.assign(size, -1);
+  state->received.assign(size, 0);
+  for (int r : senders) {
+    if (r < 0 || r >= size) {
+      return Status::InvalidArgument(key.ToString() + ": sender rank " + std::to_string(r));
+    }
+    state->is_sender[r] = true;
+  }
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  if (impl_->receivers.count(key) != 0 || impl_->finished.count(key) != 0) {
+    return Status::AlreadyExists(key.ToString() + " was already opened on this rank");
+  }
+  if (impl_->forgotten.count(key.query) != 0) {
+    return Status::Cancelled(key.ToString() + ": its query is over on this rank");
+  }
+  auto early = impl_->early.find(key);
+  if (early != impl_->early.end()) {
+    for (Item& item : early->second.items) {
+      if (item.slot >= 0) {
+        --impl_->early_slots;
+      } else {
+        impl_->early_bytes -= item.bytes;
+      }
+      ++state->received[item.source];
+      ++state->early;
+      ++state->total;
+      state->queue.push_back(std::move(item));
+    }
+    for (auto [source, count] : early->second.ends) {
+      state->expected[source] = static_cast<int64_t>(count);
+    }
+    impl_->early.erase(early);
+  }
+  for (int r = 0; r < size; ++r) {
+    if (!state->is_sender[r] || impl_->peer_failed[r].ok()) continue;
+    if (state->expected[r] < 0 || state->received[r] != static_cast<uint64_t>(state->expected[r])) {
+      state->error = impl_->peer_failed[r].Annotate(key.ToString());
+    }
+  }
+  impl_->receivers[key] = state;
+  return std::unique_ptr<ExchangeReceiver>(new ExchangeReceiver(this, state));
+}
+
+// ---- ExchangeSender ----
+
+ExchangeSender::ExchangeSender(ExchangeService* service, std::shared_ptr<SenderState> state)
+    : service_(service), state_(std::move(state)) {}
+
+ExchangeSender::~ExchangeSender() {
+  auto& im = *service_->impl_;
+  std::lock_guard<std::mutex> lock(im.mu);
+  if (!state_->finished) {
+    for (int r : state_->receivers) im.credits[r].Close(state_->key);
+  }
+  im.senders.erase(std::remove(im.senders.begin(), im.senders.end(), state_), im.senders.end());
+}
+
+const ExchangeKey& ExchangeSender::key() const { return state_->key; }
+ExchangePath ExchangeSender::path(int dest) const { return service_->paths_[dest]; }
+uint64_t ExchangeSender::buffers_sent(int dest) const {
+  std::lock_guard<std::mutex> lock(service_->impl_->mu);
+  return state_->sent[dest];
+}
+
+Result<SendState> ExchangeSender::Acquire(int dest, StagingBuffer* out) {
+  auto& im = *service_->impl_;
+  if (dest < 0 || dest >= im.size || !state_->is_receiver[dest]) {
+    return Status::InvalidArgument(state_->key.ToString() + ": rank " + std::to_string(dest) +
+                                   " is not one of its receivers");
+  }
+  std::lock_guard<std::mutex> lock(im.mu);
+  if (state_->finished) {
+    return Status::InvalidArgument(state_->key.ToString() + ": Acquire after Finish");
+  }
+  IBEX_RETURN_IF_ERROR(im.SenderError(*state_));
+  if (im.free_staging.empty() || !im.credits[dest].CanTake(state_->key)) return SendState::kBlocked;
+  out->dest = dest;
+  out->slot = *im.credits[dest].Take(state_->key);
+  out->staging = im.free_staging.back();
+  im.free_staging.pop_back();
+  out->data = std::span(im.StagingAddress(out->staging), im.slot_bytes);
+  return SendState::kOk;
+}
+
+Status ExchangeSender::Commit(StagingBuffer buffer, size_t bytes) {
+  auto& im = *service_->impl_;
+  IBEX_CHECK_LE(bytes, im.slot_bytes);
+  IBEX_CHECK_GE(buffer.dest, 0);
+  {
+    std::lock_guard<std::mutex> lock(im.mu);
+    IBEX_RETURN_IF_ERROR(im.SenderError(*state_));
+    ++state_->sent[buffer.dest];
+    if (service_->paths_[buffer.dest] == ExchangePath::kPut) {
+      ++im.stats.put_buffers;
+    } else {
+      ++im.stats.am_buffers;
+    }
+  }
+  SlotEntry entry{state_->key, buffer.slot, static_cast<uint32_t>(bytes)};
+  ExchangeService::Impl* p = &im;
+  im.Submit([p, dest = buffer.dest, entry, staging = buffer.staging] {
+    p->IssueSend(dest, entry, staging);
+  });
+  return Status::OK();
+}
+
+Result<SendState> ExchangeSender::TrySend(int dest, std::span<const std::byte> payload) {
+  if (payload.size() > service_->options_.slot_bytes) {
+    return Status::InvalidArgument("exchange buffer of " + std::to_string(payload.size()) +
+                                   " bytes exceeds the slot size " +
+                                   std::to_string(service_->options_.slot_bytes));
+  }
+  StagingBuffer buffer;
+  IBEX_ASSIGN_OR_RETURN(SendState state, Acquire(dest, &buffer));
+  if (state == SendState::kBlocked) return state;
+  std::memcpy(buffer.data.data(), payload.data(), payload.size());
+  IBEX_RETURN_IF_ERROR(Commit(buffer, payload.size()));
+  return SendState::kOk;
+}
+
+void ExchangeSender::WhenUnblocked(int dest, std::function<void()> wake) {
+  auto& im = *service_->impl_;
+  {
+    std::lock_guard<std::mutex> lock(im.mu);
+    bool ready = (!im.free_staging.empty() && im.credits[dest].CanTake(state_->key)) ||
+                 !im.SenderError(*state_).ok();
+    if (!ready) {
+      im.blocked[dest].push_back(std::move(wake));
+      return;
+    }
+  }
+  wake();
+}
+
+Status ExchangeSender::Finish() {
+  auto& im = *service_->impl_;
+  std::vector<std::pair<int, uint64_t>> ends;
+  {
+    std::lock_guard<std::mutex> lock(im.mu);
+    if (state_->finished) return Status::OK();
+    state_->finished = true;
+    for (int r : state_->receivers) {
+      im.credits[r].Close(state_->key);
+      ends.emplace_back(r, state_->sent[r]);
+    }
+    IBEX_RETURN_IF_ERROR(im.SenderError(*state_));
+  }
+  ExchangeService::Impl* p = &im;
+  ExchangeKey key = state_->key;
+  im.Submit([p, ends, key] {
+    for (auto [dest, count] : ends) {
+      p->SendNotice(dest, Notice{p->generation, static_cast<uint32_t>(p->rank), EndNotice{key, count}});
+    }
+  });
+  return Status::OK();
+}
+
+// ---- ExchangeReceiver ----
+
+ExchangeReceiver::ExchangeReceiver(ExchangeService* service, std::shared_ptr<ReceiverState> state)
+    : service_(service), state_(std::move(state)) {}
+
+ExchangeReceiver::~ExchangeReceiver() {
+  auto& im = *service_->impl_;
+  std::lock_guard<std::mutex> lock(im.mu);
+  im.finished.insert(state_->key);
+  im.receivers.erase(state_->key);
+  for (Item& item : state_->queue) {
+    if (item.slot >= 0) {
+      im.ReturnCreditLocked(item.source, state_->key, static_cast<uint32_t>(item.slot));
+    }
+  }
+  state_->queue.clear();
+}
+
+const ExchangeKey& ExchangeReceiver::key() const { return state_->key; }
+uint64_t ExchangeReceiver::buffers_received() const {
+  std::lock_guard<std::mutex> lock(service_->impl_->mu);
+  return state_->total;
+}
+uint64_t ExchangeReceiver::buffers_early() const {
+  std::lock_guard<std::mutex> lock(service_->impl_->mu);
+  return state_->early;
+}
+
+Result<ReceiveState> ExchangeReceiver::TryReceive(ReceivedBuffer* out) {
+  auto& im = *service_->impl_;
+  out->Release();
+  std::lock_guard<std::mutex> lock(im.mu);
+  IBEX_RETURN_IF_ERROR(state_->error);
+  if (!state_->queue.empty()) {
+    Item item = std::move(state_->queue.front());
+    state_->queue.pop_front();
+    out->service_ = service_;
+    out->key_ = state_->key;
+    out->source_ = item.source;
+    out->slot_ = item.slot;
+    if (item.slot >= 0) {
+      out->data_ = std::span(im.SlotAddress(item.source, static_cast<uint32_t>(item.slot)),
+                             item.bytes);
+    } else {
+      out->copy_ = std::move(item.copy);
+      out->data_ = out->copy_;
+    }
+    return ReceiveState::kBuffer;
+  }
+  return state_->Ended() ? ReceiveState::kEnd : ReceiveState::kBlocked;
+}
+
+void ExchangeReceiver::WhenReady(std::function<void()> wake) {
+  auto& im = *service_->impl_;
+  {
+    std::lock_guard<std::mutex> lock(im.mu);
+    if (state_->queue.empty() && state_->error.ok() && !state_->Ended()) {
+      state_->waker = std::move(wake);
+      return;
+    }
+  }
+  wake();
+}
+
+// ---- ReceivedBuffer ----
+
+ReceivedBuffer::ReceivedBuffer(ReceivedBuffer&& other) noexcept { *this = std::move(other); }
+
+ReceivedBuffer& ReceivedBuffer::operator=(ReceivedBuffer&& other) noexcept {
+  if (this == &other) return *this;
+  Release();
+  service_ = other.service_;
+  key_ = other.key_;
+  source_ = other.source_;
+  slot_ = other.slot_;
+  copy_ = std::move(other.copy_);
+  data_ = slot_ >= 0 ? other.data_ : std::span<const std::byte>(copy_);
+  other.service_ = nullptr;
+  other.slot_ = -1;
+  other.data_ = {};
+  return *this;
+}
+
+void ReceivedBuffer::Release() {
+  if (service_ != nullptr && slot_ >= 0) {
+    service_->impl_->ReturnCredit(source_, key_, static_cast<uint32_t>(slot_));
+  }
+  service_ = nullptr;
+  slot_ = -1;
+  data_ = {};
+  copy_.clear();
+}
+
+}  // namespace ibex::net

@@ -1,0 +1,88 @@
+#include "perf/shuffle_bench/shuffle_plan.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace ibex::perf {
+
+const char* PatternName(Pattern p) {
+  switch (p) {
+    case Pattern::kUniform: return "uniform";
+    case Pattern::kZipf: return "zipf";
+    case Pattern::kIncast: return "incast";
+  }
+  return "?";
+}
+
+bool ParsePattern(const std::string& name, Pattern* out) {
+  for (Pattern p : {Pattern::kUniform, Pattern::kZipf, Pattern::kIncast}) {
+    if (name == PatternName(p)) {
+      *out = p;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::vector<uint64_t>> TrafficMatrix(Pattern pattern, int ranks,
+                                                 uint64_t bytes_per_rank, uint64_t msg_payload) {
+  std::vector<std::vector<uint64_t>> m(ranks, std::vector<uint64_t>(ranks, 0));
+  if (ranks < 2) return m;
+  auto whole = [&](double bytes) {
+    uint64_t msgs = static_cast<uint64_t>(std::llround(bytes / static_cast<double>(msg_payload)));
+    return std::max<uint64_t>(msgs, 1) * msg_payload;
+  };
+  for (int s = 0; s < ranks; ++s) {
+    switch (pattern) {
+      case Pattern::kUniform:
+        for (int d = 0; d < ranks; ++d) {
+          if (d != s) m[s][d] = whole(static_cast<double>(bytes_per_rank) / (ranks - 1));
+        }
+        break;
+      case Pattern::kZipf: {
+        // Rank s's i-th neighbour gets weight 1/(i+1): a different hot receiver per sender.
+        double total = 0;
+        for (int i = 0; i < ranks - 1; ++i) total += 1.0 / (i + 1);
+        for (int i = 0; i < ranks - 1; ++i) {
+          int d = (s + 1 + i) % ranks;
+          m[s][d] = whole(static_cast<double>(bytes_per_rank) / (i + 1) / total);
+        }
+        break;
+      }
+      case Pattern::kIncast:
+        if (s != 0) m[s][0] = whole(static_cast<double>(bytes_per_rank));
+        break;
+    }
+  }
+  return m;
+}
+
+namespace {
+inline uint64_t Word(int src, int dst, uint64_t index) {
+  uint64_t x = index * 0x9E3779B97F4A7C15ULL ^ (uint64_t(src) << 48) ^ (uint64_t(dst) << 32);
+  x ^= x >> 29;
+  return x;
+}
+}  // namespace
+
+void FillStream(int src, int dst, uint64_t offset, std::byte* out, size_t bytes) {
+  // Offsets are multiples of 8 in the benchmark (messages are whole words).
+  for (size_t i = 0; i + 8 <= bytes; i += 8) {
+    uint64_t w = Word(src, dst, (offset + i) / 8);
+    std::memcpy(out + i, &w, 8);
+  }
+  for (size_t i = bytes & ~size_t{7}; i < bytes; ++i) out[i] = std::byte(0xA5);
+}
+
+bool CheckStream(int src, int dst, uint64_t offset, const std::byte* in, size_t bytes) {
+  for (size_t i = 0; i + 8 <= bytes; i += 8) {
+    uint64_t w = Word(src, dst, (offset + i) / 8);
+    if (std::memcmp(in + i, &w, 8) != 0) return false;
+  }
+  for (size_t i = bytes & ~size_t{7}; i < bytes; ++i) {
+    if (in[i] != std::byte(0xA5)) return false;
+  }
+  return true;
+}
+
+}  // namespace ibex::perf
