@@ -202,6 +202,7 @@ struct ColumnDef {
 enum class StatementKind : uint8_t {
   kSelect,
   kCreateTable,
+  kCreateTableAs,  // CREATE TABLE t AS query: the shell creates t, the runner fills it
   kDropTable,
   kCreateView,
   kDropView,
@@ -227,7 +228,7 @@ struct CopyOption {
 struct Statement {
   StatementKind kind = StatementKind::kSelect;
   Span span;
-  QueryPtr query;  // select, create view, insert ... select, prepare/explain via inner
+  QueryPtr query;  // select, create view, create table as, insert ... select
   // create/drop table/view, copy, insert, prepare/execute/deallocate name, set/show name
   Identifier name;
   bool if_not_exists = false;
@@ -240,7 +241,7 @@ struct Statement {
   } partitioning = Partitioning::kRoundRobin;
   std::vector<Identifier> partition_columns;  // PARTITION BY HASH(...)
   std::vector<Identifier> sort_key;           // ORDER BY (...)
-  std::vector<Identifier> column_list;        // create view (cols), insert (cols)
+  std::vector<Identifier> column_list;        // create view/table as (cols), insert (cols)
   std::string path;                           // copy
   std::vector<CopyOption> copy_options;
   std::vector<std::vector<ExprPtr>> values;  // insert ... values

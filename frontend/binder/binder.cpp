@@ -45,6 +45,7 @@ BoundStatement BinderImpl::BindStatement(const ast::StatementPtr& stmt) {
       out.outputs = BindQuery(*s.query, nullptr, nullptr);
       break;
     case K::kCreateTable:
+    case K::kCreateTableAs:
       BindCreateTable(s, out);
       break;
     case K::kDropTable:
@@ -135,6 +136,31 @@ void BinderImpl::BindCreateTable(const ast::Statement& s, BoundStatement& out) {
   }
   storage::TableDef def;
   def.name = s.name.name;
+  if (s.kind == K::kCreateTableAs) {
+    // The columns are the query's: named by the list, else by the query; typed by the query.
+    auto outputs = BindQuery(*s.query, nullptr, nullptr);
+    if (s.column_list.size() > outputs.size()) {
+      Fail(s.column_list[outputs.size()].span.begin,
+           "the query has " + std::to_string(outputs.size()) + " columns but " +
+               std::to_string(s.column_list.size()) + " names are given");
+    }
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      bool named = i < s.column_list.size();
+      std::string name = named ? s.column_list[i].name : outputs[i].name;
+      uint32_t at = named ? s.column_list[i].span.begin : s.query->span.begin;
+      if (FindColumnIndex(def.columns, name) >= 0) {
+        Fail(at, "column " + Quoted(name) + " specified more than once",
+             "name the columns: CREATE TABLE t (a, b) AS ...");
+      }
+      if (outputs[i].type.kind != SqlType::Kind::kData) {
+        Fail(
+            at,
+            "column " + Quoted(name) + " has no storable type (" + outputs[i].type.ToString() + ")",
+            "CAST it to a type");
+      }
+      def.columns.push_back(storage::ColumnDef{name, outputs[i].type.data, false});
+    }
+  }
   for (const ast::ColumnDef& c : s.columns) {
     if (FindColumnIndex(def.columns, c.name.name) >= 0) {
       Fail(c.name.span.begin, "column " + Quoted(c.name.name) + " specified more than once");
@@ -642,6 +668,9 @@ SqlResult<bool> ApplyCatalogStatement(const BoundStatement& bound, storage::Cata
   switch (s.kind) {
     case K::kCreateTable:
       st = catalog.CreateTable(*bound.create_table, s.if_not_exists);
+      break;
+    case K::kCreateTableAs:
+      st = catalog.CreateTable(*bound.create_table);
       break;
     case K::kDropTable:
       st = catalog.DropTable(s.name.name, s.if_exists);

@@ -36,6 +36,7 @@ struct BoundStatement {
   std::vector<ast::OutputColumn> outputs;  // result columns of a query (EXPLAIN: of its query)
   int param_count = 0;                     // highest $n used
   // DDL: the catalog change, checked against the catalog the statement was bound with.
+  // CREATE TABLE AS: the table the shell creates before the runner fills it from ast->query.
   std::optional<storage::TableDef> create_table;
   std::optional<storage::ViewDef> create_view;
   CopySpec copy;  // kCopy
@@ -60,8 +61,8 @@ SqlResult<BoundStatement> ParseAndBind(std::string_view text, const storage::Cat
 // Returns how many statements there were, or the first error (positioned in `script`).
 SqlResult<int> BindScript(std::string_view script, storage::Catalog& catalog);
 
-// Applies a bound CREATE/DROP TABLE/VIEW to `catalog`. Errors from the catalog (a name taken
-// meanwhile) come back positioned at the statement's name.
+// Applies a bound CREATE/DROP TABLE/VIEW (or the CREATE of a CREATE TABLE AS) to `catalog`. Errors
+// from the catalog (a name taken meanwhile) come back positioned at the statement's name.
 SqlResult<bool> ApplyCatalogStatement(const BoundStatement& bound, storage::Catalog& catalog);
 
 }  // namespace ibex::sql

@@ -45,6 +45,12 @@ auto push_partition = [](auto& ctx) { _val(ctx)->partition_columns.push_back(_at
 auto push_sort = [](auto& ctx) { _val(ctx)->sort_key.push_back(_attr(ctx)); };
 auto push_column_list = [](auto& ctx) { _val(ctx)->column_list.push_back(_attr(ctx)); };
 auto set_query = [](auto& ctx) { _val(ctx)->query = _attr(ctx); };
+// A column-definition list that failed may have left columns behind.
+auto create_table_as = [](auto& ctx) {
+  _val(ctx)->kind = K::kCreateTableAs;
+  _val(ctx)->columns.clear();
+  _val(ctx)->column_list.clear();
+};
 auto set_path = [](auto& ctx) { _val(ctx)->path = _attr(ctx)->text; };
 auto push_option = [](auto& ctx) { _val(ctx)->copy_options.push_back(_attr(ctx)); };
 auto push_row = [](auto& ctx) { _val(ctx)->values.push_back(_attr(ctx)); };
@@ -82,14 +88,19 @@ auto const identifier_list = op("(") >> (ident[push_column_list] % op(",")) >> o
 
 auto const column_def_def = ident[column_name] >> type_name[column_type] >>
                             -((kw("not") >> kw("null"))[column_not_null] | kw("null"));
+auto const partition_clause = -((kw("partition") >> kw("by") >> kw("hash")[hash] >> op("(") >>
+                                 (ident[push_partition] % op(",")) >> op(")")) |
+                                kw("replicated")[replicated]);
+auto const sort_clause =
+    -(kw("order") >> kw("by") >> op("(") >> (ident[push_sort] % op(",")) >> op(")"));
 auto const create_stmt_def =
     kw("create")[Begin<K::kCreateTable>()] >>
     ((kw("table") >> -(kw("if") >> kw("not") >> kw("exists"))[if_not_exists] >> ident[set_name] >>
-      op("(") >> (column_def[push_column] % op(",")) >> op(")") >>
-      -((kw("partition") >> kw("by") >> kw("hash")[hash] >> op("(") >>
-         (ident[push_partition] % op(",")) >> op(")")) |
-        kw("replicated")[replicated]) >>
-      -(kw("order") >> kw("by") >> op("(") >> (ident[push_sort] % op(",")) >> op(")"))) |
+      ((op("(") >> (column_def[push_column] % op(",")) >> op(")") >> partition_clause >>
+        sort_clause) |
+       // CREATE TABLE t [(names)] [PARTITION BY ..] [ORDER BY (..)] AS query
+       (x3::eps[create_table_as] >> -identifier_list >> partition_clause >> sort_clause >>
+        kw("as") >> query[set_query]))) |
      (-(kw("or") >> kw("replace")) >> kw("view")[SetKind<K::kCreateView>()] >> ident[set_name] >>
       -identifier_list >> kw("as") >> query[set_query]));
 

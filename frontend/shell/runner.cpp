@@ -9,6 +9,8 @@ const char* StatementKindName(ast::StatementKind kind) {
       return "SELECT";
     case K::kCreateTable:
       return "CREATE TABLE";
+    case K::kCreateTableAs:
+      return "CREATE TABLE AS";
     case K::kDropTable:
       return "DROP TABLE";
     case K::kCreateView:

@@ -54,7 +54,9 @@ class StatementRunner {
   virtual ~StatementRunner() = default;
 
   // Runs a bound statement that is not a catalog statement: a query, INSERT, COPY, EXPLAIN,
-  // EXECUTE (bound.prepared holds the prepared statement). Poll `cancel` often and return
+  // EXECUTE (bound.prepared holds the prepared statement), CREATE TABLE AS (the shell has
+  // created bound.create_table; fill it from bound.ast->query like INSERT ... SELECT; when
+  // this fails, the shell drops the table again). Poll `cancel` often and return
   // Status::Cancelled promptly once it is set. A statement the engine cannot run yet returns
   // NotSupported; the shell positions the message at the statement. A message that already
   // starts with "ERROR: " (e.g. made with FormatSqlError from bound.text and a span) is

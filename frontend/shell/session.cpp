@@ -234,6 +234,27 @@ bool Session::Dispatch(BoundStatement& bound, size_t first_line) {
       Emit(printer->Message(StatementKindName(s.kind)));
       return true;
     }
+    case K::kCreateTableAs: {
+      if (s.if_not_exists && catalog_.FindTable(s.name.name) != nullptr) {
+        Emit(
+            printer->Message("CREATE TABLE AS: table " + Quoted(s.name.name) + " exists, skipped"));
+        return true;
+      }
+      auto created = ApplyCatalogStatement(bound, catalog_);
+      if (!created.ok()) {
+        ReportSqlError(bound.text, created.error(), first_line);
+        return false;
+      }
+      Status st = runner_.CatalogChanged(catalog_);
+      if (st.ok() && RunOnRunner(bound, *printer, first_line)) return true;
+      // Not filled: the table goes again, so that the statement had no effect.
+      Status dropped = catalog_.DropTable(s.name.name);
+      Status told = runner_.CatalogChanged(catalog_);
+      if (!st.ok()) ReportError("ERROR: " + st.message());
+      if (!dropped.ok()) ReportError("ERROR: " + dropped.message());
+      if (!told.ok()) ReportError("ERROR: " + told.message());
+      return false;
+    }
     case K::kSet: {
       const ast::Expr& v = *s.args[0];
       variables_[storage::ToLowerAscii(s.name.name)] =
@@ -294,9 +315,13 @@ bool Session::Dispatch(BoundStatement& bound, size_t first_line) {
     default:
       break;
   }
+  return RunOnRunner(bound, *printer, first_line);
+}
+
+bool Session::RunOnRunner(const BoundStatement& bound, ResultSink& sink, size_t first_line) {
   cancel_.Reset();
   interrupts_.SetToken(&cancel_);
-  Status st = runner_.Execute(bound, *printer, cancel_);
+  Status st = runner_.Execute(bound, sink, cancel_);
   interrupts_.SetToken(nullptr);
   if (st.ok()) return true;
   if (st.code() == StatusCode::kCancelled || cancel_.cancelled()) {
@@ -304,7 +329,7 @@ bool Session::Dispatch(BoundStatement& bound, size_t first_line) {
   } else if (st.message().rfind("ERROR: ", 0) == 0) {
     ReportError(st.message());
   } else if (st.code() == StatusCode::kNotSupported) {
-    ReportSqlError(bound.text, SqlError{st.message(), s.span.begin, "", true}, first_line);
+    ReportSqlError(bound.text, SqlError{st.message(), bound.ast->span.begin, "", true}, first_line);
   } else {
     ReportError("ERROR: " + st.message());
   }

@@ -50,6 +50,8 @@ class Session {
   bool RunStatement(const std::string& text, const std::vector<Token>& tokens, StatementRange range,
                     size_t first_line);
   bool Dispatch(BoundStatement& bound, size_t first_line);
+  // Hands `bound` to the runner with Ctrl-C armed; reports its failure.
+  bool RunOnRunner(const BoundStatement& bound, ResultSink& sink, size_t first_line);
   Flow MetaCommand(const std::string& line);
   void DescribeAll();
   void Describe(const std::string& name);

@@ -118,6 +118,28 @@ TEST(ShellTest, CtrlCCancelsTheRunningStatementNotTheShell) {
   EXPECT_EQ(out, " x\n---\n 1\n 2\n(2 rows)\n");
 }
 
+TEST(ShellTest, CreateTableAsKeepsTheTableOnlyWhenTheRunnerFillsIt) {
+  FakeRunner runner;  // fills "good" (returns OK), fails "positioned_..." tables
+  storage::Catalog catalog;
+  ShellOptions options;
+  options.stop_on_error = false;
+  options.commands = {"create table src (id int not null, v decimal(10,2))",
+                      "create table good (k) partition by hash(k) as select id from src",
+                      "create table positioned_bad as select id, v from src"};
+  testing::internal::CaptureStdout();
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(RunShell(options, runner, catalog), 1);
+  testing::internal::GetCapturedStdout();
+  std::string err = testing::internal::GetCapturedStderr();
+  const storage::Table* good = catalog.FindTable("good");
+  ASSERT_NE(good, nullptr);
+  EXPECT_EQ(good->def.columns[0].name, "k");
+  EXPECT_EQ(good->def.columns[0].type, DataType::Integer());
+  EXPECT_EQ(good->def.distribution, storage::Distribution::Hash({0}));
+  EXPECT_EQ(catalog.FindTable("positioned_bad"), nullptr);
+  EXPECT_NE(err.find("engine says no"), std::string::npos) << err;
+}
+
 TEST(ShellTest, RunnerErrorsArePrintedAsTheyCome) {
   FakeRunner runner;
   storage::Catalog catalog;
