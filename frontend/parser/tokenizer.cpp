@@ -183,7 +183,9 @@ SqlResult<std::vector<Token>> Tokenize(std::string_view text) {
                                         : "\\x" + std::to_string(static_cast<int>(c));
     return SqlError{"unexpected character \"" + shown + "\"", start, ""};
   }
-  push(TokenKind::kEnd, n, n, "");
+  // "At end of input" points just after the last token, not past trailing blank lines.
+  size_t end_at = out.empty() ? n : out.back().end;
+  push(TokenKind::kEnd, end_at, end_at, "");
   return out;
 }
 

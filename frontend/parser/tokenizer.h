@@ -21,7 +21,7 @@ enum class TokenKind : uint8_t {
   kNumber,       // 12, 0.06, 1e5: text exactly as written
   kParam,        // $3: text "3"
   kOp,           // ( ) , ; . + - * / % = <> != < <= > >= ||
-  kEnd,          // end of input; always the last token
+  kEnd,          // end of input, placed right after the last token; always the last token
 };
 
 struct Token {
