@@ -65,6 +65,26 @@ TEST(ShellTest, TableStreamsAfterItsSampleRows) {
   EXPECT_NE(text.find("(1500 rows)\n"), std::string::npos);
 }
 
+TEST(ShellTest, ProgressLineOnlyOnATerminalAndClearedBeforeRows) {
+  for (bool terminal : {true, false}) {
+    char* data = nullptr;
+    size_t size = 0;
+    std::FILE* out = open_memstream(&data, &size);
+    {
+      auto printer = MakePrinter(OutputFormat::kTable, out, terminal);
+      printer->Progress(0.5, "scanning lineitem");
+      EXPECT_TRUE(printer->Begin({{"x", SqlType::Integer()}}).ok());
+      EXPECT_TRUE(printer->Row({Value::Integer(1)}).ok());
+      EXPECT_TRUE(printer->End().ok());
+    }
+    std::fclose(out);
+    std::string text(data, size);
+    std::free(data);
+    std::string table = " x\n---\n 1\n(1 row)\n";
+    EXPECT_EQ(text, terminal ? "\r\033[K[ 50%] scanning lineitem\r\033[K" + table : table);
+  }
+}
+
 TEST(ShellTest, CsvAndJson) {
   EXPECT_EQ(Print(OutputFormat::kCsv, kColumns, Rows()),
             "name,n,price\nalpha,7,1234.56\n\"b,\"\"q\"\"\",,-0.05\n");
