@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "mpi_launch/binding.h"
+#include "mpi_launch/coordinator_shell.h"
 #include "mpi_launch/job_lifecycle.h"
 #include "mpi_launch/node_ranks.h"
 #include "mpi_launch/options.h"
@@ -88,22 +89,18 @@ int Run(const LaunchOptions& options) {
   JobLifecycle lifecycle(**fabric);
   MPI_Barrier(MPI_COMM_WORLD);  // every rank's handlers exist before anybody may use them
 
-  if (options.report_bindings) {
-    RankReport report = DescribeRank(rank, *applied, (*fabric)->TransportSummary());
-    Result<std::vector<RankReport>> all = GatherRankReports(MPI_COMM_WORLD, report);
-    if (!all.ok()) AbortJob(rank, all.status());
-    if (rank == 0) {
-      std::cout << FormatRankReports(*all) << std::flush;
-    }
+  // Every rank describes its placement once: --report-bindings prints it, \ranks shows it.
+  RankReport report = DescribeRank(rank, *applied, (*fabric)->TransportSummary());
+  Result<std::vector<RankReport>> all = GatherRankReports(MPI_COMM_WORLD, report);
+  if (!all.ok()) AbortJob(rank, all.status());
+  if (options.report_bindings && rank == 0) {
+    std::cout << FormatRankReports(*all) << std::flush;
   }
 
   JobEnd end;
   if (rank == 0) {
-    int exit_code = kExitOk;
-    if (!options.files.empty() || !options.commands.empty()) {
-      std::cerr << "ibex: running SQL is not supported yet (the SQL front end is not built)\n";
-      exit_code = kExitFailure;
-    }
+    // The SQL shell (interactive, -c, -f or stdin); its exit status is the job's.
+    int exit_code = RunCoordinatorShell(options, *all);
     for (const std::string& failed : lifecycle.FailedPeers()) {
       std::cerr << "ibex: executor " << failed << "\n";
     }
