@@ -135,6 +135,32 @@ bool AnyIn(const std::set<int>& a, const std::set<int>& b) {
   return std::any_of(a.begin(), a.end(), [&](int x) { return b.count(x) > 0; });
 }
 
+// The relation (index into rels) an uncorrelated `x [NOT] IN (q)` or `[NOT] EXISTS (q)`
+// conjunct filters when x's columns all come from one base relation; -1 otherwise.
+int SingleRelationFilter(const ast::Expr& conjunct, const std::vector<int>& offsets,
+                         const std::vector<JoinRelation>& rels) {
+  const ast::Expr* e = &conjunct;
+  while (e->kind == EK::kUnary && e->name == "not") e = e->args[0].get();
+  if (e->kind != EK::kInSubquery && e->kind != EK::kExists) return -1;
+  if (QueryRefersOutside(*e->subquery, 0)) return -1;
+  if (e->kind == EK::kExists) return -1;  // no columns of the outer query: keep it on top
+  if (RefersOutside(*e->args[0], 0) || ContainsSubquery(*e->args[0])) return -1;
+  std::set<int> sources;
+  CollectSources(*e->args[0], &sources);
+  if (sources.size() != 1) return -1;
+  int first = offsets[*sources.begin()];
+  for (size_t r = 0; r < rels.size(); ++r) {
+    const JoinRelation& rel = rels[r];
+    if (rel.columns.empty() || rel.columns.front() != first) continue;
+    // A leaf: exactly this source's columns, in order.
+    int width = *sources.begin() + 1 < static_cast<int>(offsets.size()) ? offsets[*sources.begin() + 1] - first
+                                                                         : static_cast<int>(rel.columns.size());
+    if (static_cast<int>(rel.columns.size()) != width) return -1;
+    return static_cast<int>(r);
+  }
+  return -1;
+}
+
 }  // namespace
 
 Result<JoinRelation> QueryPlanner::PlanSource(const ast::SelectCore& core, int source, const std::vector<int>& offsets) {
@@ -339,6 +365,24 @@ Status QueryPlanner::PlanFromWhere(const ast::SelectCore& core, Level* level,
     for (const auto& ref : core.from) {
       IBEX_RETURN_IF_ERROR(CollectRelations(core, *ref, level->offsets, null_rejected, &rels, &on));
     }
+    // An uncorrelated [NOT] IN / EXISTS on the columns of one base relation filters that
+    // relation before the joins (TPC-H Q18: orders semi-joined with the big-order keys).
+    std::vector<const ast::Expr*> later;
+    for (const ast::Expr* c : with_subquery) {
+      int rel = SingleRelationFilter(*c, level->offsets, rels);
+      if (rel < 0) {
+        later.push_back(c);
+        continue;
+      }
+      Level sub;
+      sub.core = &core;
+      int base = rels[rel].columns.front();
+      for (int o : level->offsets) sub.offsets.push_back(o - base);
+      sub.plan = std::move(rels[rel].plan);
+      IBEX_RETURN_IF_ERROR(ApplySubqueryConjunct(sub, *c));
+      rels[rel].plan = std::move(sub.plan);
+    }
+    with_subquery = std::move(later);
     std::vector<PlanExpr> conjuncts;
     for (const ast::Expr* c : on) plain.push_back(c);
     for (const ast::Expr* c : plain) {

@@ -72,7 +72,7 @@ PlanExpr SubstituteColumns(const PlanExpr& e, const std::vector<PlanExpr>& exprs
   return out;
 }
 
-void ScaleRows(PlanNode* node, double selectivity) { node->estimated_rows *= selectivity; }
+void ScaleRows(PlanNode* node, double selectivity) { node->estimated_rows = std::max(1.0, node->estimated_rows * selectivity); }
 
 ScalarOp Mirror(ScalarOp op) {
   switch (op) {
@@ -176,7 +176,7 @@ void PushFilter(PlanNode* node, PlanExpr pred, double selectivity) {
   }
   PlanNode filter;
   filter.schema = node->schema;
-  filter.estimated_rows = node->estimated_rows * selectivity;
+  filter.estimated_rows = std::max(1.0, node->estimated_rows * selectivity);
   filter.payload = FilterSpec{std::move(pred)};
   filter.children.push_back(std::move(*node));
   *node = std::move(filter);
