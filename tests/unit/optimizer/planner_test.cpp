@@ -313,5 +313,62 @@ TEST(PlannerTest, SetOperationsWindowsAndDistinct) {
   EXPECT_EQ(d.root.kind(), NodeKind::kHashAggregate) << ExplainText(d);
 }
 
+TEST(PlannerTest, Q2Q11Q15Q18Q20Decorrelated) {
+  // Q2: the correlated MIN becomes partsupp grouped by ps_partkey, joined on p_partkey.
+  PhysicalPlan q2 = MustPlan(Query("tpch/q02.sql"), Tpch());
+  bool min_by_part = false;
+  ForEachNode(q2.root, [&](const PlanNode& n) {
+    if (n.kind() == NodeKind::kHashAggregate && n.As<AggregateSpec>().group_keys.size() == 1 &&
+        n.As<AggregateSpec>().aggregates.size() == 1 && n.As<AggregateSpec>().aggregates[0].func == AggFunc::kMin) {
+      min_by_part = n.schema[0].name == "ps_partkey";
+    }
+  });
+  EXPECT_TRUE(min_by_part) << ExplainText(q2);
+  // Q11, Q15: an uncorrelated aggregate compared in HAVING / WHERE: a keyless inner join.
+  for (const char* q : {"tpch/q11.sql", "tpch/q15.sql"}) {
+    PhysicalPlan plan = MustPlan(Query(q), Tpch());
+    int keyless = 0;
+    ForEachNode(plan.root, [&](const PlanNode& n) {
+      if (n.kind() == NodeKind::kHashJoin && n.As<JoinSpec>().type == JoinType::kInner &&
+          n.As<JoinSpec>().left_keys.empty()) {
+        ++keyless;
+        EXPECT_EQ(n.children[1].estimated_rows, 1) << q << "\n" << ExplainText(plan);
+      }
+    });
+    EXPECT_EQ(keyless, 1) << q << "\n" << ExplainText(plan);
+  }
+  // Q18: the IN filters orders before the joins.
+  PhysicalPlan q18 = MustPlan(Query("tpch/q18.sql"), Tpch());
+  auto semis = Joins(q18.root, JoinType::kSemi);
+  ASSERT_EQ(semis.size(), 1u) << ExplainText(q18);
+  EXPECT_EQ(semis[0]->children[0].kind(), NodeKind::kScan);
+  EXPECT_EQ(semis[0]->children[0].As<ScanSpec>().table, "orders");
+  // Q20: IN (uncorrelated, itself holding an IN and a correlated SUM): semi joins all the way.
+  PhysicalPlan q20 = MustPlan(Query("tpch/q20.sql"), Tpch());
+  EXPECT_EQ(Joins(q20.root, JoinType::kSemi).size(), 2u) << ExplainText(q20);
+}
+
+TEST(PlannerTest, GreedyOrderBeyondTenRelations) {
+  std::string sql = "select count(*) from nation n0";
+  for (int i = 1; i < 12; ++i) sql += ", nation n" + std::to_string(i);
+  sql += " where n0.n_regionkey = 1";
+  for (int i = 1; i < 12; ++i) {
+    sql += " and n" + std::to_string(i) + ".n_nationkey = n" + std::to_string(i - 1) + ".n_nationkey";
+  }
+  PhysicalPlan plan = MustPlan(sql, Tpch());
+  EXPECT_EQ(Joins(plan.root, JoinType::kInner).size(), 11u);
+  EXPECT_EQ(CrossProducts(plan.root), 0) << ExplainText(plan);
+}
+
+TEST(PlannerTest, NotInUnderOrIsANegatedNullAwareMark) {
+  PhysicalPlan plan = MustPlan(
+      "select n_name from nation where n_regionkey = 1 or not (n_nationkey in (select s_nationkey from supplier))",
+      Tpch());
+  auto marks = Joins(plan.root, JoinType::kMark);
+  ASSERT_EQ(marks.size(), 1u);
+  EXPECT_TRUE(marks[0]->As<JoinSpec>().null_aware);
+  EXPECT_NE(ExplainText(plan).find("NOT mark"), std::string::npos) << ExplainText(plan);
+}
+
 }  // namespace
 }  // namespace ibex::optimizer
