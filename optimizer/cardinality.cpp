@@ -35,16 +35,6 @@ double Ndv(const ColumnEstimate* c, double fallback) {
 
 constexpr double kUnknownNdv = 10;
 
-ScalarOp Mirror(ScalarOp op) {
-  switch (op) {
-    case ScalarOp::kLt: return ScalarOp::kGt;
-    case ScalarOp::kLe: return ScalarOp::kGe;
-    case ScalarOp::kGt: return ScalarOp::kLt;
-    case ScalarOp::kGe: return ScalarOp::kLe;
-    default: return op;
-  }
-}
-
 double CompareSelectivity(const PlanExpr& e, const std::vector<ColumnEstimate>& columns, double rows) {
   const ColumnEstimate* ca = ColumnOf(e.args[0], columns);
   const ColumnEstimate* cb = ColumnOf(e.args[1], columns);
@@ -56,7 +46,7 @@ double CompareSelectivity(const PlanExpr& e, const std::vector<ColumnEstimate>& 
   if (ca == nullptr && cb != nullptr && la != nullptr) {
     col = cb;
     lit = la;
-    op = Mirror(op);
+    op = MirrorComparison(op);
   }
   if (op == ScalarOp::kEq) {
     if (col != nullptr && lit != nullptr) return 1.0 / Ndv(col, kUnknownNdv);

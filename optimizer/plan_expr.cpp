@@ -190,6 +190,16 @@ std::optional<DataType> ComparisonType(const DataType& a, const DataType& b) {
   return DataType::Decimal(std::min(ip + s, storage::kMaxDecimalPrecision), s);
 }
 
+ScalarOp MirrorComparison(ScalarOp op) {
+  switch (op) {
+    case ScalarOp::kLt: return ScalarOp::kGt;
+    case ScalarOp::kLe: return ScalarOp::kGe;
+    case ScalarOp::kGt: return ScalarOp::kLt;
+    case ScalarOp::kGe: return ScalarOp::kLe;
+    default: return op;
+  }
+}
+
 const char* ScalarOpSymbol(ScalarOp op) {
   switch (op) {
     case ScalarOp::kNone: return "?";

@@ -141,6 +141,9 @@ DataType ArithmeticOperandType(ScalarOp op, const DataType& result, const DataTy
 // DATE with a string literal is DATE); nullopt when not comparable.
 std::optional<DataType> ComparisonType(const DataType& a, const DataType& b);
 
+// The comparison with its operands swapped (< becomes >); other operators unchanged.
+ScalarOp MirrorComparison(ScalarOp op);
+
 // "=", "<>", "+", ...
 const char* ScalarOpSymbol(ScalarOp op);
 const char* ExtractFieldName(ExtractField f);  // "year"

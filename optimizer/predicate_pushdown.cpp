@@ -74,16 +74,6 @@ PlanExpr SubstituteColumns(const PlanExpr& e, const std::vector<PlanExpr>& exprs
 
 void ScaleRows(PlanNode* node, double selectivity) { node->estimated_rows = std::max(1.0, node->estimated_rows * selectivity); }
 
-ScalarOp Mirror(ScalarOp op) {
-  switch (op) {
-    case ScalarOp::kLt: return ScalarOp::kGt;
-    case ScalarOp::kLe: return ScalarOp::kGe;
-    case ScalarOp::kGt: return ScalarOp::kLt;
-    case ScalarOp::kGe: return ScalarOp::kLe;
-    default: return op;
-  }
-}
-
 }  // namespace
 
 bool PrunableRange(const PlanExpr& c, ColumnRange* out) {
@@ -93,7 +83,7 @@ bool PrunableRange(const PlanExpr& c, ColumnRange* out) {
   ScalarOp op = c.op;
   if (col->kind != ExprKind::kColumn) {
     std::swap(col, lit);
-    op = Mirror(op);
+    op = MirrorComparison(op);
   }
   if (col->kind != ExprKind::kColumn || lit->kind != ExprKind::kLiteral || lit->value.is_null()) return false;
   if (col->type.is_string() != lit->type.is_string()) return false;

@@ -133,7 +133,10 @@ Result<QueryPlanner::SubqueryJoin> QueryPlanner::PlanSubqueryJoin(Level& level, 
 Status QueryPlanner::JoinSubquery(Level& level, const ast::Expr& e, JoinType type, bool null_aware) {
   bool in = e.kind == EK::kInSubquery;
   IBEX_ASSIGN_OR_RETURN(SubqueryJoin sj, PlanSubqueryJoin(level, e, in));
-  if (null_aware && sj.correlated) return Status::NotSupported("a correlated NOT IN subquery");
+  if (null_aware && sj.correlated) {
+    return Status::NotSupported(type == JoinType::kMark ? "a correlated IN subquery inside an expression"
+                                                        : "a correlated NOT IN subquery");
+  }
   JoinSpec join;
   join.type = type;
   join.null_aware = null_aware;
@@ -146,15 +149,15 @@ Status QueryPlanner::JoinSubquery(Level& level, const ast::Expr& e, JoinType typ
     join.right_keys.push_back(std::move(sj.right_keys[i]));
   }
   join.residual = std::move(sj.residual);
-  double rows = std::max(1.0, level.plan.estimated_rows * 0.5);
+  double rows = type == JoinType::kMark ? level.plan.estimated_rows : std::max(1.0, level.plan.estimated_rows * 0.5);
   level.plan = MakeJoin(std::move(join), std::move(level.plan), std::move(sj.right), rows);
   return Status::OK();
 }
 
 Result<PlanExpr> QueryPlanner::AttachSubquery(Level& level, const ast::Expr& e) {
   int lw = static_cast<int>(level.plan.schema.size());
-  double rows = level.plan.estimated_rows;
   if (e.kind == EK::kSubquery) {
+    double rows = level.plan.estimated_rows;
     IBEX_ASSIGN_OR_RETURN(SubqueryJoin sj, PlanSubqueryJoin(level, e, true));
     if (sj.value->kind != ExprKind::kColumn) {
       return Status::NotSupported("a correlated scalar subquery without an aggregate");
@@ -177,22 +180,7 @@ Result<PlanExpr> QueryPlanner::AttachSubquery(Level& level, const ast::Expr& e) 
     }
     return value;
   }
-  bool in = e.kind == EK::kInSubquery;
-  IBEX_ASSIGN_OR_RETURN(SubqueryJoin sj, PlanSubqueryJoin(level, e, in));
-  if (in && sj.correlated) return Status::NotSupported("a correlated IN subquery inside an expression");
-  JoinSpec join;
-  join.type = JoinType::kMark;
-  join.null_aware = in;
-  if (in) {
-    IBEX_ASSIGN_OR_RETURN(PlanExpr lv, Translate(level, *e.args[0]));
-    IBEX_RETURN_IF_ERROR(AddKeyPair(std::move(lv), std::move(*sj.value), &join.left_keys, &join.right_keys));
-  }
-  for (size_t i = 0; i < sj.left_keys.size(); ++i) {
-    join.left_keys.push_back(std::move(sj.left_keys[i]));
-    join.right_keys.push_back(std::move(sj.right_keys[i]));
-  }
-  join.residual = std::move(sj.residual);
-  level.plan = MakeJoin(std::move(join), std::move(level.plan), std::move(sj.right), rows);
+  IBEX_RETURN_IF_ERROR(JoinSubquery(level, e, JoinType::kMark, e.kind == EK::kInSubquery));
   PlanExpr mark = PlanExpr::Column(lw, DataType::Boolean());
   return e.negated ? PlanExpr::Not(std::move(mark)) : mark;
 }
