@@ -14,7 +14,8 @@ constexpr double kLikeSelectivity = 0.1;
 const ColumnEstimate* ColumnOf(const PlanExpr& e, const std::vector<ColumnEstimate>& columns) {
   const PlanExpr* x = &e;
   while (x->kind == ExprKind::kCast && !x->args.empty()) x = &x->args[0];
-  if (x->kind != ExprKind::kColumn || x->column < 0 || static_cast<size_t>(x->column) >= columns.size()) {
+  if (x->kind != ExprKind::kColumn || x->column < 0 ||
+      static_cast<size_t>(x->column) >= columns.size()) {
     return nullptr;
   }
   return &columns[x->column];
@@ -35,7 +36,8 @@ double Ndv(const ColumnEstimate* c, double fallback) {
 
 constexpr double kUnknownNdv = 10;
 
-double CompareSelectivity(const PlanExpr& e, const std::vector<ColumnEstimate>& columns, double rows) {
+double CompareSelectivity(const PlanExpr& e, const std::vector<ColumnEstimate>& columns,
+                          double rows) {
   const ColumnEstimate* ca = ColumnOf(e.args[0], columns);
   const ColumnEstimate* cb = ColumnOf(e.args[1], columns);
   const Value* la = LiteralOf(e.args[0]);
@@ -74,22 +76,28 @@ std::optional<double> NumericValue(const Value& v) {
     case TypeId::kInteger:
     case TypeId::kBigint:
     case TypeId::kDate:
-    case TypeId::kBoolean: return static_cast<double>(v.int128());
+    case TypeId::kBoolean:
+      return static_cast<double>(v.int128());
     case TypeId::kDecimal:
-      return static_cast<double>(v.int128()) / static_cast<double>(storage::PowerOfTen(v.type().scale()));
-    case TypeId::kDouble: return v.dbl();
-    default: return std::nullopt;
+      return static_cast<double>(v.int128()) /
+             static_cast<double>(storage::PowerOfTen(v.type().scale()));
+    case TypeId::kDouble:
+      return v.dbl();
+    default:
+      return std::nullopt;
   }
 }
 
-std::vector<ColumnEstimate> TableColumnEstimates(const storage::Table& table, const std::vector<int>& columns) {
+std::vector<ColumnEstimate> TableColumnEstimates(const storage::Table& table,
+                                                 const std::vector<int>& columns) {
   std::vector<ColumnEstimate> out;
   for (int c : columns) {
     ColumnEstimate e;
     if (static_cast<size_t>(c) < table.stats.columns.size()) {
       const storage::ColumnStats& s = table.stats.columns[c];
       e.ndv = static_cast<double>(s.distinct_estimate());
-      if (table.stats.row_count > 0) e.ndv = std::min(e.ndv, static_cast<double>(table.stats.row_count));
+      if (table.stats.row_count > 0)
+        e.ndv = std::min(e.ndv, static_cast<double>(table.stats.row_count));
       e.min = NumericValue(s.min);
       e.max = NumericValue(s.max);
       e.null_fraction = table.stats.null_fraction(c);
@@ -113,11 +121,15 @@ double Selectivity(const PlanExpr& pred, const std::vector<ColumnEstimate>& colu
       for (const PlanExpr& a : pred.args) none *= 1 - Selectivity(a, columns, rows);
       return 1 - none;
     }
-    case ExprKind::kNot: return 1 - Selectivity(pred.args[0], columns, rows);
-    case ExprKind::kCompare: return CompareSelectivity(pred, columns, rows);
-    case ExprKind::kLike: return pred.negated ? 1 - kLikeSelectivity : kLikeSelectivity;
+    case ExprKind::kNot:
+      return 1 - Selectivity(pred.args[0], columns, rows);
+    case ExprKind::kCompare:
+      return CompareSelectivity(pred, columns, rows);
+    case ExprKind::kLike:
+      return pred.negated ? 1 - kLikeSelectivity : kLikeSelectivity;
     case ExprKind::kInList: {
-      double s = std::min(1.0, static_cast<double>(pred.args.size() - 1) / Ndv(ColumnOf(pred.args[0], columns), kUnknownNdv * 2));
+      double s = std::min(1.0, static_cast<double>(pred.args.size() - 1) /
+                                   Ndv(ColumnOf(pred.args[0], columns), kUnknownNdv * 2));
       return pred.negated ? 1 - s : s;
     }
     case ExprKind::kIsNull: {
@@ -125,7 +137,8 @@ double Selectivity(const PlanExpr& pred, const std::vector<ColumnEstimate>& colu
       double s = c != nullptr ? c->null_fraction : 0.05;
       return pred.negated ? 1 - s : s;
     }
-    default: return kDefault;
+    default:
+      return kDefault;
   }
 }
 

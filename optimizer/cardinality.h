@@ -15,14 +15,15 @@
 namespace ibex::optimizer {
 
 struct ColumnEstimate {
-  double ndv = 0;  // distinct non-null values; 0: unknown
+  double ndv = 0;             // distinct non-null values; 0: unknown
   std::optional<double> min;  // numeric/date columns: the range, as doubles
   std::optional<double> max;
   double null_fraction = 0;
 };
 
 // Estimates of `table`'s columns `columns` (table column indices), from its statistics.
-std::vector<ColumnEstimate> TableColumnEstimates(const storage::Table& table, const std::vector<int>& columns);
+std::vector<ColumnEstimate> TableColumnEstimates(const storage::Table& table,
+                                                 const std::vector<int>& columns);
 
 // The fraction of rows for which `pred` is TRUE, in [0, 1]; `columns`: estimates of the
 // predicate's input columns (missing or ndv 0: unknown, defaults apply); `rows`: input rows.

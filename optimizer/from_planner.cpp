@@ -26,7 +26,8 @@ void SplitAstConjuncts(const ast::Expr* e, std::vector<const ast::Expr*>* out) {
 
 bool ContainsSubquery(const ast::Expr& e) {
   if (e.kind == EK::kExists || e.kind == EK::kInSubquery || e.kind == EK::kSubquery) return true;
-  return std::any_of(e.args.begin(), e.args.end(), [](const ast::ExprPtr& a) { return ContainsSubquery(*a); });
+  return std::any_of(e.args.begin(), e.args.end(),
+                     [](const ast::ExprPtr& a) { return ContainsSubquery(*a); });
 }
 
 namespace {
@@ -47,7 +48,8 @@ bool RefRefersOutside(const ast::TableRef& ref, int level) {
            (ref.on && RefersOutside(*ref.on, level));
   }
   // A derived table's scope hangs off the enclosing query's scope: its depths count from there.
-  return ref.kind == ast::TableRef::Kind::kDerived && ref.subquery && QueryRefersOutside(*ref.subquery, level - 1);
+  return ref.kind == ast::TableRef::Kind::kDerived && ref.subquery &&
+         QueryRefersOutside(*ref.subquery, level - 1);
 }
 
 bool CoreRefersOutside(const ast::SelectCore& core, int level) {
@@ -60,7 +62,8 @@ bool CoreRefersOutside(const ast::SelectCore& core, int level) {
   for (const auto& g : core.group_by) {
     if (RefersOutside(*g, level)) return true;
   }
-  return (core.where && RefersOutside(*core.where, level)) || (core.having && RefersOutside(*core.having, level));
+  return (core.where && RefersOutside(*core.where, level)) ||
+         (core.having && RefersOutside(*core.having, level));
 }
 
 }  // namespace
@@ -76,7 +79,8 @@ bool RefersOutside(const ast::Expr& e, int level) {
       if (RefersOutside(*o.expr, level)) return true;
     }
   }
-  return std::any_of(e.args.begin(), e.args.end(), [&](const ast::ExprPtr& a) { return RefersOutside(*a, level); });
+  return std::any_of(e.args.begin(), e.args.end(),
+                     [&](const ast::ExprPtr& a) { return RefersOutside(*a, level); });
 }
 
 bool QueryRefersOutside(const ast::Query& q, int level) {
@@ -113,9 +117,12 @@ bool NullRejecting(const ast::Expr& e) {
     }
     case EK::kLike:
     case EK::kBetween:
-    case EK::kInList: return true;
-    case EK::kIsNull: return e.negated;
-    default: return false;
+    case EK::kInList:
+      return true;
+    case EK::kIsNull:
+      return e.negated;
+    default:
+      return false;
   }
 }
 
@@ -153,8 +160,9 @@ int SingleRelationFilter(const ast::Expr& conjunct, const std::vector<int>& offs
     const JoinRelation& rel = rels[r];
     if (rel.columns.empty() || rel.columns.front() != first) continue;
     // A leaf: exactly this source's columns, in order.
-    int width = *sources.begin() + 1 < static_cast<int>(offsets.size()) ? offsets[*sources.begin() + 1] - first
-                                                                         : static_cast<int>(rel.columns.size());
+    int width = *sources.begin() + 1 < static_cast<int>(offsets.size())
+                    ? offsets[*sources.begin() + 1] - first
+                    : static_cast<int>(rel.columns.size());
     if (static_cast<int>(rel.columns.size()) != width) return -1;
     return static_cast<int>(r);
   }
@@ -163,7 +171,8 @@ int SingleRelationFilter(const ast::Expr& conjunct, const std::vector<int>& offs
 
 }  // namespace
 
-Result<JoinRelation> QueryPlanner::PlanSource(const ast::SelectCore& core, int source, const std::vector<int>& offsets) {
+Result<JoinRelation> QueryPlanner::PlanSource(const ast::SelectCore& core, int source,
+                                              const std::vector<int>& offsets) {
   const ast::BoundSource& src = core.sources[source];
   JoinRelation rel;
   int width = static_cast<int>(src.columns.size());
@@ -182,10 +191,12 @@ Result<JoinRelation> QueryPlanner::PlanSource(const ast::SelectCore& core, int s
     rel.estimates = TableColumnEstimates(*table, rel.plan.As<ScanSpec>().columns);
     return rel;
   }
-  const ast::Query* q = src.kind == ast::BoundSource::Kind::kCte ? src.cte->query.get() : src.query.get();
+  const ast::Query* q =
+      src.kind == ast::BoundSource::Kind::kCte ? src.cte->query.get() : src.query.get();
   if (q == nullptr) return Status::Internal("derived table without a query");
   IBEX_ASSIGN_OR_RETURN(PlanNode plan, PlanQuery(*q));
-  for (size_t i = 0; i < plan.schema.size() && i < schema.size(); ++i) plan.schema[i].name = schema[i].name;
+  for (size_t i = 0; i < plan.schema.size() && i < schema.size(); ++i)
+    plan.schema[i].name = schema[i].name;
   rel.plan = std::move(plan);
   for (int c = 0; c < width; ++c) {
     ColumnEstimate e;
@@ -195,8 +206,10 @@ Result<JoinRelation> QueryPlanner::PlanSource(const ast::SelectCore& core, int s
   return rel;
 }
 
-Result<JoinRelation> QueryPlanner::PlanSubtree(const ast::SelectCore& core, const ast::TableRef& ref,
-                                               const std::vector<int>& offsets, const std::set<int>& null_rejected) {
+Result<JoinRelation> QueryPlanner::PlanSubtree(const ast::SelectCore& core,
+                                               const ast::TableRef& ref,
+                                               const std::vector<int>& offsets,
+                                               const std::set<int>& null_rejected) {
   if (ref.kind != ast::TableRef::Kind::kJoin) return PlanSource(core, ref.source_index, offsets);
   std::vector<JoinRelation> rels;
   std::vector<const ast::Expr*> on;
@@ -231,14 +244,18 @@ Result<JoinRelation> QueryPlanner::PlanSubtree(const ast::SelectCore& core, cons
   std::sort(out.columns.begin(), out.columns.end());
   out.estimates.resize(out.columns.size());
   for (JoinRelation& r : rels) {
-    for (size_t i = 0; i < r.columns.size() && i < r.estimates.size(); ++i) out.estimates[r.columns[i]] = r.estimates[i];
+    for (size_t i = 0; i < r.columns.size() && i < r.estimates.size(); ++i)
+      out.estimates[r.columns[i]] = r.estimates[i];
   }
-  IBEX_ASSIGN_OR_RETURN(out.plan, OrderJoins(std::move(rels), std::move(conjuncts), end - base, schema));
+  IBEX_ASSIGN_OR_RETURN(out.plan,
+                        OrderJoins(std::move(rels), std::move(conjuncts), end - base, schema));
   return out;
 }
 
-Result<JoinRelation> QueryPlanner::PlanOuterJoin(const ast::SelectCore& core, const ast::TableRef& ref,
-                                                 const std::vector<int>& offsets, const std::set<int>& null_rejected,
+Result<JoinRelation> QueryPlanner::PlanOuterJoin(const ast::SelectCore& core,
+                                                 const ast::TableRef& ref,
+                                                 const std::vector<int>& offsets,
+                                                 const std::set<int>& null_rejected,
                                                  ast::JoinType type) {
   IBEX_ASSIGN_OR_RETURN(JoinRelation left, PlanSubtree(core, *ref.left, offsets, null_rejected));
   IBEX_ASSIGN_OR_RETURN(JoinRelation right, PlanSubtree(core, *ref.right, offsets, null_rejected));
@@ -274,9 +291,12 @@ Result<JoinRelation> QueryPlanner::PlanOuterJoin(const ast::SelectCore& core, co
     }
   }
   JoinSpec join;
-  join.type = type == ast::JoinType::kLeft ? JoinType::kLeft : type == ast::JoinType::kRight ? JoinType::kRight : JoinType::kFull;
+  join.type = type == ast::JoinType::kLeft    ? JoinType::kLeft
+              : type == ast::JoinType::kRight ? JoinType::kRight
+                                              : JoinType::kFull;
   ExtractJoinKeys(std::move(kept), lw, &join);
-  join.build = left.plan.estimated_rows < right.plan.estimated_rows ? BuildSide::kLeft : BuildSide::kRight;
+  join.build =
+      left.plan.estimated_rows < right.plan.estimated_rows ? BuildSide::kLeft : BuildSide::kRight;
   double rows = std::max(left.plan.estimated_rows, right.plan.estimated_rows);
   JoinRelation out;
   out.columns = left.columns;
@@ -293,8 +313,10 @@ Result<JoinRelation> QueryPlanner::PlanOuterJoin(const ast::SelectCore& core, co
 }
 
 Status QueryPlanner::CollectRelations(const ast::SelectCore& core, const ast::TableRef& ref,
-                                      const std::vector<int>& offsets, const std::set<int>& null_rejected,
-                                      std::vector<JoinRelation>* rels, std::vector<const ast::Expr*>* on_conjuncts) {
+                                      const std::vector<int>& offsets,
+                                      const std::set<int>& null_rejected,
+                                      std::vector<JoinRelation>* rels,
+                                      std::vector<const ast::Expr*>* on_conjuncts) {
   if (ref.kind != ast::TableRef::Kind::kJoin) {
     IBEX_ASSIGN_OR_RETURN(JoinRelation rel, PlanSource(core, ref.source_index, offsets));
     rels->push_back(std::move(rel));
@@ -316,8 +338,10 @@ Status QueryPlanner::CollectRelations(const ast::SelectCore& core, const ast::Ta
     }
   }
   if (type == ast::JoinType::kInner || type == ast::JoinType::kCross) {
-    IBEX_RETURN_IF_ERROR(CollectRelations(core, *ref.left, offsets, null_rejected, rels, on_conjuncts));
-    IBEX_RETURN_IF_ERROR(CollectRelations(core, *ref.right, offsets, null_rejected, rels, on_conjuncts));
+    IBEX_RETURN_IF_ERROR(
+        CollectRelations(core, *ref.left, offsets, null_rejected, rels, on_conjuncts));
+    IBEX_RETURN_IF_ERROR(
+        CollectRelations(core, *ref.right, offsets, null_rejected, rels, on_conjuncts));
     if (ref.on) SplitAstConjuncts(ref.on.get(), on_conjuncts);
     if (!ref.using_columns.empty()) return Status::NotSupported("JOIN ... USING");
     return Status::OK();
@@ -344,7 +368,8 @@ Status QueryPlanner::PlanFromWhere(const ast::SelectCore& core, Level* level,
   std::set<int> null_rejected;
   for (const ast::Expr* c : where) {
     if (RefersOutside(*c, 0) && !ContainsSubquery(*c)) {
-      if (correlated == nullptr) return Status::NotSupported("a correlated reference in this position");
+      if (correlated == nullptr)
+        return Status::NotSupported("a correlated reference in this position");
       correlated->push_back(c);
     } else if (ContainsSubquery(*c)) {
       with_subquery.push_back(c);
@@ -389,7 +414,8 @@ Status QueryPlanner::PlanFromWhere(const ast::SelectCore& core, Level* level,
       IBEX_ASSIGN_OR_RETURN(PlanExpr p, Translate(*level, *c, DataType::Boolean()));
       for (PlanExpr& t : SplitConjuncts(std::move(p))) conjuncts.push_back(std::move(t));
     }
-    IBEX_ASSIGN_OR_RETURN(level->plan, OrderJoins(std::move(rels), std::move(conjuncts), width, canonical));
+    IBEX_ASSIGN_OR_RETURN(level->plan,
+                          OrderJoins(std::move(rels), std::move(conjuncts), width, canonical));
   }
   for (const ast::Expr* c : with_subquery) IBEX_RETURN_IF_ERROR(ApplySubqueryConjunct(*level, *c));
   return Status::OK();

@@ -296,8 +296,10 @@ class Reader {
         }
         return s;
       }
-      case NodeKind::kFilter: return FilterSpec{Expr()};
-      case NodeKind::kProject: return ProjectSpec{Exprs()};
+      case NodeKind::kFilter:
+        return FilterSpec{Expr()};
+      case NodeKind::kProject:
+        return ProjectSpec{Exprs()};
       case NodeKind::kHashJoin: {
         JoinSpec s;
         s.type = Enum<JoinType>(kJoinTypeCount, "join type");
@@ -324,7 +326,8 @@ class Reader {
         s.phase = Enum<AggPhase>(3, "aggregate phase");
         return s;
       }
-      case NodeKind::kSort: return SortSpec{SortKeys()};
+      case NodeKind::kSort:
+        return SortSpec{SortKeys()};
       case NodeKind::kTopN: {
         TopNSpec s;
         s.keys = SortKeys();
@@ -430,8 +433,8 @@ Result<PhysicalPlan> DeserializePlan(std::string_view bytes) {
   }
   const auto version = r.Get<uint16_t>();
   if (r.ok() && version != kVersion) {
-    return Status::Corruption("plan: format version " + std::to_string(version) + ", this build reads " +
-                              std::to_string(kVersion));
+    return Status::Corruption("plan: format version " + std::to_string(version) +
+                              ", this build reads " + std::to_string(kVersion));
   }
   PhysicalPlan plan;
   plan.param_count = r.Get<int32_t>();
@@ -439,7 +442,9 @@ Result<PhysicalPlan> DeserializePlan(std::string_view bytes) {
   for (size_t i = 0; i < n && r.ok(); ++i) plan.param_types.push_back(r.GetType());
   plan.root = reader.Node();
   if (r.ok() && r.remaining() != 0) r.Fail(std::to_string(r.remaining()) + " trailing bytes");
-  if (!r.ok()) return Status::Corruption("plan: " + r.error() + " (at byte " + std::to_string(r.position()) + ")");
+  if (!r.ok())
+    return Status::Corruption("plan: " + r.error() + " (at byte " + std::to_string(r.position()) +
+                              ")");
   return plan;
 }
 

@@ -24,10 +24,12 @@ std::vector<PlanExpr> FactorDisjunction(PlanExpr pred) {
   for (PlanExpr& d : pred.args) branches.push_back(SplitConjuncts(std::move(d)));
   std::vector<PlanExpr> common;
   for (const PlanExpr& c : branches[0]) {
-    bool everywhere = std::all_of(branches.begin() + 1, branches.end(), [&](const std::vector<PlanExpr>& b) {
-      return std::find(b.begin(), b.end(), c) != b.end();
-    });
-    if (everywhere && std::find(common.begin(), common.end(), c) == common.end()) common.push_back(c);
+    bool everywhere =
+        std::all_of(branches.begin() + 1, branches.end(), [&](const std::vector<PlanExpr>& b) {
+          return std::find(b.begin(), b.end(), c) != b.end();
+        });
+    if (everywhere && std::find(common.begin(), common.end(), c) == common.end())
+      common.push_back(c);
   }
   std::vector<PlanExpr> disjuncts;
   bool some_empty = false;
@@ -45,7 +47,8 @@ std::vector<PlanExpr> FactorDisjunction(PlanExpr pred) {
   return out;
 }
 
-bool ImpliedDisjunction(const PlanExpr& pred, const std::function<bool(const PlanExpr&)>& keep, PlanExpr* out) {
+bool ImpliedDisjunction(const PlanExpr& pred, const std::function<bool(const PlanExpr&)>& keep,
+                        PlanExpr* out) {
   if (pred.kind != ExprKind::kOr) return false;
   std::vector<PlanExpr> disjuncts;
   for (const PlanExpr& d : pred.args) {
@@ -72,7 +75,9 @@ PlanExpr SubstituteColumns(const PlanExpr& e, const std::vector<PlanExpr>& exprs
   return out;
 }
 
-void ScaleRows(PlanNode* node, double selectivity) { node->estimated_rows = std::max(1.0, node->estimated_rows * selectivity); }
+void ScaleRows(PlanNode* node, double selectivity) {
+  node->estimated_rows = std::max(1.0, node->estimated_rows * selectivity);
+}
 
 }  // namespace
 
@@ -85,13 +90,16 @@ bool PrunableRange(const PlanExpr& c, ColumnRange* out) {
     std::swap(col, lit);
     op = MirrorComparison(op);
   }
-  if (col->kind != ExprKind::kColumn || lit->kind != ExprKind::kLiteral || lit->value.is_null()) return false;
+  if (col->kind != ExprKind::kColumn || lit->kind != ExprKind::kLiteral || lit->value.is_null())
+    return false;
   if (col->type.is_string() != lit->type.is_string()) return false;
   if (col->type.id() == storage::TypeId::kBoolean) return false;
   ColumnRange r;
   r.column = col->column;
   switch (op) {
-    case ScalarOp::kEq: r.range = storage::ValueRange::Equal(lit->value); break;
+    case ScalarOp::kEq:
+      r.range = storage::ValueRange::Equal(lit->value);
+      break;
     case ScalarOp::kLt:
     case ScalarOp::kLe:
       r.range.upper = lit->value;
@@ -102,7 +110,8 @@ bool PrunableRange(const PlanExpr& c, ColumnRange* out) {
       r.range.lower = lit->value;
       r.range.lower_inclusive = op == ScalarOp::kGe;
       break;
-    default: return false;
+    default:
+      return false;
   }
   *out = std::move(r);
   return true;
@@ -152,8 +161,8 @@ void PushFilter(PlanNode* node, PlanExpr pred, double selectivity) {
       // Conjuncts on group keys only go below (they hold for the whole group).
       const AggregateSpec& agg = node->As<AggregateSpec>();
       int keys = static_cast<int>(agg.group_keys.size());
-      if (agg.phase == AggPhase::kSingle && !pred.ReferencesRange(keys, static_cast<int>(node->schema.size())) &&
-          keys > 0) {
+      if (agg.phase == AggPhase::kSingle &&
+          !pred.ReferencesRange(keys, static_cast<int>(node->schema.size())) && keys > 0) {
         PlanExpr below = SubstituteColumns(pred, agg.group_keys);
         PushFilter(&node->children[0], std::move(below), selectivity);
         ScaleRows(node, selectivity);

@@ -54,10 +54,13 @@ PlanNode MakeJoin(JoinSpec join, PlanNode left, PlanNode right, double rows) {
 }
 
 // Adds the pair left = right, cast to one type.
-Status AddKeyPair(PlanExpr left, PlanExpr right, std::vector<PlanExpr>* left_keys, std::vector<PlanExpr>* right_keys) {
+Status AddKeyPair(PlanExpr left, PlanExpr right, std::vector<PlanExpr>* left_keys,
+                  std::vector<PlanExpr>* right_keys) {
   if (!(left.type.is_string() && right.type.is_string())) {
     auto common = ComparisonType(left.type, right.type);
-    if (!common) return Status::InvalidArgument("IN compares " + left.type.ToString() + " with " + right.type.ToString());
+    if (!common)
+      return Status::InvalidArgument("IN compares " + left.type.ToString() + " with " +
+                                     right.type.ToString());
     left = PlanExpr::Cast(std::move(left), *common);
     right = PlanExpr::Cast(std::move(right), *common);
   }
@@ -68,7 +71,8 @@ Status AddKeyPair(PlanExpr left, PlanExpr right, std::vector<PlanExpr>* left_key
 
 }  // namespace
 
-Result<QueryPlanner::SubqueryJoin> QueryPlanner::PlanSubqueryJoin(Level& level, const ast::Expr& e, bool want_value) {
+Result<QueryPlanner::SubqueryJoin> QueryPlanner::PlanSubqueryJoin(Level& level, const ast::Expr& e,
+                                                                  bool want_value) {
   const ast::Query& q = *e.subquery;
   SubqueryJoin out;
   if (!QueryRefersOutside(q, 0)) {
@@ -109,7 +113,8 @@ Result<QueryPlanner::SubqueryJoin> QueryPlanner::PlanSubqueryJoin(Level& level, 
   }
   // An aggregate correlated by equalities: group by the inner side of the equalities.
   if (!core.group_by.empty() || core.having || out.residual || !want_value) {
-    return Status::NotSupported("a correlated subquery with GROUP BY, HAVING or a non-equality correlation");
+    return Status::NotSupported(
+        "a correlated subquery with GROUP BY, HAVING or a non-equality correlation");
   }
   const ast::Expr& item = *core.items[0].expr;
   std::vector<const ast::Expr*> roots = {&item};
@@ -126,30 +131,35 @@ Result<QueryPlanner::SubqueryJoin> QueryPlanner::PlanSubqueryJoin(Level& level, 
   exprs.push_back(std::move(value));
   names.push_back("value");
   out.right = MakeProject(std::move(exprs), std::move(names), std::move(sub.plan));
-  out.counts = item.kind == EK::kFunction && item.bound.is_aggregate && storage::ToLowerAscii(item.name) == "count";
+  out.counts = item.kind == EK::kFunction && item.bound.is_aggregate &&
+               storage::ToLowerAscii(item.name) == "count";
   return out;
 }
 
-Status QueryPlanner::JoinSubquery(Level& level, const ast::Expr& e, JoinType type, bool null_aware) {
+Status QueryPlanner::JoinSubquery(Level& level, const ast::Expr& e, JoinType type,
+                                  bool null_aware) {
   bool in = e.kind == EK::kInSubquery;
   IBEX_ASSIGN_OR_RETURN(SubqueryJoin sj, PlanSubqueryJoin(level, e, in));
   if (null_aware && sj.correlated) {
-    return Status::NotSupported(type == JoinType::kMark ? "a correlated IN subquery inside an expression"
-                                                        : "a correlated NOT IN subquery");
+    return Status::NotSupported(type == JoinType::kMark
+                                    ? "a correlated IN subquery inside an expression"
+                                    : "a correlated NOT IN subquery");
   }
   JoinSpec join;
   join.type = type;
   join.null_aware = null_aware;
   if (in) {
     IBEX_ASSIGN_OR_RETURN(PlanExpr lv, Translate(level, *e.args[0]));
-    IBEX_RETURN_IF_ERROR(AddKeyPair(std::move(lv), std::move(*sj.value), &join.left_keys, &join.right_keys));
+    IBEX_RETURN_IF_ERROR(
+        AddKeyPair(std::move(lv), std::move(*sj.value), &join.left_keys, &join.right_keys));
   }
   for (size_t i = 0; i < sj.left_keys.size(); ++i) {
     join.left_keys.push_back(std::move(sj.left_keys[i]));
     join.right_keys.push_back(std::move(sj.right_keys[i]));
   }
   join.residual = std::move(sj.residual);
-  double rows = type == JoinType::kMark ? level.plan.estimated_rows : std::max(1.0, level.plan.estimated_rows * 0.5);
+  double rows = type == JoinType::kMark ? level.plan.estimated_rows
+                                        : std::max(1.0, level.plan.estimated_rows * 0.5);
   level.plan = MakeJoin(std::move(join), std::move(level.plan), std::move(sj.right), rows);
   return Status::OK();
 }

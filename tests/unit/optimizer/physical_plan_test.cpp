@@ -42,9 +42,11 @@ PhysicalPlan EveryKindPlan() {
   kase.kind = ExprKind::kCase;
   kase.type = DataType::Decimal(3, 2);
   kase.has_else = true;
-  kase.args = {PlanExpr::IsNull(Col(0), true), dec, PlanExpr::Literal(Value::Null(DataType::Decimal(3, 2)))};
-  PlanExpr like = PlanExpr::Binary(ExprKind::kLike, ScalarOp::kNone, PlanExpr::Literal(Value::String("x")),
-                                   PlanExpr::Literal(Value::String("%x%")), DataType::Boolean());
+  kase.args = {PlanExpr::IsNull(Col(0), true), dec,
+               PlanExpr::Literal(Value::Null(DataType::Decimal(3, 2)))};
+  PlanExpr like =
+      PlanExpr::Binary(ExprKind::kLike, ScalarOp::kNone, PlanExpr::Literal(Value::String("x")),
+                       PlanExpr::Literal(Value::String("%x%")), DataType::Boolean());
   like.negated = true;
   PlanExpr extract;
   extract.kind = ExprKind::kExtract;
@@ -65,7 +67,8 @@ PhysicalPlan EveryKindPlan() {
   PlanExpr in_list;
   in_list.kind = ExprKind::kInList;
   in_list.type = DataType::Boolean();
-  in_list.args = {Col(0), PlanExpr::Literal(Value::Integer(1)), PlanExpr::Param(1, DataType::Integer())};
+  in_list.args = {Col(0), PlanExpr::Literal(Value::Integer(1)),
+                  PlanExpr::Param(1, DataType::Integer())};
   PlanExpr fn;
   fn.kind = ExprKind::kFunction;
   fn.name = "coalesce";
@@ -77,11 +80,19 @@ PhysicalPlan EveryKindPlan() {
   neg.type = DataType::Integer();
   neg.args = {Col(1)};
   ProjectSpec project;
-  project.exprs = {kase,
-                   PlanExpr::Cast(Col(0), DataType::Bigint()),
-                   PlanExpr::And({like, PlanExpr::Or({in_list, PlanExpr::Not(PlanExpr::Literal(Value::Boolean(false)))})}),
-                   extract, date_add, substring, fn, neg};
-  PlanNode p = Node(project, Ints({"c", "d", "e", "f", "g", "h", "i", "j"}), {Node(FilterSpec{PlanExpr::Literal(Value::Boolean(true))}, Ints({"a", "b"}), {s})});
+  project.exprs = {
+      kase,
+      PlanExpr::Cast(Col(0), DataType::Bigint()),
+      PlanExpr::And(
+          {like, PlanExpr::Or({in_list, PlanExpr::Not(PlanExpr::Literal(Value::Boolean(false)))})}),
+      extract,
+      date_add,
+      substring,
+      fn,
+      neg};
+  PlanNode p =
+      Node(project, Ints({"c", "d", "e", "f", "g", "h", "i", "j"}),
+           {Node(FilterSpec{PlanExpr::Literal(Value::Boolean(true))}, Ints({"a", "b"}), {s})});
 
   JoinSpec join;
   join.type = JoinType::kMark;
@@ -175,7 +186,8 @@ TEST(PhysicalPlanTest, ExplainTextIsStable) {
   scan.table = "orders";
   scan.columns = {0, 4};
   Schema schema = {{"o_orderkey", DataType::Integer()}, {"o_orderdate", DataType::Date()}};
-  scan.filter = PlanExpr::Compare(ScalarOp::kGe, Col(1, DataType::Date()), PlanExpr::Literal(Value::Date(8582)));
+  scan.filter = PlanExpr::Compare(ScalarOp::kGe, Col(1, DataType::Date()),
+                                  PlanExpr::Literal(Value::Date(8582)));
   scan.prune.push_back({1, storage::ValueRange{Value::Date(8582), true, std::nullopt, true}});
   PlanNode left = Node(scan, schema);
   left.estimated_rows = 1500.4;
@@ -213,9 +225,12 @@ TEST(PhysicalPlanTest, DecimalResultTypes) {
   EXPECT_EQ(*ArithmeticResultType(ScalarOp::kMul, DataType::Bigint(), d(15, 2)), d(34, 2));
   // decimal / decimal and anything with DOUBLE is DOUBLE.
   EXPECT_EQ(*ArithmeticResultType(ScalarOp::kDiv, d(15, 2), d(15, 2)), DataType::Double());
-  EXPECT_EQ(*ArithmeticResultType(ScalarOp::kAdd, DataType::Double(), d(15, 2)), DataType::Double());
-  EXPECT_EQ(*ArithmeticResultType(ScalarOp::kMul, DataType::Integer(), DataType::Integer()), DataType::Bigint());
-  EXPECT_EQ(*ArithmeticResultType(ScalarOp::kSub, DataType::Date(), DataType::Date()), DataType::Integer());
+  EXPECT_EQ(*ArithmeticResultType(ScalarOp::kAdd, DataType::Double(), d(15, 2)),
+            DataType::Double());
+  EXPECT_EQ(*ArithmeticResultType(ScalarOp::kMul, DataType::Integer(), DataType::Integer()),
+            DataType::Bigint());
+  EXPECT_EQ(*ArithmeticResultType(ScalarOp::kSub, DataType::Date(), DataType::Date()),
+            DataType::Integer());
   EXPECT_FALSE(ArithmeticResultType(ScalarOp::kAdd, DataType::Varchar(), d(1, 0)).has_value());
   // comparisons meet at the common scale.
   EXPECT_EQ(*ComparisonType(d(15, 2), d(3, 2)), d(15, 2));

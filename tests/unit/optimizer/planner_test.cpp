@@ -4,10 +4,10 @@
 // scans with zone-map ranges, pruned columns, constant folding, INSERT and PREPARE/EXECUTE.
 #include "optimizer/planner.h"
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <functional>
+
+#include <gtest/gtest.h>
 
 #include "storage/hyperloglog.h"
 #include "tests/unit/frontend/frontend_test_util.h"
@@ -29,7 +29,8 @@ void SetStats(storage::Catalog& catalog, const std::string& table, int64_t rows,
   for (const auto& [column, n] : ndv) {
     int c = t->def.FindColumn(column);
     ASSERT_GE(c, 0) << column;
-    for (int64_t i = 0; i < n; ++i) t->stats.columns[c].distinct.AddHash(storage::HashInt(static_cast<uint64_t>(i)));
+    for (int64_t i = 0; i < n; ++i)
+      t->stats.columns[c].distinct.AddHash(storage::HashInt(static_cast<uint64_t>(i)));
   }
 }
 
@@ -42,18 +43,26 @@ storage::Catalog TpchCatalog() {
   SetStats(c, "part", 200000, {{"p_partkey", 200000}});
   SetStats(c, "partsupp", 800000, {{"ps_partkey", 200000}, {"ps_suppkey", 10000}});
   SetStats(c, "orders", 1500000, {{"o_orderkey", 1500000}, {"o_custkey", 100000}});
-  SetStats(c, "lineitem", 6000000, {{"l_orderkey", 1500000}, {"l_partkey", 200000}, {"l_suppkey", 10000}});
+  SetStats(c, "lineitem", 6000000,
+           {{"l_orderkey", 1500000}, {"l_partkey", 200000}, {"l_suppkey", 10000}});
   return c;
 }
 
 storage::Catalog SsbCatalog() {
   storage::Catalog c = SchemaCatalog("ssb");
   SetStats(c, "lineorder", 6000000,
-           {{"lo_custkey", 30000}, {"lo_partkey", 200000}, {"lo_suppkey", 2000}, {"lo_orderdate", 2406}});
-  SetStats(c, "customer", 30000, {{"c_custkey", 30000}, {"c_region", 5}, {"c_nation", 25}, {"c_city", 250}});
-  SetStats(c, "supplier", 2000, {{"s_suppkey", 2000}, {"s_region", 5}, {"s_nation", 25}, {"s_city", 250}});
-  SetStats(c, "part", 200000, {{"p_partkey", 200000}, {"p_mfgr", 5}, {"p_category", 25}, {"p_brand1", 1000}});
-  SetStats(c, "dates", 2556, {{"d_datekey", 2556}, {"d_year", 7}, {"d_yearmonthnum", 84}, {"d_weeknuminyear", 53}});
+           {{"lo_custkey", 30000},
+            {"lo_partkey", 200000},
+            {"lo_suppkey", 2000},
+            {"lo_orderdate", 2406}});
+  SetStats(c, "customer", 30000,
+           {{"c_custkey", 30000}, {"c_region", 5}, {"c_nation", 25}, {"c_city", 250}});
+  SetStats(c, "supplier", 2000,
+           {{"s_suppkey", 2000}, {"s_region", 5}, {"s_nation", 25}, {"s_city", 250}});
+  SetStats(c, "part", 200000,
+           {{"p_partkey", 200000}, {"p_mfgr", 5}, {"p_category", 25}, {"p_brand1", 1000}});
+  SetStats(c, "dates", 2556,
+           {{"d_datekey", 2556}, {"d_year", 7}, {"d_yearmonthnum", 84}, {"d_weeknuminyear", 53}});
   return c;
 }
 
@@ -96,7 +105,8 @@ int CrossProducts(const PlanNode& root) {
   int n = 0;
   ForEachNode(root, [&](const PlanNode& node) {
     if (node.kind() == NodeKind::kHashJoin && node.As<JoinSpec>().left_keys.empty() &&
-        !node.As<JoinSpec>().residual.has_value() && node.children[0].estimated_rows > 1.5 && node.children[1].estimated_rows > 1.5) {
+        !node.As<JoinSpec>().residual.has_value() && node.children[0].estimated_rows > 1.5 &&
+        node.children[1].estimated_rows > 1.5) {
       ++n;
     }
   });
@@ -121,7 +131,8 @@ TEST(PlannerTest, EveryBenchmarkQueryPlans) {
   for (const std::string schema : {"ssb", "tpch"}) {
     const storage::Catalog& catalog = schema == "ssb" ? Ssb() : Tpch();
     std::vector<std::filesystem::path> files;
-    for (const auto& f : std::filesystem::directory_iterator(BenchmarksDir() + "/queries/" + schema)) {
+    for (const auto& f :
+         std::filesystem::directory_iterator(BenchmarksDir() + "/queries/" + schema)) {
       files.push_back(f.path());
     }
     std::sort(files.begin(), files.end());
@@ -166,7 +177,8 @@ TEST(PlannerTest, Q16NotInBecomesNullAwareAntiJoin) {
   bool distinct = false;
   ForEachNode(plan.root, [&](const PlanNode& n) {
     if (n.kind() != NodeKind::kHashAggregate) return;
-    for (const AggregateCall& a : n.As<AggregateSpec>().aggregates) distinct = distinct || a.distinct;
+    for (const AggregateCall& a : n.As<AggregateSpec>().aggregates)
+      distinct = distinct || a.distinct;
   });
   EXPECT_TRUE(distinct);
 }
@@ -179,14 +191,16 @@ TEST(PlannerTest, Q17CorrelatedScalarBecomesAggregatedJoin) {
     if (n.kind() != NodeKind::kHashJoin || n.As<JoinSpec>().left_keys.size() != 1) return;
     ForEachNode(n.children[1], [&](const PlanNode& m) {
       if (m.kind() == NodeKind::kHashAggregate && m.As<AggregateSpec>().group_keys.size() == 1 &&
-          m.As<AggregateSpec>().aggregates.size() == 1 && m.As<AggregateSpec>().aggregates[0].func == AggFunc::kAvg) {
+          m.As<AggregateSpec>().aggregates.size() == 1 &&
+          m.As<AggregateSpec>().aggregates[0].func == AggFunc::kAvg) {
         found = true;
       }
     });
   });
   EXPECT_TRUE(found) << ExplainText(plan);
-  EXPECT_TRUE(Joins(plan.root, JoinType::kLeft).empty()) << "a comparison rejects the NULL: inner join\n"
-                                                         << ExplainText(plan);
+  EXPECT_TRUE(Joins(plan.root, JoinType::kLeft).empty())
+      << "a comparison rejects the NULL: inner join\n"
+      << ExplainText(plan);
 }
 
 TEST(PlannerTest, Q21ExistsAndNotExistsKeepTheirResidual) {
@@ -227,17 +241,23 @@ TEST(PlannerTest, Q13LeftJoinPushesOnConditionIntoOrders) {
 
 TEST(PlannerTest, OuterJoinSimplifiedWhenWhereRejectsNulls) {
   PhysicalPlan plan = MustPlan(
-      "select c_name from customer left join orders on c_custkey = o_custkey where o_totalprice > 100", Tpch());
+      "select c_name from customer left join orders on c_custkey = o_custkey where o_totalprice > "
+      "100",
+      Tpch());
   EXPECT_TRUE(Joins(plan.root, JoinType::kLeft).empty()) << ExplainText(plan);
   EXPECT_EQ(Joins(plan.root, JoinType::kInner).size(), 1u);
   PhysicalPlan kept = MustPlan(
-      "select c_name from customer left join orders on c_custkey = o_custkey where o_totalprice is null", Tpch());
+      "select c_name from customer left join orders on c_custkey = o_custkey where o_totalprice is "
+      "null",
+      Tpch());
   EXPECT_EQ(Joins(kept.root, JoinType::kLeft).size(), 1u) << ExplainText(kept);
 }
 
 TEST(PlannerTest, InAndExistsInsideExpressionsBecomeMarkJoins) {
   PhysicalPlan plan = MustPlan(
-      "select n_name from nation where n_regionkey = 1 or n_nationkey in (select s_nationkey from supplier)", Tpch());
+      "select n_name from nation where n_regionkey = 1 or n_nationkey in (select s_nationkey from "
+      "supplier)",
+      Tpch());
   auto marks = Joins(plan.root, JoinType::kMark);
   ASSERT_EQ(marks.size(), 1u) << ExplainText(plan);
   EXPECT_TRUE(marks[0]->As<JoinSpec>().null_aware);
@@ -270,7 +290,8 @@ TEST(PlannerTest, ConstantsFoldExactly) {
   EXPECT_NE(text.find("0.07"), std::string::npos) << text;
   const PlanNode* lineitem = FindScan(plan.root, "lineitem");
   ASSERT_NE(lineitem, nullptr);
-  EXPECT_EQ(lineitem->As<ScanSpec>().prune.size(), 5u) << text;  // two dates, two discounts, quantity
+  EXPECT_EQ(lineitem->As<ScanSpec>().prune.size(), 5u)
+      << text;  // two dates, two discounts, quantity
 }
 
 TEST(PlannerTest, ExplainShowsEstimates) {
@@ -285,27 +306,32 @@ TEST(PlannerTest, InsertAndValues) {
   PhysicalPlan plan = MustPlan("insert into region values (5, 'X', 'c'), (6, 'Y', NULL)", Tpch());
   ASSERT_EQ(plan.root.kind(), NodeKind::kSink);
   EXPECT_EQ(plan.root.As<SinkSpec>().table, "region");
-  PhysicalPlan sel = MustPlan("insert into nation (n_nationkey, n_name) select r_regionkey, r_name from region", Tpch());
+  PhysicalPlan sel = MustPlan(
+      "insert into nation (n_nationkey, n_name) select r_regionkey, r_name from region", Tpch());
   ASSERT_EQ(sel.root.kind(), NodeKind::kSink);
   EXPECT_EQ(sel.root.children[0].schema.size(), 4u);
 }
 
 TEST(PlannerTest, PrepareAndExecuteBindParameters) {
-  PhysicalPlan plan = MustPlan("prepare q as select n_name from nation where n_nationkey = $1", Tpch());
+  PhysicalPlan plan =
+      MustPlan("prepare q as select n_name from nation where n_nationkey = $1", Tpch());
   EXPECT_EQ(plan.param_count, 1);
   ASSERT_EQ(plan.param_types.size(), 1u);
   EXPECT_EQ(plan.param_types[0], storage::DataType::Integer());
   ASSERT_TRUE(BindParameters(&plan, {storage::Value::Integer(7)}).ok());
   EXPECT_NE(ExplainText(plan).find("= 7"), std::string::npos) << ExplainText(plan);
-  PhysicalPlan missing = MustPlan("prepare q as select n_name from nation where n_nationkey = $1", Tpch());
+  PhysicalPlan missing =
+      MustPlan("prepare q as select n_name from nation where n_nationkey = $1", Tpch());
   EXPECT_FALSE(BindParameters(&missing, {}).ok());
 }
 
 TEST(PlannerTest, SetOperationsWindowsAndDistinct) {
-  PhysicalPlan u = MustPlan("select n_name from nation union select r_name from region order by 1 limit 3", Tpch());
+  PhysicalPlan u = MustPlan(
+      "select n_name from nation union select r_name from region order by 1 limit 3", Tpch());
   EXPECT_EQ(u.root.kind(), NodeKind::kTopN) << ExplainText(u);
   PhysicalPlan w = MustPlan(
-      "select n_name, rank() over (partition by n_regionkey order by n_name desc) from nation", Tpch());
+      "select n_name, rank() over (partition by n_regionkey order by n_name desc) from nation",
+      Tpch());
   bool window = false;
   ForEachNode(w.root, [&](const PlanNode& n) { window = window || n.kind() == NodeKind::kWindow; });
   EXPECT_TRUE(window) << ExplainText(w);
@@ -319,7 +345,8 @@ TEST(PlannerTest, Q2Q11Q15Q18Q20Decorrelated) {
   bool min_by_part = false;
   ForEachNode(q2.root, [&](const PlanNode& n) {
     if (n.kind() == NodeKind::kHashAggregate && n.As<AggregateSpec>().group_keys.size() == 1 &&
-        n.As<AggregateSpec>().aggregates.size() == 1 && n.As<AggregateSpec>().aggregates[0].func == AggFunc::kMin) {
+        n.As<AggregateSpec>().aggregates.size() == 1 &&
+        n.As<AggregateSpec>().aggregates[0].func == AggFunc::kMin) {
       min_by_part = n.schema[0].name == "ps_partkey";
     }
   });
@@ -353,7 +380,8 @@ TEST(PlannerTest, GreedyOrderBeyondTenRelations) {
   for (int i = 1; i < 12; ++i) sql += ", nation n" + std::to_string(i);
   sql += " where n0.n_regionkey = 1";
   for (int i = 1; i < 12; ++i) {
-    sql += " and n" + std::to_string(i) + ".n_nationkey = n" + std::to_string(i - 1) + ".n_nationkey";
+    sql +=
+        " and n" + std::to_string(i) + ".n_nationkey = n" + std::to_string(i - 1) + ".n_nationkey";
   }
   PhysicalPlan plan = MustPlan(sql, Tpch());
   EXPECT_EQ(Joins(plan.root, JoinType::kInner).size(), 11u);
@@ -362,7 +390,8 @@ TEST(PlannerTest, GreedyOrderBeyondTenRelations) {
 
 TEST(PlannerTest, NotInUnderOrIsANegatedNullAwareMark) {
   PhysicalPlan plan = MustPlan(
-      "select n_name from nation where n_regionkey = 1 or not (n_nationkey in (select s_nationkey from supplier))",
+      "select n_name from nation where n_regionkey = 1 or not (n_nationkey in (select s_nationkey "
+      "from supplier))",
       Tpch());
   auto marks = Joins(plan.root, JoinType::kMark);
   ASSERT_EQ(marks.size(), 1u);
