@@ -243,7 +243,10 @@ Result<PlanNode> QueryPlanner::PlanSelect(const ast::SelectCore& core,
       expected = ExprTranslator::TypeOf(outputs[i].type);
     IBEX_ASSIGN_OR_RETURN(PlanExpr p, Translate(level, *core.items[i].expr, expected));
     exprs.push_back(std::move(p));
-    names.push_back(i < outputs.size() ? outputs[i].name : "");
+    std::string name = i < outputs.size() ? outputs[i].name : "";
+    if (name.empty() && core.items[i].alias) name = core.items[i].alias->name;
+    if (name.empty() && core.items[i].expr->kind == EK::kColumnRef) name = core.items[i].expr->name;
+    names.push_back(std::move(name));
   }
   if (order_by != nullptr) {
     for (const auto& o : *order_by) {

@@ -375,6 +375,16 @@ TEST(PlannerTest, Q2Q11Q15Q18Q20Decorrelated) {
   EXPECT_EQ(Joins(q20.root, JoinType::kSemi).size(), 2u) << ExplainText(q20);
 }
 
+TEST(PlannerTest, HavingOnGroupKeysGoesIntoTheScan) {
+  PhysicalPlan plan = MustPlan(
+      "select n_regionkey, count(*) from nation group by n_regionkey having count(*) > 3 and n_regionkey < 3",
+      Tpch());
+  const PlanNode* scan = FindScan(plan.root, "nation");
+  ASSERT_NE(scan, nullptr);
+  ASSERT_EQ(scan->As<ScanSpec>().prune.size(), 1u) << ExplainText(plan);
+  EXPECT_EQ(plan.root.kind(), NodeKind::kFilter) << ExplainText(plan);
+}
+
 TEST(PlannerTest, GreedyOrderBeyondTenRelations) {
   std::string sql = "select count(*) from nation n0";
   for (int i = 1; i < 12; ++i) sql += ", nation n" + std::to_string(i);
