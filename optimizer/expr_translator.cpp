@@ -390,13 +390,13 @@ Result<PlanExpr> ExprTranslator::Translate(const ast::Expr& e, std::optional<Dat
       return Folded(PlanExpr::Cast(std::move(v), to));
     }
     case EK::kExtract: {
-      static const char* kFields[] = {"year", "month", "day", "quarter", "week", "dow", "doy"};
       std::string field = storage::ToLowerAscii(e.name);
       PlanExpr out;
       out.kind = ExprKind::kExtract;
       out.type = DataType::Integer();
       for (int i = 0; i < kExtractFieldCount; ++i) {
-        if (field == kFields[i]) out.field = static_cast<ExtractField>(i);
+        if (field == ExtractFieldName(static_cast<ExtractField>(i)))
+          out.field = static_cast<ExtractField>(i);
       }
       IBEX_ASSIGN_OR_RETURN(PlanExpr v, Translate(*e.args[0], DataType::Date()));
       out.args.push_back(std::move(v));

@@ -24,6 +24,13 @@ void SplitAstConjuncts(const ast::Expr* e, std::vector<const ast::Expr*>* out) {
   out->push_back(e);
 }
 
+bool IsAstComparison(const ast::Expr& e) {
+  if (e.kind != EK::kBinary) return false;
+  static constexpr const char* kOps[] = {"=", "<>", "!=", "<", "<=", ">", ">="};
+  return std::any_of(std::begin(kOps), std::end(kOps),
+                     [&](const char* op) { return e.name == op; });
+}
+
 bool ContainsSubquery(const ast::Expr& e) {
   if (e.kind == EK::kExists || e.kind == EK::kInSubquery || e.kind == EK::kSubquery) return true;
   return std::any_of(e.args.begin(), e.args.end(),
@@ -108,13 +115,8 @@ namespace {
 // (so an outer join that would add such rows can be an inner join).
 bool NullRejecting(const ast::Expr& e) {
   switch (e.kind) {
-    case EK::kBinary: {
-      static const char* kOps[] = {"=", "<>", "!=", "<", "<=", ">", ">="};
-      for (const char* op : kOps) {
-        if (e.name == op) return true;
-      }
-      return false;
-    }
+    case EK::kBinary:
+      return IsAstComparison(e);
     case EK::kLike:
     case EK::kBetween:
     case EK::kInList:

@@ -277,8 +277,10 @@ void ExtractJoinKeys(std::vector<PlanExpr> conjuncts, int left_width, JoinSpec* 
       bool b_left = !b.ReferencesRange(left_width, kAll) && b.ReferencesRange(0, left_width);
       bool b_right = !b.ReferencesRange(0, left_width) && b.ReferencesRange(left_width, kAll);
       if ((a_left && b_right) || (a_right && b_left)) {
-        PlanExpr l = a_left ? std::move(a) : std::move(b);
-        PlanExpr r = a_left ? std::move(b) : std::move(a);
+        PlanExpr& left_side = a_left ? a : b;
+        PlanExpr& right_side = a_left ? b : a;
+        PlanExpr l = std::move(left_side);
+        PlanExpr r = std::move(right_side);
         r.ShiftColumns(-left_width);
         join->left_keys.push_back(std::move(l));
         join->right_keys.push_back(std::move(r));

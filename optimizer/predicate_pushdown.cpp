@@ -140,7 +140,8 @@ bool PushBelow(PlanNode* node, PlanExpr& c, double selectivity) {
       ScaleRows(node, selectivity);
       return true;
     case NodeKind::kProject:
-      PushFilter(&node->children[0], SubstituteColumns(c, node->As<ProjectSpec>().exprs), selectivity);
+      PushFilter(&node->children[0], SubstituteColumns(c, node->As<ProjectSpec>().exprs),
+                 selectivity);
       ScaleRows(node, selectivity);
       return true;
     case NodeKind::kSort:

@@ -102,6 +102,8 @@ class QueryPlanner {
 
 // Splits an AST predicate into its AND-ed conjuncts.
 void SplitAstConjuncts(const ast::Expr* e, std::vector<const ast::Expr*>* out);
+// Whether `e` is a binary comparison (=, <>, <, <=, >, >=).
+bool IsAstComparison(const ast::Expr& e);
 // Whether an expression contains a subquery (not looking into the subquery itself).
 bool ContainsSubquery(const ast::Expr& e);
 // Whether `e` refers to an enclosing query: a column of scope depth > `level` (subqueries

@@ -29,15 +29,6 @@ struct QueryPlanner::SubqueryJoin {
 
 namespace {
 
-bool IsComparison(const ast::Expr& e) {
-  if (e.kind != EK::kBinary) return false;
-  static const char* kOps[] = {"=", "<>", "!=", "<", "<=", ">", ">="};
-  for (const char* op : kOps) {
-    if (e.name == op) return true;
-  }
-  return false;
-}
-
 PlanNode MakeJoin(JoinSpec join, PlanNode left, PlanNode right, double rows) {
   PlanNode node;
   node.schema = left.schema;
@@ -211,7 +202,7 @@ Status QueryPlanner::ApplySubqueryConjunct(Level& level, const ast::Expr& conjun
     return JoinSubquery(level, *e, anti ? JoinType::kAnti : JoinType::kSemi, anti);
   }
   null_rejecting_subquery_ = nullptr;
-  if (IsComparison(conjunct)) {
+  if (IsAstComparison(conjunct)) {
     for (const auto& a : conjunct.args) {
       if (a->kind == EK::kSubquery) {
         null_rejecting_subquery_ = a.get();

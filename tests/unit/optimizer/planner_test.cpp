@@ -377,7 +377,8 @@ TEST(PlannerTest, Q2Q11Q15Q18Q20Decorrelated) {
 
 TEST(PlannerTest, HavingOnGroupKeysGoesIntoTheScan) {
   PhysicalPlan plan = MustPlan(
-      "select n_regionkey, count(*) from nation group by n_regionkey having count(*) > 3 and n_regionkey < 3",
+      "select n_regionkey, count(*) from nation group by n_regionkey having count(*) > 3 and "
+      "n_regionkey < 3",
       Tpch());
   const PlanNode* scan = FindScan(plan.root, "nation");
   ASSERT_NE(scan, nullptr);
