@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "frontend/binder/type_rules.h"
 #include "optimizer/cardinality.h"
 #include "optimizer/predicate_pushdown.h"
 #include "optimizer/query_planner.h"
@@ -171,6 +172,34 @@ int SingleRelationFilter(const ast::Expr& conjunct, const std::vector<int>& offs
   return -1;
 }
 
+// JOIN ... USING (cols): for each column, left.col = right.col over the canonical columns (the
+// binder hid the right one; the left one is the first visible match on the left side).
+Result<std::vector<PlanExpr>> UsingEqualities(const ast::SelectCore& core, const ast::TableRef& ref,
+                                              const std::vector<int>& offsets) {
+  std::vector<PlanExpr> out;
+  std::set<int> left = SourcesOfRef(*ref.left), right = SourcesOfRef(*ref.right);
+  for (const ast::Identifier& id : ref.using_columns) {
+    auto find = [&](const std::set<int>& sources, bool hidden) -> std::optional<PlanExpr> {
+      for (int s : sources) {
+        const ast::BoundSource& src = core.sources[s];
+        for (size_t c = 0; c < src.columns.size(); ++c) {
+          if (src.hidden[c] == hidden && sql::SameName(src.columns[c].name, id.name)) {
+            return PlanExpr::Column(offsets[s] + static_cast<int>(c),
+                                    ExprTranslator::TypeOf(src.columns[c].type));
+          }
+        }
+      }
+      return std::nullopt;
+    };
+    auto l = find(left, false);
+    auto r = find(right, true);
+    if (!l || !r) return Status::Internal("USING column " + id.name + " not found");
+    IBEX_ASSIGN_OR_RETURN(PlanExpr eq, MakeComparison(ScalarOp::kEq, std::move(*l), std::move(*r)));
+    out.push_back(std::move(eq));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<JoinRelation> QueryPlanner::PlanSource(const ast::SelectCore& core, int source,
@@ -214,9 +243,10 @@ Result<JoinRelation> QueryPlanner::PlanSubtree(const ast::SelectCore& core,
                                                const std::set<int>& null_rejected) {
   if (ref.kind != ast::TableRef::Kind::kJoin) return PlanSource(core, ref.source_index, offsets);
   std::vector<JoinRelation> rels;
-  std::vector<const ast::Expr*> on;
-  IBEX_RETURN_IF_ERROR(CollectRelations(core, ref, offsets, null_rejected, &rels, &on));
-  if (rels.size() == 1 && on.empty()) return std::move(rels[0]);
+  JoinConditions conditions;
+  IBEX_RETURN_IF_ERROR(CollectRelations(core, ref, offsets, null_rejected, &rels, &conditions));
+  if (rels.size() == 1 && conditions.on.empty() && conditions.using_equalities.empty())
+    return std::move(rels[0]);
   // Join the subtree's relations on its own: re-base its (contiguous) canonical columns to 0.
   int base = std::numeric_limits<int>::max(), end = 0;
   for (const JoinRelation& r : rels) {
@@ -230,9 +260,13 @@ Result<JoinRelation> QueryPlanner::PlanSubtree(const ast::SelectCore& core,
   level.offsets = offsets;
   for (int& o : level.offsets) o -= base;
   std::vector<PlanExpr> conjuncts;
-  for (const ast::Expr* c : on) {
+  for (const ast::Expr* c : conditions.on) {
     IBEX_ASSIGN_OR_RETURN(PlanExpr p, Translate(level, *c, DataType::Boolean()));
     for (PlanExpr& t : SplitConjuncts(std::move(p))) conjuncts.push_back(std::move(t));
+  }
+  for (PlanExpr& eq : conditions.using_equalities) {
+    eq.ShiftColumns(-base);
+    conjuncts.push_back(std::move(eq));
   }
   JoinRelation out;
   Schema schema(end - base);
@@ -272,9 +306,14 @@ Result<JoinRelation> QueryPlanner::PlanOuterJoin(const ast::SelectCore& core,
     IBEX_ASSIGN_OR_RETURN(PlanExpr on, Translate(level, *ref.on, DataType::Boolean()));
     conds = SplitConjuncts(std::move(on));
   }
-  for (const ast::Identifier& id : ref.using_columns) {
-    (void)id;
-    return Status::NotSupported("outer JOIN ... USING");
+  if (!ref.using_columns.empty()) {
+    // RIGHT/FULL would show the right (or merged) column, which the binder hid.
+    if (type != ast::JoinType::kLeft) return Status::NotSupported("RIGHT or FULL JOIN ... USING");
+    IBEX_ASSIGN_OR_RETURN(std::vector<PlanExpr> eqs, UsingEqualities(core, ref, offsets));
+    for (PlanExpr& eq : eqs) {
+      eq.ShiftColumns(-base);
+      conds.push_back(std::move(eq));
+    }
   }
   // ON conjuncts on the null-supplying side alone filter that side before the join.
   std::vector<PlanExpr> kept;
@@ -317,8 +356,7 @@ Result<JoinRelation> QueryPlanner::PlanOuterJoin(const ast::SelectCore& core,
 Status QueryPlanner::CollectRelations(const ast::SelectCore& core, const ast::TableRef& ref,
                                       const std::vector<int>& offsets,
                                       const std::set<int>& null_rejected,
-                                      std::vector<JoinRelation>* rels,
-                                      std::vector<const ast::Expr*>* on_conjuncts) {
+                                      std::vector<JoinRelation>* rels, JoinConditions* conditions) {
   if (ref.kind != ast::TableRef::Kind::kJoin) {
     IBEX_ASSIGN_OR_RETURN(JoinRelation rel, PlanSource(core, ref.source_index, offsets));
     rels->push_back(std::move(rel));
@@ -341,11 +379,12 @@ Status QueryPlanner::CollectRelations(const ast::SelectCore& core, const ast::Ta
   }
   if (type == ast::JoinType::kInner || type == ast::JoinType::kCross) {
     IBEX_RETURN_IF_ERROR(
-        CollectRelations(core, *ref.left, offsets, null_rejected, rels, on_conjuncts));
+        CollectRelations(core, *ref.left, offsets, null_rejected, rels, conditions));
     IBEX_RETURN_IF_ERROR(
-        CollectRelations(core, *ref.right, offsets, null_rejected, rels, on_conjuncts));
-    if (ref.on) SplitAstConjuncts(ref.on.get(), on_conjuncts);
-    if (!ref.using_columns.empty()) return Status::NotSupported("JOIN ... USING");
+        CollectRelations(core, *ref.right, offsets, null_rejected, rels, conditions));
+    if (ref.on) SplitAstConjuncts(ref.on.get(), &conditions->on);
+    IBEX_ASSIGN_OR_RETURN(std::vector<PlanExpr> eqs, UsingEqualities(core, ref, offsets));
+    for (PlanExpr& eq : eqs) conditions->using_equalities.push_back(std::move(eq));
     return Status::OK();
   }
   IBEX_ASSIGN_OR_RETURN(JoinRelation rel, PlanOuterJoin(core, ref, offsets, null_rejected, type));
@@ -388,9 +427,10 @@ Status QueryPlanner::PlanFromWhere(const ast::SelectCore& core, Level* level,
     level->plan.estimated_rows = 1;
   } else {
     std::vector<JoinRelation> rels;
-    std::vector<const ast::Expr*> on;
+    JoinConditions conditions;
     for (const auto& ref : core.from) {
-      IBEX_RETURN_IF_ERROR(CollectRelations(core, *ref, level->offsets, null_rejected, &rels, &on));
+      IBEX_RETURN_IF_ERROR(
+          CollectRelations(core, *ref, level->offsets, null_rejected, &rels, &conditions));
     }
     // An uncorrelated [NOT] IN / EXISTS on the columns of one base relation filters that
     // relation before the joins (TPC-H Q18: orders semi-joined with the big-order keys).
@@ -411,7 +451,8 @@ Status QueryPlanner::PlanFromWhere(const ast::SelectCore& core, Level* level,
     }
     with_subquery = std::move(later);
     std::vector<PlanExpr> conjuncts;
-    for (const ast::Expr* c : on) plain.push_back(c);
+    for (const ast::Expr* c : conditions.on) plain.push_back(c);
+    for (PlanExpr& eq : conditions.using_equalities) conjuncts.push_back(std::move(eq));
     for (const ast::Expr* c : plain) {
       IBEX_ASSIGN_OR_RETURN(PlanExpr p, Translate(*level, *c, DataType::Boolean()));
       for (PlanExpr& t : SplitConjuncts(std::move(p))) conjuncts.push_back(std::move(t));

@@ -71,10 +71,15 @@ class QueryPlanner {
                        std::vector<const ast::Expr*>* correlated);
   Result<JoinRelation> PlanSource(const ast::SelectCore& core, int source,
                                   const std::vector<int>& offsets);
+  // Join conditions of an inner-join tree: ON conjuncts, and USING equalities (over
+  // the canonical columns of the whole FROM clause).
+  struct JoinConditions {
+    std::vector<const ast::Expr*> on;
+    std::vector<PlanExpr> using_equalities;
+  };
   Status CollectRelations(const ast::SelectCore& core, const ast::TableRef& ref,
                           const std::vector<int>& offsets, const std::set<int>& null_rejected,
-                          std::vector<JoinRelation>* rels,
-                          std::vector<const ast::Expr*>* on_conjuncts);
+                          std::vector<JoinRelation>* rels, JoinConditions* conditions);
   Result<JoinRelation> PlanOuterJoin(const ast::SelectCore& core, const ast::TableRef& ref,
                                      const std::vector<int>& offsets,
                                      const std::set<int>& null_rejected, ast::JoinType type);
