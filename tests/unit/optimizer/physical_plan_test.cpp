@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "optimizer/plan_validator.h"
+
 namespace ibex::optimizer {
 namespace {
 
@@ -236,6 +238,40 @@ TEST(PhysicalPlanTest, DecimalResultTypes) {
   EXPECT_EQ(*ComparisonType(d(15, 2), d(3, 2)), d(15, 2));
   EXPECT_EQ(*ComparisonType(DataType::Integer(), d(3, 2)), d(12, 2));
   EXPECT_FALSE(ComparisonType(DataType::Date(), DataType::Integer()).has_value());
+}
+
+TEST(PhysicalPlanTest, ValidatorCatchesContractBreaks) {
+  ScanSpec scan;
+  scan.table = "t";
+  scan.columns = {0, 1};
+  Schema schema = {{"a", DataType::Integer()}, {"d", DataType::Decimal(15, 2)}};
+  PhysicalPlan plan;
+  plan.root = Node(scan, schema);
+  ASSERT_TRUE(ValidatePlan(plan).ok());
+  auto with_filter = [&](PlanExpr pred) {
+    PhysicalPlan p = plan;
+    p.root = Node(FilterSpec{std::move(pred)}, schema, {plan.root});
+    AssignNodeIds(&p.root);
+    return ValidatePlan(p);
+  };
+  PlanExpr a = Col(0), d = Col(1, DataType::Decimal(15, 2));
+  // INTEGER compared with DECIMAL without a cast.
+  EXPECT_FALSE(with_filter(PlanExpr::Compare(ScalarOp::kLt, a, d)).ok());
+  EXPECT_TRUE(
+      with_filter(PlanExpr::Compare(ScalarOp::kLt, PlanExpr::Cast(a, DataType::Decimal(12, 2)), d))
+          .ok());
+  // A column out of range, or typed unlike its input.
+  EXPECT_FALSE(with_filter(PlanExpr::IsNull(Col(2), false)).ok());
+  EXPECT_FALSE(with_filter(PlanExpr::IsNull(Col(1), false)).ok());
+  // Decimal + without aligned scales.
+  PlanExpr sum = PlanExpr::Binary(ExprKind::kArith, ScalarOp::kAdd, d,
+                                  PlanExpr::Literal(Value::Decimal(1, DataType::Decimal(3, 3))),
+                                  DataType::Decimal(17, 3));
+  EXPECT_FALSE(with_filter(PlanExpr::IsNull(sum, false)).ok());
+  // A predicate that is not BOOLEAN.
+  Status s = with_filter(a);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("plan node 0"), std::string::npos) << s.ToString();
 }
 
 }  // namespace

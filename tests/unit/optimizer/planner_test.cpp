@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "optimizer/plan_validator.h"
 #include "storage/hyperloglog.h"
 #include "tests/unit/frontend/frontend_test_util.h"
 
@@ -126,6 +127,10 @@ const PlanNode* FindScan(const PlanNode& root, const std::string& table) {
 PhysicalPlan MustPlan(const std::string& sql, const storage::Catalog& catalog) {
   auto plan = Plan(sql, catalog);
   EXPECT_TRUE(plan.ok()) << plan.status().ToString() << "\n" << sql;
+  if (plan.ok()) {
+    Status valid = ValidatePlan(*plan);
+    EXPECT_TRUE(valid.ok()) << valid.ToString() << "\n" << ExplainText(*plan);
+  }
   return plan.ok() ? std::move(plan).value() : PhysicalPlan{};
 }
 
@@ -144,6 +149,8 @@ TEST(PlannerTest, EveryBenchmarkQueryPlans) {
       auto plan = Plan(sql, catalog);
       ASSERT_TRUE(plan.ok()) << path << ": " << plan.status().ToString();
       EXPECT_EQ(CrossProducts(plan->root), 0) << path << "\n" << ExplainText(*plan);
+      Status valid = ValidatePlan(*plan);
+      EXPECT_TRUE(valid.ok()) << path << ": " << valid.ToString() << "\n" << ExplainText(*plan);
       auto back = DeserializePlan(SerializePlan(*plan));
       ASSERT_TRUE(back.ok()) << path;
       EXPECT_TRUE(back.value() == *plan) << path;
@@ -454,6 +461,8 @@ TEST(PlannerTest, FrontEndCorpusPlansOrIsRefusedCleanly) {
         return;
       }
       ++planned;
+      Status valid = ValidatePlan(*plan);
+      EXPECT_TRUE(valid.ok()) << sql << valid.ToString() << "\n" << ExplainText(*plan);
       auto back = DeserializePlan(SerializePlan(*plan));
       ASSERT_TRUE(back.ok()) << sql;
       EXPECT_TRUE(back.value() == *plan) << sql;
