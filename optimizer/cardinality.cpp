@@ -142,4 +142,71 @@ double Selectivity(const PlanExpr& pred, const std::vector<ColumnEstimate>& colu
   }
 }
 
+std::optional<double> ColumnDistinct(const PlanNode& node, int column,
+                                     const storage::Catalog& catalog) {
+  std::optional<double> out;
+  switch (node.kind()) {
+    case NodeKind::kScan: {
+      const ScanSpec& scan = node.As<ScanSpec>();
+      const storage::Table* table = catalog.FindTable(scan.table);
+      if (table == nullptr || column < 0 || static_cast<size_t>(column) >= scan.columns.size())
+        return std::nullopt;
+      size_t c = static_cast<size_t>(scan.columns[column]);
+      if (c >= table->stats.columns.size()) return std::nullopt;
+      double ndv = static_cast<double>(table->stats.columns[c].distinct_estimate());
+      if (ndv <= 0) return std::nullopt;
+      out = ndv;
+      break;
+    }
+    case NodeKind::kFilter:
+    case NodeKind::kSort:
+    case NodeKind::kTopN:
+    case NodeKind::kLimit:
+    case NodeKind::kExchange:
+      out = ColumnDistinct(node.children[0], column, catalog);
+      break;
+    case NodeKind::kProject: {
+      const PlanExpr& e = node.As<ProjectSpec>().exprs[column];
+      if (e.kind == ExprKind::kColumn) out = ColumnDistinct(node.children[0], e.column, catalog);
+      break;
+    }
+    case NodeKind::kHashJoin: {
+      int lw = static_cast<int>(node.children[0].schema.size());
+      JoinType t = node.As<JoinSpec>().type;
+      if (column < lw) {
+        out = ColumnDistinct(node.children[0], column, catalog);
+      } else if (t != JoinType::kSemi && t != JoinType::kAnti && t != JoinType::kMark) {
+        out = ColumnDistinct(node.children[1], column - lw, catalog);
+      }
+      break;
+    }
+    case NodeKind::kHashAggregate: {
+      const AggregateSpec& a = node.As<AggregateSpec>();
+      if (static_cast<size_t>(column) < a.group_keys.size() &&
+          a.group_keys[column].kind == ExprKind::kColumn) {
+        out = ColumnDistinct(node.children[0], a.group_keys[column].column, catalog);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  if (out) out = std::max(1.0, std::min(*out, node.estimated_rows));
+  return out;
+}
+
+double GroupCount(const PlanNode& input, const std::vector<PlanExpr>& keys,
+                  const storage::Catalog& catalog) {
+  if (keys.empty()) return 1;
+  double rows = std::max(1.0, input.estimated_rows);
+  double groups = 1;
+  for (const PlanExpr& k : keys) {
+    std::optional<double> ndv;
+    if (k.kind == ExprKind::kColumn) ndv = ColumnDistinct(input, k.column, catalog);
+    groups *= ndv ? *ndv : std::max(1.0, rows / 10);
+    if (groups >= rows) return rows;
+  }
+  return std::max(1.0, groups);
+}
+
 }  // namespace ibex::optimizer

@@ -231,7 +231,7 @@ Result<JoinRelation> QueryPlanner::PlanSource(const ast::SelectCore& core, int s
   rel.plan = std::move(plan);
   for (int c = 0; c < width; ++c) {
     ColumnEstimate e;
-    e.ndv = rel.plan.estimated_rows;
+    e.ndv = ColumnDistinct(rel.plan, c, catalog_).value_or(rel.plan.estimated_rows);
     rel.estimates.push_back(e);
   }
   return rel;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "optimizer/cardinality.h"
 #include "optimizer/constant_folding.h"
 #include "optimizer/predicate_pushdown.h"
 
@@ -160,10 +161,10 @@ Status QueryPlanner::PlanAggregation(Level& level, const std::vector<const ast::
     schema.push_back({storage::ToLowerAscii(a->name), call.type});
     spec.aggregates.push_back(std::move(call));
   }
-  double in_rows = level.plan.estimated_rows;
+  double groups = GroupCount(level.plan, spec.group_keys, catalog_);
   size_t nkeys = spec.group_keys.size();
   PlanNode node = MakeNode(std::move(spec), std::move(schema), std::move(level.plan));
-  node.estimated_rows = nkeys == 0 ? 1 : std::max(1.0, in_rows / 10);
+  node.estimated_rows = groups;
   level.plan = std::move(node);
   level.grouped = true;
   for (size_t i = 0; i < group_by.size(); ++i) {
@@ -269,7 +270,7 @@ Result<PlanNode> QueryPlanner::PlanSelect(const ast::SelectCore& core,
     for (size_t i = 0; i < plan.schema.size(); ++i)
       spec.group_keys.push_back(PlanExpr::Column(static_cast<int>(i), plan.schema[i].type));
     Schema schema = plan.schema;
-    double rows = std::max(1.0, plan.estimated_rows / 2);
+    double rows = GroupCount(plan, spec.group_keys, catalog_);
     plan = MakeNode(std::move(spec), std::move(schema), std::move(plan));
     plan.estimated_rows = rows;
   }
