@@ -89,8 +89,10 @@ class Validator {
           IBEX_RETURN_IF_ERROR(width(a.group_keys.size() + a.aggregates.size()));
         for (const PlanExpr& k : a.group_keys) IBEX_RETURN_IF_ERROR(Expr(k, in));
         for (const AggregateCall& c : a.aggregates) {
-          if ((c.func == AggFunc::kCountStar) == c.arg.has_value())
+          if (a.phase == AggPhase::kSingle &&
+              (c.func == AggFunc::kCountStar) == c.arg.has_value()) {
             return Fail("aggregate argument");
+          }
           if (c.arg) IBEX_RETURN_IF_ERROR(Expr(*c.arg, in));
         }
         return Status::OK();
