@@ -43,6 +43,7 @@ void AddExchange(PlanNode* node, ExchangeKind kind, std::vector<PlanExpr> keys =
 
 std::vector<PlanExpr> Columns(const Schema& schema, int count) {
   std::vector<PlanExpr> out;
+  out.reserve(count);
   for (int i = 0; i < count; ++i) out.push_back(PlanExpr::Column(i, schema[i].type));
   return out;
 }
@@ -249,12 +250,14 @@ class Distributor {
         return shifted(r);
       case kShuffleRight: {
         std::vector<PlanExpr> keys;
+        keys.reserve(lm.size());
         for (size_t i : lm) keys.push_back(j.right_keys[i]);
         AddExchange(&node->children[1], ExchangeKind::kShuffle, std::move(keys));
         return l;
       }
       case kShuffleLeft: {
         std::vector<PlanExpr> keys;
+        keys.reserve(rm.size());
         for (size_t i : rm) keys.push_back(j.left_keys[i]);
         AddExchange(&node->children[0], ExchangeKind::kShuffle, std::move(keys));
         return shifted(r);
@@ -279,11 +282,13 @@ class Distributor {
     AggregateSpec& spec = node->As<AggregateSpec>();
     int k = static_cast<int>(spec.group_keys.size());
     std::vector<int> key_positions;
+    key_positions.reserve(k);
     for (int i = 0; i < k; ++i) key_positions.push_back(i);
     if (t.kind == TraitKind::kSingleton || t.kind == TraitKind::kReplicated) return t;
     std::vector<size_t> match = MatchKeys(t, spec.group_keys);
     if (!match.empty()) {
       std::vector<int> keys;
+      keys.reserve(match.size());
       for (size_t i : match) keys.push_back(static_cast<int>(i));
       return Partitioned(std::move(keys));
     }
@@ -344,6 +349,7 @@ class Distributor {
     for (PlanNode& c : node->children)
       AddExchange(&c, ExchangeKind::kShuffle, Columns(c.schema, width));
     std::vector<int> keys;
+    keys.reserve(width);
     for (int i = 0; i < width; ++i) keys.push_back(i);
     return Partitioned(std::move(keys));
   }
