@@ -295,6 +295,13 @@ Result<PlanExpr> ExprTranslator::Translate(const ast::Expr& e, std::optional<Dat
         case L::kInteger:
         case L::kDecimal: {
           DataType t = TypeOf(e.bound.type);
+          // An integer literal that fits 64 bits is a BIGINT (as DuckDB and PostgreSQL type it),
+          // so that 9223372036854775807 + 1 overflows instead of widening to a decimal.
+          int64_t v64 = 0;
+          if (e.literal == L::kInteger && t.is_decimal() &&
+              storage::ParseInt64(e.text, &v64).ok()) {
+            t = DataType::Bigint();
+          }
           IBEX_ASSIGN_OR_RETURN(Value v, Value::Parse(t, e.text));
           return PlanExpr::Literal(v);
         }

@@ -142,7 +142,8 @@ void Describe(const PlanNode& n, std::string* out) {
       Names right = n.children.size() > 1 ? n.children[1].ColumnNames() : Names{};
       Names both = in;
       both.insert(both.end(), right.begin(), right.end());
-      s += std::string("[") + JoinTypeName(j.type) + (j.null_aware ? ",null_aware" : "") + "]";
+      s += std::string("[") + JoinTypeName(j.type) + (j.null_aware ? ",null_aware" : "") +
+           (j.at_most_one_match ? ",single" : "") + "]";
       s += j.build == BuildSide::kRight ? " build=right" : " build=left";
       if (!j.left_keys.empty()) {
         s += " keys=(";

@@ -110,6 +110,10 @@ struct JoinSpec {
   std::optional<PlanExpr> residual;
   BuildSide build = BuildSide::kRight;  // semi/anti/mark: the planner always builds the right
   bool null_aware = false;
+  // Scalar subquery (added in plan format 2): a left row matching a second right row — for a
+  // join without keys, a right side of more than one row — is the error "more than one row
+  // returned by a subquery used as an expression".
+  bool at_most_one_match = false;
   bool operator==(const JoinSpec&) const = default;
 };
 

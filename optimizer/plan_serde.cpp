@@ -15,7 +15,7 @@ using storage::ByteReader;
 using storage::ByteWriter;
 
 constexpr char kMagic[4] = {'I', 'B', 'X', 'P'};
-constexpr uint16_t kVersion = 1;
+constexpr uint16_t kVersion = 2;  // 2: JoinSpec::at_most_one_match
 constexpr int kMaxDepth = 2000;
 
 // ---- writer -----------------------------------------------------------------------------------
@@ -109,6 +109,7 @@ struct PayloadWriter {
     PutOptExpr(w, s.residual);
     w->Put<uint8_t>(static_cast<uint8_t>(s.build));
     PutBool(w, s.null_aware);
+    PutBool(w, s.at_most_one_match);
   }
   void operator()(const AggregateSpec& s) const {
     PutExprs(w, s.group_keys);
@@ -308,6 +309,7 @@ class Reader {
         s.residual = OptExpr();
         s.build = Enum<BuildSide>(2, "build side");
         s.null_aware = Bool();
+        s.at_most_one_match = Bool();
         if (s.left_keys.size() != s.right_keys.size()) r_.Fail("join key counts differ");
         return s;
       }

@@ -24,7 +24,8 @@ struct QueryPlanner::SubqueryJoin {
   std::optional<PlanExpr> residual;  // over left ++ right
   std::optional<PlanExpr> value;     // over `right`: the subquery's value (IN, scalar)
   bool correlated = false;
-  bool counts = false;  // the value is a COUNT: a missing group means 0
+  bool counts = false;   // the value is a COUNT: a missing group means 0
+  bool grouped = false;  // aggregated by the correlation keys: at most one row per key
 };
 
 namespace {
@@ -122,6 +123,7 @@ Result<QueryPlanner::SubqueryJoin> QueryPlanner::PlanSubqueryJoin(Level& level, 
   exprs.push_back(std::move(value));
   names.push_back("value");
   out.right = MakeProject(std::move(exprs), std::move(names), std::move(sub.plan));
+  out.grouped = true;
   out.counts = item.kind == EK::kFunction && item.bound.is_aggregate &&
                storage::ToLowerAscii(item.name) == "count";
   return out;
@@ -169,6 +171,8 @@ Result<PlanExpr> QueryPlanner::AttachSubquery(Level& level, const ast::Expr& e) 
     join.left_keys = std::move(sj.left_keys);
     join.right_keys = std::move(sj.right_keys);
     join.residual = std::move(sj.residual);
+    // An aggregate grouped by the correlation keys has one row per key already.
+    join.at_most_one_match = !sj.grouped;
     PlanExpr value = PlanExpr::Column(lw + sj.value->column, sj.value->type);
     level.plan = MakeJoin(std::move(join), std::move(level.plan), std::move(sj.right), rows);
     if (sj.counts && !inner) {

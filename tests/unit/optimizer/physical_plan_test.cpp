@@ -102,6 +102,7 @@ PhysicalPlan EveryKindPlan() {
   join.right_keys = {Col(0)};
   join.residual = PlanExpr::Compare(ScalarOp::kNe, Col(1), Col(9));
   join.null_aware = true;
+  join.at_most_one_match = true;
   ValuesSpec values;
   values.rows = {{PlanExpr::Literal(Value::Integer(1)), PlanExpr::Literal(Value::Integer(2))}};
   PlanNode j = Node(join, Ints({"c", "d", "e", "f", "g", "h", "i", "j", "mark"}),

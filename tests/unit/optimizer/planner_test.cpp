@@ -338,6 +338,23 @@ TEST(PlannerTest, JoinUsingBecomesAKey) {
   ASSERT_EQ(Joins(left.root, JoinType::kLeft).size(), 1u) << ExplainText(left);
 }
 
+TEST(PlannerTest, ScalarSubqueryMustMatchAtMostOneRow) {
+  PhysicalPlan plan = MustPlan("select (select n_nationkey from nation) from region", Tpch());
+  auto lefts = Joins(plan.root, JoinType::kLeft);
+  ASSERT_EQ(lefts.size(), 1u) << ExplainText(plan);
+  EXPECT_TRUE(lefts[0]->As<JoinSpec>().at_most_one_match);
+  // Grouped by its correlation keys, a correlated aggregate has one row per key already.
+  PhysicalPlan q17 = MustPlan(Query("tpch/q17.sql"), Tpch());
+  ForEachNode(q17.root, [&](const PlanNode& n) {
+    if (n.kind() == NodeKind::kHashJoin) {
+      EXPECT_FALSE(n.As<JoinSpec>().at_most_one_match) << ExplainText(q17);
+    }
+  });
+  // A 64-bit integer literal is a BIGINT: adding to it can overflow (an error in exec).
+  PhysicalPlan big = MustPlan("select 9223372036854775807 + n_nationkey from nation", Tpch());
+  EXPECT_EQ(big.root.schema[0].type, storage::DataType::Bigint()) << ExplainText(big);
+}
+
 TEST(PlannerTest, GreedyOrderBeyondTenRelations) {
   std::string sql = "select count(*) from nation n0";
   for (int i = 1; i < 12; ++i) sql += ", nation n" + std::to_string(i);
