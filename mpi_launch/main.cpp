@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mpi_launch/binding.h"
+#include "mpi_launch/coordinator_shell.h"
 #include "mpi_launch/node_ranks.h"
 #include "mpi_launch/options.h"
 #include "mpi_launch/placement.h"
@@ -56,20 +57,16 @@ int Run(const LaunchOptions& options) {
       ApplyPlacement(*topology, *mine, options.pin, options.workers);
   if (!applied.ok()) AbortJob(rank, applied.status());
 
-  if (options.report_bindings) {
-    RankReport report = DescribeRank(rank, *applied, "-");
-    Result<std::vector<RankReport>> all = GatherRankReports(MPI_COMM_WORLD, report);
-    if (!all.ok()) AbortJob(rank, all.status());
-    if (rank == 0) {
-      std::cout << FormatRankReports(*all) << std::flush;
-    }
+  // Every rank describes its placement once: --report-bindings prints it, \ranks shows it.
+  RankReport report = DescribeRank(rank, *applied, "-");
+  Result<std::vector<RankReport>> all = GatherRankReports(MPI_COMM_WORLD, report);
+  if (!all.ok()) AbortJob(rank, all.status());
+  if (options.report_bindings && rank == 0) {
+    std::cout << FormatRankReports(*all) << std::flush;
   }
 
   int exit_code = kExitOk;
-  if (rank == 0 && (!options.files.empty() || !options.commands.empty())) {
-    std::cerr << "ibex: running SQL is not supported yet (the SQL front end is not built)\n";
-    exit_code = kExitFailure;
-  }
+  if (rank == 0) exit_code = RunCoordinatorShell(options, *all);
   // Rank 0's verdict decides every rank's exit status, so that launchers report it once.
   MPI_Bcast(&exit_code, 1, MPI_INT, 0, MPI_COMM_WORLD);
   MPI_Finalize();

@@ -1,0 +1,1 @@
+create table lineitem (a int);

@@ -1,0 +1,1 @@
+create table t1 (a int) partition by range(a);

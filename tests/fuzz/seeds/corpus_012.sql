@@ -1,0 +1,1 @@
+create view v1 as select n_name from nation;

@@ -1,0 +1,1 @@
+create view v2 (a, b) as select 1;

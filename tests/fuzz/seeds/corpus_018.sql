@@ -1,0 +1,1 @@
+insert into nope values (1);

@@ -1,0 +1,1 @@
+insert into region (r_nope) values (1);

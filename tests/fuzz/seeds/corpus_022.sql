@@ -1,0 +1,1 @@
+insert into region select n_name from nation;

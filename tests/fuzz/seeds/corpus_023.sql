@@ -1,0 +1,1 @@
+insert into orders (o_orderdate) values ('1998-02-31');

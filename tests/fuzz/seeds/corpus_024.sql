@@ -1,0 +1,1 @@
+copy nope from 'x';

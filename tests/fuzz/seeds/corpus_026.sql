@@ -1,0 +1,1 @@
+copy region from 'x' (delimiter '||');

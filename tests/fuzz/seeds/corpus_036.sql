@@ -1,0 +1,1 @@
+SELECT l_orderkeyy FROM lineitem;;

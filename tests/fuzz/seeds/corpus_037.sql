@@ -1,0 +1,1 @@
+SELECT * FROM lineitem WHERE l_shipdate > DATE '1998-13-01';;

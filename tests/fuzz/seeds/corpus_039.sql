@@ -1,0 +1,1 @@
+SELECT l_returnflag, sum(l_quantity) FROM lineitem;;

@@ -1,0 +1,1 @@
+select 1e5x from region;

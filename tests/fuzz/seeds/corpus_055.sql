@@ -1,0 +1,1 @@
+select sum(l_comment) from lineitem;

@@ -1,0 +1,1 @@
+select count(*) from lineitem where sum(l_quantity) > 1;

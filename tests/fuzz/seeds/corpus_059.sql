@@ -1,0 +1,1 @@
+select frobnicate(l_tax) from lineitem;

@@ -1,0 +1,1 @@
+select sum(l_tax, l_quantity) from lineitem;

@@ -1,0 +1,1 @@
+select n_name from nation, region where n_regionkey = r_regionkey group by r_name;

@@ -1,0 +1,1 @@
+select x.n_name from nation n;

@@ -1,0 +1,1 @@
+select * from nation where n_nationkey in (select n_nationkey, n_name from nation);

@@ -1,0 +1,1 @@
+select (select n_nationkey, n_name from nation) from region;

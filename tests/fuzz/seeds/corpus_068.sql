@@ -1,0 +1,1 @@
+select n_name from nation order by 3;

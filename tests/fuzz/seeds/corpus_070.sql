@@ -1,0 +1,1 @@
+select date '1998-1-1x' from region;

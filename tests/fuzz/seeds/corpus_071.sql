@@ -1,0 +1,1 @@
+select interval 'x' day from region;

@@ -1,0 +1,1 @@
+select interval '3' fortnight from region;

@@ -1,0 +1,1 @@
+select cast(o_orderdate as integer) from orders;

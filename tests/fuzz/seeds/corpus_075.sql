@@ -1,0 +1,1 @@
+select extract(century from o_orderdate) from orders;

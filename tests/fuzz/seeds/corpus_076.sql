@@ -1,0 +1,1 @@
+select extract(year from o_comment) from orders;

@@ -1,0 +1,1 @@
+select * from region limit 'x';

@@ -1,0 +1,1 @@
+select * from region where r_name = 'x' and r_regionkey;

@@ -1,0 +1,1 @@
+select distinct upper(distinct r_name) from region;

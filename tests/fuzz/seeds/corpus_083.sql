@@ -1,0 +1,1 @@
+select r_name from region order by r_name having;

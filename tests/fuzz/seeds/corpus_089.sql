@@ -1,0 +1,1 @@
+select * from nation full outer join region on n_regionkey = r_regionkey;

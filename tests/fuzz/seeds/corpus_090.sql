@@ -1,0 +1,1 @@
+select n_name, r_name from nation cross join region;

@@ -1,0 +1,1 @@
+select rank() over (order by o_totalprice), dense_rank() over () from orders;

@@ -1,0 +1,1 @@
+select "L_ORDERKEY" from "LINEITEM";

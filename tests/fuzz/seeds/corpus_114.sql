@@ -1,0 +1,2 @@
+SeLeCt /* block /* nested */ comment */ l_orderkey -- line comment
+FrOm LineItem;

@@ -1,0 +1,1 @@
+select 'it''s', E'a\tb', '' from region;

@@ -1,0 +1,1 @@
+select -l_quantity, +l_quantity, l_quantity % 2, l_comment || '!' from lineitem;

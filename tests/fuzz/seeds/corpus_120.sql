@@ -1,0 +1,1 @@
+select l_returnflag as f, count(*) from lineitem group by f;

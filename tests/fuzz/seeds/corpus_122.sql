@@ -1,0 +1,1 @@
+select true, false, null, not true from region;

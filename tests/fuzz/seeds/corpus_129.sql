@@ -1,0 +1,1 @@
+create table dim (k int not null, name text) replicated;

@@ -1,0 +1,1 @@
+create or replace view tv2 as select x from tv;

@@ -1,0 +1,1 @@
+select x, y from tv;

@@ -1,0 +1,1 @@
+insert into dim (k) values (1);

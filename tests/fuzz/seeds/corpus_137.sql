@@ -1,0 +1,1 @@
+insert into dim select a, e from t;

@@ -1,0 +1,1 @@
+copy t from '/data/t.tbl' (format tbl, delimiter '|', header false, null '');

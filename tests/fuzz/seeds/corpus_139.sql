@@ -1,0 +1,1 @@
+copy dim from 'dim.csv' with (format csv, header);

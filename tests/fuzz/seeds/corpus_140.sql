@@ -1,0 +1,1 @@
+prepare q as select * from t where a = $1 and e = $2;
