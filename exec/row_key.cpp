@@ -188,4 +188,65 @@ void KeyBuffer::Encode(const std::vector<const Vector*>& cols, const std::vector
   }
 }
 
+namespace {
+template <typename T>
+void DecodeFixed(const std::vector<std::string_view>& keys, std::vector<size_t>& pos, Vector* v) {
+  T* d = v->mutable_data<T>();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const char* p = keys[i].data() + pos[i];
+    if (p[0] != 0) {
+      v->SetNull(i);
+    } else {
+      std::memcpy(&d[i], p + 1, sizeof(T));
+    }
+    pos[i] += 1 + sizeof(T);
+  }
+}
+}  // namespace
+
+std::vector<Vector> DecodeKeys(const std::vector<DataType>& types,
+                               const std::vector<std::string_view>& keys) {
+  const size_t n = keys.size();
+  std::vector<size_t> pos(n, 0);
+  std::vector<Vector> out;
+  for (const DataType& t : types) {
+    Vector v(t, n);
+    switch (v.physical()) {
+      case PhysicalType::kBool:
+        DecodeFixed<uint8_t>(keys, pos, &v);
+        break;
+      case PhysicalType::kInt32:
+        DecodeFixed<int32_t>(keys, pos, &v);
+        break;
+      case PhysicalType::kInt64:
+        DecodeFixed<int64_t>(keys, pos, &v);
+        break;
+      case PhysicalType::kInt128:
+        DecodeFixed<int128_t>(keys, pos, &v);
+        break;
+      case PhysicalType::kDouble:
+        DecodeFixed<double>(keys, pos, &v);
+        break;
+      case PhysicalType::kString: {
+        auto* d = v.mutable_data<std::string_view>();
+        for (size_t i = 0; i < n; ++i) {
+          const char* p = keys[i].data() + pos[i];
+          uint32_t len;
+          std::memcpy(&len, p + 1, 4);
+          if (p[0] != 0) {
+            v.SetNull(i);
+          } else {
+            d[i] = v.arena().Copy(std::string_view(p + 5, len));
+          }
+          pos[i] += 5 + len;
+        }
+        break;
+      }
+    }
+    v.CompactNulls();
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 }  // namespace ibex::exec

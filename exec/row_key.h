@@ -48,6 +48,11 @@ class KeyBuffer {
   std::vector<uint64_t> hashes_;
 };
 
+// Decodes equality-mode keys (as Encode wrote them for columns of `types`) back into one
+// vector per type; strings are copied into the vectors' arenas.
+std::vector<Vector> DecodeKeys(const std::vector<DataType>& types,
+                               const std::vector<std::string_view>& keys);
+
 // 64-bit hash of a byte string (also used for partitioning intermediate results).
 uint64_t HashBytes(const void* data, size_t size);
 

@@ -29,7 +29,7 @@ size_t Width(PhysicalType p) { return static_cast<size_t>(storage::ElementWidth(
 
 Vector::Vector(DataType type, size_t n) : type_(type), physical_(type.physical()), size_(n) {
   const size_t bytes = std::max<size_t>(n, 1) * Width(physical_);
-  owned_.reset(new int128_t[(bytes + 15) / 16]());
+  owned_ = std::shared_ptr<int128_t[]>(new int128_t[(bytes + 15) / 16]());
   data_ = owned_.get();
 }
 
@@ -77,6 +77,7 @@ Vector Vector::Ref() const {
   out.constant_ = constant_;
   out.has_nulls_ = has_nulls_;
   out.data_ = data_;
+  out.owned_ = owned_;
   out.nulls_ = nulls_;
   out.keep_alive_ = keep_alive_;
   if (arena_) out.keep_alive_.push_back(arena_);
@@ -232,6 +233,48 @@ Chunk Chunk::Gather(const uint32_t* sel, size_t n) const {
   out.columns.reserve(columns.size());
   for (const Vector& v : columns) out.columns.push_back(v.Gather(sel, n));
   return out;
+}
+
+Chunk ConcatChunks(const std::vector<Chunk>& chunks, const std::vector<DataType>& types) {
+  size_t total = 0;
+  for (const Chunk& c : chunks) total += c.size;
+  Chunk out;
+  out.size = total;
+  for (size_t col = 0; col < types.size(); ++col) {
+    Vector v(types[col], total);
+    const size_t w = Width(v.physical());
+    auto* dst = reinterpret_cast<char*>(v.mutable_data<char>());
+    size_t at = 0;
+    for (const Chunk& c : chunks) {
+      const Vector& src = c.columns[col];
+      if (src.is_constant()) {
+        for (size_t i = 0; i < c.size; ++i) std::memcpy(dst + (at + i) * w, src.data<char>(), w);
+      } else {
+        std::memcpy(dst + at * w, src.data<char>(), c.size * w);
+      }
+      if (src.nulls() != nullptr) {
+        uint8_t* n = v.mutable_nulls();
+        for (size_t i = 0; i < c.size; ++i) n[at + i] = src.IsNull(i) ? 1 : 0;
+      }
+      v.AdoptStrings(src);
+      at += c.size;
+    }
+    out.columns.push_back(std::move(v));
+  }
+  return out;
+}
+
+int64_t ChunkBytes(const Chunk& chunk) {
+  int64_t bytes = 0;
+  for (const Vector& v : chunk.columns) {
+    const size_t rows = v.is_constant() ? 1 : chunk.size;
+    bytes += static_cast<int64_t>(rows * (Width(v.physical()) + (v.nulls() ? 1 : 0)));
+    if (v.physical() == PhysicalType::kString) {
+      const auto* s = v.data<std::string_view>();
+      for (size_t i = 0; i < rows; ++i) bytes += static_cast<int64_t>(s[i].size());
+    }
+  }
+  return bytes;
 }
 
 }  // namespace ibex::exec

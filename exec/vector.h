@@ -57,7 +57,7 @@ class Vector {
   // A deep-enough copy: the array and nulls copied, strings still pointing where they did
   // (the caller keeps their memory alive).
   Vector Clone() const;
-  // A non-owning view of this vector's values (nulls copied); valid while this vector lives.
+  // A view of this vector's values sharing its memory (nulls copied); read-only.
   Vector Ref() const;
 
   const DataType& type() const { return type_; }
@@ -112,7 +112,7 @@ class Vector {
   bool constant_ = false;
   bool has_nulls_ = false;
   const void* data_ = nullptr;
-  std::unique_ptr<int128_t[]> owned_;
+  std::shared_ptr<int128_t[]> owned_;  // shared with Ref()s (read-only there)
   std::vector<uint8_t> nulls_;
   std::shared_ptr<StringArena> arena_;
   std::vector<std::shared_ptr<const void>> keep_alive_;
@@ -127,5 +127,11 @@ struct Chunk {
   Chunk Gather(const uint32_t* sel, size_t n) const;
   Value GetValue(size_t column, size_t row) const { return columns[column].GetValue(row); }
 };
+
+// All rows of `chunks` (same column types) as one chunk, in order; strings stay where they
+// were (the result keeps their memory alive). `types` gives the columns when chunks is empty.
+Chunk ConcatChunks(const std::vector<Chunk>& chunks, const std::vector<DataType>& types);
+// Bytes a chunk holds (memory accounting; strings counted by their views' lengths).
+int64_t ChunkBytes(const Chunk& chunk);
 
 }  // namespace ibex::exec

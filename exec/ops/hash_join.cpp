@@ -1,0 +1,289 @@
+#include "exec/ops/hash_join.h"
+
+#include <algorithm>
+
+#include "exec/cast.h"
+#include "exec/eval.h"
+
+namespace ibex::exec {
+
+namespace {
+
+constexpr uint32_t kNull = UINT32_MAX;
+
+struct BuildLocal : LocalState {
+  std::vector<Chunk> chunks;
+  int64_t bytes = 0;
+};
+
+// Rows `rows` of `v`; kNull entries become NULL.
+Vector GatherOrNull(const Vector& v, const std::vector<uint32_t>& rows, bool any_null) {
+  if (!any_null) return v.Gather(rows.data(), rows.size());
+  std::vector<uint32_t> safe(rows);
+  for (uint32_t& r : safe) {
+    if (r == kNull) r = 0;
+  }
+  Vector out = v.size() == 0 && !v.is_constant() ? Vector(v.type(), rows.size())
+                                                 : v.Gather(safe.data(), safe.size());
+  if (out.is_constant()) out = out.Flatten(rows.size());
+  uint8_t* nl = out.mutable_nulls();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i] == kNull) nl[i] = 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<LocalState> JoinBuildSink::MakeLocal(ExecContext& ctx) {
+  if (memory_ == nullptr) memory_ = std::make_unique<MemoryReservation>(ctx.memory, Name());
+  return std::make_unique<BuildLocal>();
+}
+
+Status JoinBuildSink::Consume(ExecContext& ctx, LocalState& local, Chunk& chunk) {
+  (void)ctx;
+  auto& l = static_cast<BuildLocal&>(local);
+  l.bytes += ChunkBytes(chunk);
+  l.chunks.push_back(std::move(chunk));
+  return Status::OK();
+}
+
+Status JoinBuildSink::Combine(ExecContext& ctx, LocalState& local) {
+  (void)ctx;
+  auto& l = static_cast<BuildLocal&>(local);
+  IBEX_RETURN_IF_ERROR(memory_->ResizeTo(memory_->bytes() + l.bytes));
+  for (Chunk& c : l.chunks) chunks_.push_back(std::move(c));
+  l.chunks.clear();
+  return Status::OK();
+}
+
+Status JoinBuildSink::Finalize(ExecContext& ctx) {
+  (void)ctx;
+  const std::vector<DataType>& types = def_->build_is_left ? def_->left_types : def_->right_types;
+  rows_ = ConcatChunks(chunks_, types);
+  chunks_.clear();
+  const size_t n = rows_.size;
+  if (n >= kNull) return Status::NotSupported("hash join build side above 4G rows");
+  next_.assign(n, kEnd);
+  matched_.reset(new std::atomic<uint8_t>[std::max<size_t>(n, 1)]());
+  if (!def_->build_keys.empty()) {
+    std::vector<Vector> keys;
+    for (const auto& k : def_->build_keys) {
+      IBEX_ASSIGN_OR_RETURN(Vector v, Evaluate(*k, rows_));
+      if (v.is_constant()) v = v.Flatten(n);
+      keys.push_back(std::move(v));
+    }
+    std::vector<const Vector*> cols;
+    for (const Vector& v : keys) cols.push_back(&v);
+    KeyBuffer kb;
+    kb.Encode(cols, nullptr, n);
+    bool inserted;
+    // Insert from the last row so each chain lists rows in input order.
+    for (size_t i = n; i-- > 0;) {
+      if (kb.HasNull(i)) {
+        has_null_key_ = true;
+        continue;
+      }
+      const uint32_t id = map_.FindOrInsert(kb.Key(i), kb.Hash(i), &inserted);
+      if (inserted) first_.push_back(kEnd);
+      next_[i] = first_[id];
+      first_[id] = static_cast<uint32_t>(i);
+    }
+  }
+  const int64_t bytes = ChunkBytes(rows_) + map_.MemoryBytes() + static_cast<int64_t>(n) * 9;
+  IBEX_RETURN_IF_ERROR(memory_->ResizeTo(bytes));
+  stats.AddMemory(bytes);
+  stats.rows_out.store(static_cast<int64_t>(n));
+  return Status::OK();
+}
+
+std::string JoinProbeOp::Name() const {
+  static const char* kNames[] = {"inner", "left", "right", "full", "semi", "anti", "mark"};
+  return std::string("HashJoin[") + kNames[static_cast<int>(def_->kind)] + "]";
+}
+
+Chunk JoinProbeOp::Assemble(const Chunk& probe, const std::vector<uint32_t>& probe_rows,
+                            const std::vector<uint32_t>& build_rows) const {
+  const bool probe_null = std::find(probe_rows.begin(), probe_rows.end(), kNull) != probe_rows.end();
+  const bool build_null = std::find(build_rows.begin(), build_rows.end(), kNull) != build_rows.end();
+  Chunk out;
+  out.size = probe_rows.size();
+  auto add_probe = [&] {
+    for (const Vector& v : probe.columns) out.columns.push_back(GatherOrNull(v, probe_rows, probe_null));
+  };
+  auto add_build = [&] {
+    for (const Vector& v : build_->rows_.columns) {
+      out.columns.push_back(GatherOrNull(v, build_rows, build_null));
+    }
+  };
+  if (def_->build_is_left) {
+    add_build();
+    add_probe();
+  } else {
+    add_probe();
+    add_build();
+  }
+  return out;
+}
+
+Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
+                            const ChunkConsumer& push) {
+  (void)ctx;
+  (void)local;
+  const HashJoinDef& d = *def_;
+  const JoinBuildSink& b = *build_;
+  const size_t n = in.size;
+  std::vector<uint32_t> probe_rows;
+  std::vector<uint32_t> build_rows;
+  std::vector<uint8_t> probe_null_key(n, 0);
+  if (!d.probe_keys.empty()) {
+    std::vector<Vector> keys;
+    for (size_t k = 0; k < d.probe_keys.size(); ++k) {
+      IBEX_ASSIGN_OR_RETURN(Vector v, Evaluate(*d.probe_keys[k], in));
+      const DataType& bt = d.build_keys[k]->type;
+      if (v.type().physical() != bt.physical() || ScaleOf(v.type()) != ScaleOf(bt)) {
+        IBEX_ASSIGN_OR_RETURN(v, CastVector(v, bt, n));
+      }
+      if (v.is_constant()) v = v.Flatten(n);
+      keys.push_back(std::move(v));
+    }
+    std::vector<const Vector*> cols;
+    for (const Vector& v : keys) cols.push_back(&v);
+    KeyBuffer kb;
+    kb.Encode(cols, nullptr, n);
+    probe_rows.reserve(n);
+    build_rows.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      if (kb.HasNull(i)) {
+        probe_null_key[i] = 1;
+        continue;
+      }
+      const uint32_t id = b.map_.Find(kb.Key(i), kb.Hash(i));
+      if (id == KeyMap::kNotFound) continue;
+      for (uint32_t r = b.first_[id]; r != JoinBuildSink::kEnd; r = b.next_[r]) {
+        probe_rows.push_back(static_cast<uint32_t>(i));
+        build_rows.push_back(r);
+      }
+    }
+  } else {
+    const auto m = static_cast<uint32_t>(b.rows_.size);
+    for (size_t i = 0; i < n; ++i) {
+      for (uint32_t r = 0; r < m; ++r) {
+        probe_rows.push_back(static_cast<uint32_t>(i));
+        build_rows.push_back(r);
+      }
+    }
+  }
+  if (d.residual != nullptr && !probe_rows.empty()) {
+    Chunk pairs = Assemble(in, probe_rows, build_rows);
+    std::vector<uint32_t> sel;
+    IBEX_ASSIGN_OR_RETURN(size_t m, EvaluateFilter(*d.residual, pairs, &sel));
+    for (size_t k = 0; k < m; ++k) {
+      probe_rows[k] = probe_rows[sel[k]];
+      build_rows[k] = build_rows[sel[k]];
+    }
+    probe_rows.resize(m);
+    build_rows.resize(m);
+  }
+  const bool preserve_probe = d.kind == JoinKind::kFull ||
+                              (d.kind == JoinKind::kLeft && !d.build_is_left) ||
+                              (d.kind == JoinKind::kRight && d.build_is_left);
+  const bool preserve_build = d.kind == JoinKind::kFull ||
+                              (d.kind == JoinKind::kLeft && d.build_is_left) ||
+                              (d.kind == JoinKind::kRight && !d.build_is_left);
+  switch (d.kind) {
+    case JoinKind::kInner:
+    case JoinKind::kLeft:
+    case JoinKind::kRight:
+    case JoinKind::kFull: {
+      if (preserve_build) {
+        for (uint32_t r : build_rows) b.matched_[r].store(1, std::memory_order_relaxed);
+      }
+      if (preserve_probe) {
+        std::vector<uint8_t> hit(n, 0);
+        for (uint32_t p : probe_rows) hit[p] = 1;
+        for (size_t i = 0; i < n; ++i) {
+          if (hit[i] == 0) {
+            probe_rows.push_back(static_cast<uint32_t>(i));
+            build_rows.push_back(kNull);
+          }
+        }
+      }
+      if (probe_rows.empty()) return Status::OK();
+      Chunk out = Assemble(in, probe_rows, build_rows);
+      return push(out);
+    }
+    case JoinKind::kSemi:
+    case JoinKind::kAnti:
+    case JoinKind::kMark: {
+      std::vector<uint8_t> hit(n, 0);
+      for (uint32_t p : probe_rows) hit[p] = 1;
+      const bool build_empty = b.rows_.size == 0;
+      if (d.kind == JoinKind::kMark) {
+        Chunk out;
+        out.size = n;
+        for (const Vector& v : in.columns) out.columns.push_back(v.Ref());
+        Vector mark(DataType::Boolean(), n);
+        uint8_t* mv = mark.mutable_data<uint8_t>();
+        for (size_t i = 0; i < n; ++i) {
+          mv[i] = hit[i];
+          if (hit[i] == 0 && d.null_aware && !build_empty &&
+              (probe_null_key[i] != 0 || b.has_null_key_)) {
+            mark.SetNull(i);
+          }
+        }
+        mark.CompactNulls();
+        out.columns.push_back(std::move(mark));
+        return push(out);
+      }
+      std::vector<uint32_t> sel;
+      const bool want = d.kind == JoinKind::kSemi;
+      for (size_t i = 0; i < n; ++i) {
+        bool emit = (hit[i] != 0) == want;
+        if (!want && d.null_aware && emit) {
+          // NOT IN: nothing qualifies when the subquery has a NULL; a NULL probe key only
+          // when the subquery is empty.
+          if (b.has_null_key_ && !build_empty) emit = false;
+          if (probe_null_key[i] != 0 && !build_empty) emit = false;
+        }
+        if (emit) sel.push_back(static_cast<uint32_t>(i));
+      }
+      if (sel.empty()) return Status::OK();
+      if (sel.size() == n) return push(in);
+      Chunk out = in.Gather(sel.data(), sel.size());
+      return push(out);
+    }
+  }
+  return Status::OK();
+}
+
+Status JoinProbeOp::Finish(ExecContext& ctx, const ChunkConsumer& push) {
+  (void)ctx;
+  const HashJoinDef& d = *def_;
+  const bool preserve_build = d.kind == JoinKind::kFull ||
+                              (d.kind == JoinKind::kLeft && d.build_is_left) ||
+                              (d.kind == JoinKind::kRight && !d.build_is_left);
+  if (!preserve_build) return Status::OK();
+  const JoinBuildSink& b = *build_;
+  const std::vector<DataType>& probe_types = d.build_is_left ? d.right_types : d.left_types;
+  std::vector<uint32_t> rows;
+  auto flush = [&]() -> Status {
+    if (rows.empty()) return Status::OK();
+    Chunk probe;
+    probe.size = 0;
+    for (const DataType& t : probe_types) probe.columns.emplace_back(t, 0);
+    std::vector<uint32_t> probe_rows(rows.size(), kNull);
+    Chunk out = Assemble(probe, probe_rows, rows);
+    rows.clear();
+    return push(out);
+  };
+  for (uint32_t r = 0; r < b.rows_.size; ++r) {
+    if (b.matched_[r].load(std::memory_order_relaxed) == 0) {
+      rows.push_back(r);
+      if (rows.size() == kChunkRows) IBEX_RETURN_IF_ERROR(flush());
+    }
+  }
+  return flush();
+}
+
+}  // namespace ibex::exec
