@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "exec/cast.h"
+#include "exec/functions.h"
 #include "exec/like.h"
 
 namespace ibex::exec {
@@ -214,6 +215,16 @@ DataType WidenKeepScale(const DataType& arg, const DataType& result) {
 
 Result<Vector> EvalArith(const Expr& e, const Vector& a, const Vector& b, size_t n) {
   const DataType& type = e.type;
+  if (a.type().id() == TypeId::kDate || b.type().id() == TypeId::kDate) {
+    // DATE +/- INTEGER days -> DATE, DATE - DATE -> INTEGER days: plain int32 arithmetic.
+    auto as_int = [&](const Vector& v) -> Result<Converted> {
+      if (v.physical() == PhysicalType::kInt32) return Converted::Make(v, v.type(), n);
+      return Converted::Make(v, DataType::Integer(), n);
+    };
+    IBEX_ASSIGN_OR_RETURN(Converted ca, as_int(a));
+    IBEX_ASSIGN_OR_RETURN(Converted cb, as_int(b));
+    return IntArith<int32_t>(e.arith, *ca, *cb, type, n, 0);
+  }
   if (type.id() == TypeId::kDouble) {
     IBEX_ASSIGN_OR_RETURN(Converted ca, Converted::Make(a, type, n));
     IBEX_ASSIGN_OR_RETURN(Converted cb, Converted::Make(b, type, n));
@@ -546,6 +557,16 @@ int64_t ExtractOne(ExtractField f, int32_t days) {
       return d;
     case ExtractField::kQuarter:
       return (m - 1) / 3 + 1;
+    case ExtractField::kWeek: {
+      // ISO 8601 week: the week (Monday first) containing the year's first Thursday is 1.
+      const int64_t dow = ((days % 7) + 10) % 7;  // Monday = 0
+      const int32_t thursday = days - static_cast<int32_t>(dow) + 3;
+      int ty;
+      unsigned tm;
+      unsigned td;
+      storage::CivilFromDays(thursday, &ty, &tm, &td);
+      return (thursday - storage::DaysFromCivil(ty, 1, 1)) / 7 + 1;
+    }
     case ExtractField::kDayOfWeek:
       return ((days % 7) + 11) % 7;  // 1970-01-01 was a Thursday (4); Sunday = 0
     case ExtractField::kDayOfYear:
@@ -649,9 +670,20 @@ Result<Vector> EvalNode(const Expr& e, const Chunk& in) {
       Vector out = CopyNullsTo(args[0], DataType::Boolean(), rows);
       const auto* s = args[0].data<std::string_view>();
       uint8_t* r = out.mutable_data<uint8_t>();
-      const LikeMatcher& m = *e.matcher;
       const uint8_t flip = e.negated ? 1 : 0;
-      for (size_t i = 0; i < rows; ++i) r[i] = static_cast<uint8_t>(m.Match(s[i])) ^ flip;
+      if (e.matcher != nullptr) {
+        const LikeMatcher& m = *e.matcher;
+        for (size_t i = 0; i < rows; ++i) r[i] = static_cast<uint8_t>(m.Match(s[i])) ^ flip;
+      } else {
+        // A pattern that is not a constant: compiled per row.
+        MergeNulls(args[1], &out, rows);
+        const auto* p = args[1].data<std::string_view>();
+        const size_t ss = args[0].is_constant() ? 0 : 1;
+        const size_t ps = args[1].is_constant() ? 0 : 1;
+        for (size_t i = 0; i < rows; ++i) {
+          r[i] = static_cast<uint8_t>(LikeMatcher(std::string(p[i * ps])).Match(s[i * ss])) ^ flip;
+        }
+      }
       result = std::move(out);
       break;
     }
@@ -740,7 +772,7 @@ Result<Vector> EvalNode(const Expr& e, const Chunk& in) {
       break;
     }
     case ExprKind::kFunction:
-      result = Status::NotSupported("function " + e.text);
+      result = EvalFunction(e, args, rows);
       break;
     default:
       break;

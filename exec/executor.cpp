@@ -146,8 +146,8 @@ Status Executor::RunPipeline(ExecContext& ctx, const Pipeline& p) {
         order = blocked.front();
         blocked.pop_front();
       }
-      chain.sink_state->work_order = order;
-      for (auto& s : chain.op_states) s->work_order = order;
+      chain.sink_state->work_order = p.order_base + order;
+      for (auto& s : chain.op_states) s->work_order = p.order_base + order;
       const int64_t t0 = NowNs();
       Result<ProduceResult> r = p.source->Produce(ctx, order, source_push);
       p.source->stats.time_ns.fetch_add(NowNs() - t0, std::memory_order_relaxed);
@@ -176,7 +176,7 @@ Status Executor::RunPipeline(ExecContext& ctx, const Pipeline& p) {
     Chain chain{&ctx, &p, {}, nullptr, {}};
     for (Operator* op : p.operators) chain.op_states.push_back(op->MakeLocal(ctx));
     chain.sink_state = p.sink->MakeLocal(ctx);
-    chain.sink_state->work_order = orders;
+    chain.sink_state->work_order = p.order_base + orders;
     chain.Build();
     const ChunkConsumer& next = chain.consumers[i + 1];
     const ChunkConsumer counted = [&](Chunk& c) -> Status {
@@ -186,6 +186,7 @@ Status Executor::RunPipeline(ExecContext& ctx, const Pipeline& p) {
     IBEX_RETURN_IF_ERROR(p.operators[i]->Finish(ctx, counted));
     IBEX_RETURN_IF_ERROR(p.sink->Combine(ctx, *chain.sink_state));
   }
+  if (!p.finalize) return Status::OK();
   const int64_t t0 = NowNs();
   Status s = p.sink->Finalize(ctx);
   p.sink->stats.time_ns.fetch_add(NowNs() - t0, std::memory_order_relaxed);

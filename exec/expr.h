@@ -34,12 +34,12 @@ enum class ExprKind : uint8_t {
   kSubstring,  // SUBSTRING(args[0] FROM args[1] [FOR args[2]]), 1-based
   kDateAdd,    // args[0] (DATE) + interval of `months` and `days` (negative to subtract)
   kCoalesce,   // first non-null of args
-  kFunction,   // named scalar function `text` over args (abs, upper, lower, length, ...)
+  kFunction,   // named scalar function `text` (exec/functions.h)
 };
 
 enum class ArithOp : uint8_t { kAdd, kSub, kMul, kDiv, kMod };
 enum class CompareOp : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
-enum class ExtractField : uint8_t { kYear, kMonth, kDay, kQuarter, kDayOfWeek, kDayOfYear };
+enum class ExtractField : uint8_t { kYear, kMonth, kDay, kQuarter, kWeek, kDayOfWeek, kDayOfYear };
 
 struct Expr {
   ExprKind kind = ExprKind::kConstant;

@@ -113,10 +113,14 @@ class Sink {
 };
 
 // A source, its streaming operators and its sink; runs after `dependencies`.
+// Several pipelines may feed one sink (UNION ALL, set operations): all but the last skip
+// Finalize, and order_base keeps their work orders apart for ordered sinks.
 struct Pipeline {
   Source* source = nullptr;
   std::vector<Operator*> operators;
   Sink* sink = nullptr;
+  bool finalize = true;
+  size_t order_base = 0;
 };
 
 }  // namespace ibex::exec
