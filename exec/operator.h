@@ -26,13 +26,13 @@ class LocalStore;
 namespace ibex::exec {
 
 // What a query's operators share: its memory tracker, the store its scans read, its cancel
-// flag.
+// test (the shell's Ctrl-C token).
 struct ExecContext {
   MemoryTracker* memory = nullptr;
   const storage::LocalStore* store = nullptr;
-  const std::atomic<bool>* cancel = nullptr;
+  std::function<bool()> cancelled_fn;  // polled once per chunk; may be empty
 
-  bool cancelled() const { return cancel != nullptr && cancel->load(std::memory_order_relaxed); }
+  bool cancelled() const { return cancelled_fn && cancelled_fn(); }
 };
 
 // Per-operator statistics for EXPLAIN ANALYZE, summed over threads.

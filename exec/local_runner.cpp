@@ -1,0 +1,161 @@
+#include "exec/local_runner.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "exec/plan_builder.h"
+#include "optimizer/planner.h"
+
+namespace ibex::exec {
+
+namespace {
+
+
+Status StreamResult(const ChunkCollector& result, const std::vector<sql::ast::OutputColumn>& columns,
+                    sql::ResultSink& sink, sql::CancelToken& cancel) {
+  IBEX_RETURN_IF_ERROR(sink.Begin(columns));
+  std::vector<storage::Value> row;
+  for (const Chunk& c : result.chunks()) {
+    if (cancel.cancelled()) return Status::Cancelled("query cancelled");
+    for (size_t r = 0; r < c.size; ++r) {
+      row.clear();
+      for (size_t col = 0; col < c.columns.size(); ++col) row.push_back(c.GetValue(col, r));
+      IBEX_RETURN_IF_ERROR(sink.Row(row));
+    }
+  }
+  return sink.End();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LocalRunner>> LocalRunner::Open(const std::string& data_dir, int workers) {
+  std::string dir = data_dir;
+  std::string temp;
+  if (dir.empty()) {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/ibex-data-XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) return Status::FromErrno("mkdtemp", tmpl, errno);
+    dir = temp = tmpl;
+  }
+  IBEX_ASSIGN_OR_RETURN(auto store, storage::LocalStore::Open(dir, 1));
+  return std::unique_ptr<LocalRunner>(new LocalRunner(std::move(store), workers, std::move(temp)));
+}
+
+LocalRunner::~LocalRunner() {
+  store_.reset();
+  if (!temp_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(temp_dir_, ec);
+  }
+}
+
+std::string LocalRunner::DescribeRanks() {
+  return "rank 0: coordinator and executor (single rank), " + std::to_string(executor_.threads()) +
+         " worker threads\n";
+}
+
+Status LocalRunner::SettingChanged(const std::string& name, const std::string& value) {
+  if (name == "memory_limit") {
+    std::string v = value;
+    if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'') v = v.substr(1, v.size() - 2);
+    IBEX_ASSIGN_OR_RETURN(int64_t bytes, ParseMemorySize(v));
+    memory_limit_ = bytes;
+  }
+  return Status::OK();
+}
+
+Status LocalRunner::CatalogChanged(const storage::Catalog& catalog) {
+  const storage::Catalog& mine = store_->catalog();
+  for (const std::string& name : mine.TableNames()) {
+    if (catalog.FindTable(name) == nullptr) IBEX_RETURN_IF_ERROR(store_->DropTable(name));
+  }
+  for (const std::string& name : mine.ViewNames()) {
+    if (catalog.FindView(name) == nullptr) IBEX_RETURN_IF_ERROR(store_->DropView(name));
+  }
+  for (const std::string& name : catalog.TableNames()) {
+    if (store_->catalog().FindTable(name) == nullptr) {
+      IBEX_RETURN_IF_ERROR(store_->CreateTable(catalog.FindTable(name)->def));
+    }
+  }
+  for (const std::string& name : catalog.ViewNames()) {
+    const storage::ViewDef* v = catalog.FindView(name);
+    const storage::ViewDef* have = store_->catalog().FindView(name);
+    if (have == nullptr || !(*have == *v)) IBEX_RETURN_IF_ERROR(store_->CreateView(*v, true));
+  }
+  return Status::OK();
+}
+
+Status LocalRunner::RunQuery(const sql::BoundStatement& bound, sql::ResultSink& sink,
+                             sql::CancelToken& cancel) {
+  IBEX_ASSIGN_OR_RETURN(optimizer::PhysicalPlan plan, optimizer::PlanStatement(bound, store_->catalog()));
+  IBEX_ASSIGN_OR_RETURN(std::unique_ptr<ExecPlan> exec, BuildExecPlan(plan, {}));
+  MemoryTracker memory(memory_limit_);
+  ExecContext ctx;
+  ctx.memory = &memory;
+  ctx.store = store_.get();
+  ctx.cancelled_fn = [&cancel] { return cancel.cancelled(); };
+  IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
+  const sql::BoundStatement& query = bound.prepared ? *bound.prepared : bound;
+  std::vector<sql::ast::OutputColumn> columns = query.outputs;
+  if (columns.size() != plan.root.schema.size()) {
+    columns.clear();
+    for (const auto& f : plan.root.schema) columns.push_back({f.name, sql::SqlType::Of(f.type)});
+  }
+  return StreamResult(*exec->result, columns, sink, cancel);
+}
+
+Status LocalRunner::Explain(const sql::BoundStatement& bound, sql::ResultSink& sink,
+                            sql::CancelToken& cancel) {
+  IBEX_ASSIGN_OR_RETURN(optimizer::PhysicalPlan plan, optimizer::PlanStatement(bound, store_->catalog()));
+  std::string text;
+  if (bound.ast->analyze) {
+    IBEX_ASSIGN_OR_RETURN(std::unique_ptr<ExecPlan> exec, BuildExecPlan(plan, {}));
+    MemoryTracker memory(memory_limit_);
+    ExecContext ctx;
+    ctx.memory = &memory;
+    ctx.store = store_.get();
+    ctx.cancelled_fn = [&cancel] { return cancel.cancelled(); };
+    const auto t0 = std::chrono::steady_clock::now();
+    IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    text = ExplainAnalyzeText(plan, *exec);
+    char buf[160];
+    std::snprintf(buf, sizeof(buf), "Total: %.2f ms, %zu rows, peak memory %s, %d threads\n", ms,
+                  exec->result->rows(), FormatBytes(memory.peak()).c_str(), executor_.threads());
+    text += buf;
+  } else {
+    text = optimizer::ExplainText(plan);
+  }
+  IBEX_RETURN_IF_ERROR(sink.Begin({{"plan", sql::SqlType::Varchar()}}));
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    IBEX_RETURN_IF_ERROR(sink.Row({storage::Value::String(line)}));
+  }
+  return sink.End();
+}
+
+Status LocalRunner::Execute(const sql::BoundStatement& bound, sql::ResultSink& sink,
+                            sql::CancelToken& cancel) {
+  switch (bound.kind()) {
+    case sql::ast::StatementKind::kCopy: {
+      IBEX_ASSIGN_OR_RETURN(storage::LoadResult r,
+                            store_->Copy(bound.copy.table, bound.copy.path, bound.copy.options));
+      return sink.Message("COPY " + std::to_string(r.rows));
+    }
+    case sql::ast::StatementKind::kExplain:
+      return Explain(bound, sink, cancel);
+    case sql::ast::StatementKind::kSelect:
+    case sql::ast::StatementKind::kExecute:
+      return RunQuery(bound, sink, cancel);
+    default:
+      return Status::NotSupported(std::string(sql::StatementKindName(bound.kind())) +
+                                  " is not supported by the single-rank engine yet");
+  }
+}
+
+}  // namespace ibex::exec
