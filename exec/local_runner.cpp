@@ -8,6 +8,7 @@
 
 #include "exec/plan_builder.h"
 #include "optimizer/planner.h"
+#include "storage/persist/layout.h"
 
 namespace ibex::exec {
 
@@ -41,7 +42,9 @@ Result<std::unique_ptr<LocalRunner>> LocalRunner::Open(const std::string& data_d
     dir = temp = tmpl;
   }
   IBEX_ASSIGN_OR_RETURN(auto store, storage::LocalStore::Open(dir, 1));
-  return std::unique_ptr<LocalRunner>(new LocalRunner(std::move(store), workers, std::move(temp)));
+  auto runner = std::unique_ptr<LocalRunner>(new LocalRunner(std::move(store), workers, std::move(temp)));
+  runner->store_dir_ = storage::ExpandDataDir(dir, 0);
+  return runner;
 }
 
 LocalRunner::~LocalRunner() {
@@ -88,9 +91,71 @@ Status LocalRunner::CatalogChanged(const storage::Catalog& catalog) {
   return Status::OK();
 }
 
+Result<int64_t> LocalRunner::Insert(const optimizer::PhysicalPlan& plan, sql::CancelToken& cancel) {
+  const auto& spec = plan.root.As<optimizer::SinkSpec>();
+  if (spec.create_table) IBEX_RETURN_IF_ERROR(store_->CreateTable(*spec.create_table));
+  IBEX_ASSIGN_OR_RETURN(const storage::Table* table, store_->catalog().GetTable(spec.table));
+  optimizer::PhysicalPlan input;
+  input.root = plan.root.children[0];
+  IBEX_ASSIGN_OR_RETURN(std::unique_ptr<ExecPlan> exec, BuildExecPlan(input, {}));
+  MemoryTracker memory(memory_limit_);
+  ExecContext ctx;
+  ctx.memory = &memory;
+  ctx.store = store_.get();
+  ctx.cancelled_fn = [&cancel] { return cancel.cancelled(); };
+  IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
+  const int64_t rows = static_cast<int64_t>(exec->result->rows());
+  if (rows == 0) return rows;
+  // The rows go through the loader as a CSV file, so that inserted rows become blocks with
+  // zone maps and statistics and commit like any load (all or nothing).
+  std::string text;
+  for (const Chunk& c : exec->result->chunks()) {
+    for (size_t r = 0; r < c.size; ++r) {
+      for (size_t col = 0; col < spec.columns.size(); ++col) {
+        if (col > 0) text += ',';
+        const int src = spec.columns[col];
+        if (src < 0) continue;
+        const storage::Value v = c.GetValue(static_cast<size_t>(src), r);
+        if (v.is_null()) continue;
+        if (v.type().is_string()) {
+          text += '"';
+          for (char ch : v.str()) {
+            if (ch == '"') text += '"';
+            text += ch;
+          }
+          text += '"';
+        } else {
+          text += v.ToString();
+        }
+      }
+      text += '\n';
+    }
+  }
+  const std::string path = store_dir_ + "/.insert-" + std::to_string(table->table_id) + ".csv";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) return Status::FromErrno("fopen", path, errno);
+    const size_t wrote = std::fwrite(text.data(), 1, text.size(), f);
+    const bool closed = std::fclose(f) == 0;
+    if (wrote != text.size() || !closed) return Status::IoError("cannot write " + path);
+  }
+  storage::CopyOptions options;
+  options.format = storage::FileFormat::kCsv;
+  Result<storage::LoadResult> loaded = store_->Copy(spec.table, path, options);
+  std::remove(path.c_str());
+  IBEX_RETURN_IF_ERROR(loaded.status());
+  return loaded->rows;
+}
+
 Status LocalRunner::RunQuery(const sql::BoundStatement& bound, sql::ResultSink& sink,
                              sql::CancelToken& cancel) {
   IBEX_ASSIGN_OR_RETURN(optimizer::PhysicalPlan plan, optimizer::PlanStatement(bound, store_->catalog()));
+  if (plan.root.kind() == optimizer::NodeKind::kSink) {
+    IBEX_ASSIGN_OR_RETURN(int64_t rows, Insert(plan, cancel));
+    if (shell_catalog_ != nullptr) *shell_catalog_ = store_->catalog();
+    return sink.Message(plan.root.As<optimizer::SinkSpec>().create_table ? "SELECT " + std::to_string(rows)
+                                                                         : "INSERT 0 " + std::to_string(rows));
+  }
   IBEX_ASSIGN_OR_RETURN(std::unique_ptr<ExecPlan> exec, BuildExecPlan(plan, {}));
   MemoryTracker memory(memory_limit_);
   ExecContext ctx;
@@ -151,6 +216,7 @@ Status LocalRunner::Execute(const sql::BoundStatement& bound, sql::ResultSink& s
       return Explain(bound, sink, cancel);
     case sql::ast::StatementKind::kSelect:
     case sql::ast::StatementKind::kExecute:
+    case sql::ast::StatementKind::kInsert:
       return RunQuery(bound, sink, cancel);
     default:
       return Status::NotSupported(std::string(sql::StatementKindName(bound.kind())) +

@@ -15,6 +15,7 @@
 #include "common/status.h"
 #include "exec/executor.h"
 #include "frontend/shell/runner.h"
+#include "optimizer/physical_plan.h"
 #include "storage/local_store.h"
 
 namespace ibex::exec {
@@ -38,11 +39,15 @@ class LocalRunner : public sql::StatementRunner {
   std::string DescribeRanks() override;
   // SET name = value forwarded by the shell: memory_limit ('4GB', '512MB', ...), threads.
   Status SettingChanged(const std::string& name, const std::string& value);
+  // The shell's catalog (binding), refreshed from the store when the engine changes the schema.
+  void set_shell_catalog(storage::Catalog* catalog) { shell_catalog_ = catalog; }
 
  private:
   LocalRunner(std::unique_ptr<storage::LocalStore> store, int workers, std::string temp_dir)
       : store_(std::move(store)), executor_(workers), temp_dir_(std::move(temp_dir)) {}
 
+  // INSERT / CREATE TABLE AS: runs the Sink's input and loads its rows; returns their count.
+  Result<int64_t> Insert(const optimizer::PhysicalPlan& plan, sql::CancelToken& cancel);
   Status RunQuery(const sql::BoundStatement& bound, sql::ResultSink& sink, sql::CancelToken& cancel);
   Status Explain(const sql::BoundStatement& bound, sql::ResultSink& sink, sql::CancelToken& cancel);
 
@@ -50,6 +55,8 @@ class LocalRunner : public sql::StatementRunner {
   Executor executor_;
   std::string temp_dir_;
   int64_t memory_limit_ = 0;
+  std::string store_dir_;                      // the catalog's root (scratch files go there)
+  storage::Catalog* shell_catalog_ = nullptr;  // kept in step after CREATE TABLE AS
 };
 
 }  // namespace ibex::exec

@@ -44,6 +44,7 @@ int RunCoordinatorShell(const LaunchOptions& options, const std::vector<RankRepo
       return 1;
     }
     storage::Catalog local_catalog = (*local)->catalog();
+    (*local)->set_shell_catalog(&local_catalog);
     return sql::RunShell(shell, **local, local_catalog);
   }
   storage::Catalog catalog(static_cast<int>(ranks.size() > 1 ? ranks.size() - 1 : 1));
