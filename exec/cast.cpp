@@ -227,10 +227,7 @@ Result<Vector> CastVector(const Vector& in, const DataType& to, size_t n) {
       o[i] = out.arena().Copy(s);
     }
     if (from.is_string()) {
-      for (const auto& k : in.keep_alive()) out.KeepAlive(k);
-      // Views into `in`'s own arena: keep a clone of it alive too.
-      auto holder = std::make_shared<Vector>(in.Clone());
-      out.KeepAlive(holder);
+      out.AdoptStrings(in);
     }
   } else if (from.is_string()) {
     const auto* src = in.data<std::string_view>();

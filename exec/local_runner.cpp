@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "exec/plan_builder.h"
 #include "optimizer/planner.h"
 #include "storage/persist/layout.h"
@@ -70,7 +72,18 @@ Status LocalRunner::SettingChanged(const std::string& name, const std::string& v
   return Status::OK();
 }
 
+int64_t LocalRunner::BlockCacheCapacity() {
+  if (const char* env = std::getenv("IBEX_BLOCK_CACHE")) {
+    auto bytes = ParseMemorySize(env);
+    if (bytes.ok()) return *bytes;
+  }
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<int64_t>(pages) * page / 2 : int64_t{1} << 30;
+}
+
 Status LocalRunner::CatalogChanged(const storage::Catalog& catalog) {
+  cache_.Clear();
   const storage::Catalog& mine = store_->catalog();
   for (const std::string& name : mine.TableNames()) {
     if (catalog.FindTable(name) == nullptr) IBEX_RETURN_IF_ERROR(store_->DropTable(name));
@@ -102,6 +115,7 @@ Result<int64_t> LocalRunner::Insert(const optimizer::PhysicalPlan& plan, sql::Ca
   ExecContext ctx;
   ctx.memory = &memory;
   ctx.store = store_.get();
+  ctx.cache = &cache_;
   ctx.cancelled_fn = [&cancel] { return cancel.cancelled(); };
   IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
   const int64_t rows = static_cast<int64_t>(exec->result->rows());
@@ -141,6 +155,7 @@ Result<int64_t> LocalRunner::Insert(const optimizer::PhysicalPlan& plan, sql::Ca
   }
   storage::CopyOptions options;
   options.format = storage::FileFormat::kCsv;
+  cache_.Clear();
   Result<storage::LoadResult> loaded = store_->Copy(spec.table, path, options);
   std::remove(path.c_str());
   IBEX_RETURN_IF_ERROR(loaded.status());
@@ -161,6 +176,7 @@ Status LocalRunner::RunQuery(const sql::BoundStatement& bound, sql::ResultSink& 
   ExecContext ctx;
   ctx.memory = &memory;
   ctx.store = store_.get();
+  ctx.cache = &cache_;
   ctx.cancelled_fn = [&cancel] { return cancel.cancelled(); };
   IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
   const sql::BoundStatement& query = bound.prepared ? *bound.prepared : bound;
@@ -182,6 +198,7 @@ Status LocalRunner::Explain(const sql::BoundStatement& bound, sql::ResultSink& s
     ExecContext ctx;
     ctx.memory = &memory;
     ctx.store = store_.get();
+  ctx.cache = &cache_;
     ctx.cancelled_fn = [&cancel] { return cancel.cancelled(); };
     const auto t0 = std::chrono::steady_clock::now();
     IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
@@ -208,6 +225,7 @@ Status LocalRunner::Execute(const sql::BoundStatement& bound, sql::ResultSink& s
                             sql::CancelToken& cancel) {
   switch (bound.kind()) {
     case sql::ast::StatementKind::kCopy: {
+      cache_.Clear();
       IBEX_ASSIGN_OR_RETURN(storage::LoadResult r,
                             store_->Copy(bound.copy.table, bound.copy.path, bound.copy.options));
       return sink.Message("COPY " + std::to_string(r.rows));

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "exec/block_cache.h"
 #include "exec/executor.h"
 #include "frontend/shell/runner.h"
 #include "optimizer/physical_plan.h"
@@ -46,6 +47,9 @@ class LocalRunner : public sql::StatementRunner {
   LocalRunner(std::unique_ptr<storage::LocalStore> store, int workers, std::string temp_dir)
       : store_(std::move(store)), executor_(workers), temp_dir_(std::move(temp_dir)) {}
 
+  // Bytes of decoded blocks kept between queries: IBEX_BLOCK_CACHE (e.g. 4GB), default half
+  // of the machine's memory.
+  static int64_t BlockCacheCapacity();
   // INSERT / CREATE TABLE AS: runs the Sink's input and loads its rows; returns their count.
   Result<int64_t> Insert(const optimizer::PhysicalPlan& plan, sql::CancelToken& cancel);
   Status RunQuery(const sql::BoundStatement& bound, sql::ResultSink& sink, sql::CancelToken& cancel);
@@ -53,6 +57,7 @@ class LocalRunner : public sql::StatementRunner {
 
   std::unique_ptr<storage::LocalStore> store_;
   Executor executor_;
+  BlockCache cache_{BlockCacheCapacity()};
   std::string temp_dir_;
   int64_t memory_limit_ = 0;
   std::string store_dir_;                      // the catalog's root (scratch files go there)

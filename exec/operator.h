@@ -27,9 +27,12 @@ namespace ibex::exec {
 
 // What a query's operators share: its memory tracker, the store its scans read, its cancel
 // test (the shell's Ctrl-C token).
+class BlockCache;
+
 struct ExecContext {
   MemoryTracker* memory = nullptr;
   const storage::LocalStore* store = nullptr;
+  BlockCache* cache = nullptr;  // decoded blocks kept between queries; may be null
   std::function<bool()> cancelled_fn;  // polled once per chunk; may be empty
 
   bool cancelled() const { return cancelled_fn && cancelled_fn(); }

@@ -23,6 +23,34 @@ std::string_view StringArena::Copy(std::string_view s) {
   return out;
 }
 
+void KeepAliveSet::Add(const std::shared_ptr<const void>& owner) {
+  if (!owner || owner == one_) return;
+  if (!one_ && !many_) {
+    one_ = owner;
+    return;
+  }
+  auto list = std::make_shared<std::vector<std::shared_ptr<const void>>>();
+  if (many_) *list = *many_;
+  if (one_) list->push_back(one_);
+  for (const auto& o : *list) {
+    if (o == owner) return;
+  }
+  list->push_back(owner);
+  one_.reset();
+  many_ = std::move(list);
+}
+
+void KeepAliveSet::AddAll(const KeepAliveSet& other) {
+  if (!one_ && !many_) {
+    *this = other;
+    return;
+  }
+  if (other.one_) Add(other.one_);
+  if (other.many_) {
+    for (const auto& o : *other.many_) Add(o);
+  }
+}
+
 namespace {
 size_t Width(PhysicalType p) { return static_cast<size_t>(storage::ElementWidth(p)); }
 }  // namespace
@@ -65,7 +93,7 @@ Vector Vector::Clone() const {
   out.has_nulls_ = has_nulls_;
   out.nulls_ = nulls_;
   out.keep_alive_ = keep_alive_;
-  if (arena_) out.keep_alive_.push_back(arena_);
+  if (arena_) out.keep_alive_.Add(arena_);
   return out;
 }
 
@@ -80,7 +108,7 @@ Vector Vector::Ref() const {
   out.owned_ = owned_;
   out.nulls_ = nulls_;
   out.keep_alive_ = keep_alive_;
-  if (arena_) out.keep_alive_.push_back(arena_);
+  if (arena_) out.keep_alive_.Add(arena_);
   return out;
 }
 
@@ -109,8 +137,8 @@ StringArena& Vector::arena() {
 
 void Vector::AdoptStrings(const Vector& src) {
   if (src.physical_ != PhysicalType::kString) return;
-  for (const auto& k : src.keep_alive_) keep_alive_.push_back(k);
-  if (src.arena_ && src.arena_ != arena_) keep_alive_.push_back(src.arena_);
+  keep_alive_.AddAll(src.keep_alive_);
+  if (src.arena_ && src.arena_ != arena_) keep_alive_.Add(src.arena_);
 }
 
 Value Vector::GetValue(size_t i) const {
@@ -206,7 +234,7 @@ Vector Vector::Gather(const uint32_t* sel, size_t n) const {
   }
   if (physical_ == PhysicalType::kString) {
     out.keep_alive_ = keep_alive_;
-    if (arena_) out.keep_alive_.push_back(arena_);
+    if (arena_) out.keep_alive_.Add(arena_);
   }
   return out;
 }
@@ -223,7 +251,7 @@ Vector Vector::Flatten(size_t n) const {
   flat.nulls_ = nulls_;
   Vector out = flat.Gather(zeros.data(), n);
   out.keep_alive_ = keep_alive_;
-  if (arena_) out.keep_alive_.push_back(arena_);
+  if (arena_) out.keep_alive_.Add(arena_);
   return out;
 }
 

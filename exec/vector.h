@@ -40,6 +40,18 @@ class StringArena {
   size_t bytes_ = 0;
 };
 
+// The owners of memory a vector's values point into. Copying is two shared_ptr copies (no
+// allocation) in the common case of at most one owner; more owners share one list.
+class KeepAliveSet {
+ public:
+  void Add(const std::shared_ptr<const void>& owner);
+  void AddAll(const KeepAliveSet& other);
+
+ private:
+  std::shared_ptr<const void> one_;
+  std::shared_ptr<const std::vector<std::shared_ptr<const void>>> many_;
+};
+
 class Vector {
  public:
   Vector() = default;
@@ -87,8 +99,7 @@ class Vector {
 
   StringArena& arena();
   // Keeps the memory strings point into alive with this vector.
-  void KeepAlive(std::shared_ptr<const void> owner) { keep_alive_.push_back(std::move(owner)); }
-  const std::vector<std::shared_ptr<const void>>& keep_alive() const { return keep_alive_; }
+  void KeepAlive(const std::shared_ptr<const void>& owner) { keep_alive_.Add(owner); }
   std::shared_ptr<const void> SharedArena() const { return arena_; }
   // Makes this (1-row, owned) vector stand for every row.
   void MarkConstant() { constant_ = true; }
@@ -115,7 +126,7 @@ class Vector {
   std::shared_ptr<int128_t[]> owned_;  // shared with Ref()s (read-only there)
   std::vector<uint8_t> nulls_;
   std::shared_ptr<StringArena> arena_;
-  std::vector<std::shared_ptr<const void>> keep_alive_;
+  KeepAliveSet keep_alive_;
 };
 
 // Columns of equal length and what keeps their strings' memory alive.

@@ -73,13 +73,40 @@ Status JoinBuildSink::Finalize(ExecContext& ctx) {
       if (v.is_constant()) v = v.Flatten(n);
       keys.push_back(std::move(v));
     }
+    int_key_ = keys.size() == 1 && IntKey(keys[0].type());
+    if (int_key_) {
+      const Vector& k = keys[0];
+      size_t cap = 16;
+      int bits = 4;
+      while (cap < 2 * n) {
+        cap *= 2;
+        ++bits;
+      }
+      index_.keys.assign(cap, 0);
+      index_.heads.assign(cap, kEnd);
+      index_.mask = cap - 1;
+      index_.shift = 64 - bits;
+      const bool wide = k.physical() == PhysicalType::kInt64;
+      for (size_t i = n; i-- > 0;) {
+        if (k.IsNull(i)) {
+          has_null_key_ = true;
+          continue;
+        }
+        const int64_t key = wide ? k.data<int64_t>()[i] : k.data<int32_t>()[i];
+        size_t s = index_.Slot(key);
+        while (index_.heads[s] != kEnd && index_.keys[s] != key) s = (s + 1) & index_.mask;
+        if (index_.heads[s] == kEnd) index_.keys[s] = key;
+        next_[i] = index_.heads[s];
+        index_.heads[s] = static_cast<uint32_t>(i);
+      }
+    }
     std::vector<const Vector*> cols;
     for (const Vector& v : keys) cols.push_back(&v);
     KeyBuffer kb;
-    kb.Encode(cols, nullptr, n);
+    if (!int_key_) kb.Encode(cols, nullptr, n);
     bool inserted;
     // Insert from the last row so each chain lists rows in input order.
-    for (size_t i = n; i-- > 0;) {
+    for (size_t i = int_key_ ? 0 : n; i-- > 0;) {
       if (kb.HasNull(i)) {
         has_null_key_ = true;
         continue;
@@ -90,7 +117,8 @@ Status JoinBuildSink::Finalize(ExecContext& ctx) {
       first_[id] = static_cast<uint32_t>(i);
     }
   }
-  const int64_t bytes = ChunkBytes(rows_) + map_.MemoryBytes() + static_cast<int64_t>(n) * 9;
+  const int64_t bytes = ChunkBytes(rows_) + map_.MemoryBytes() + static_cast<int64_t>(n) * 9 +
+                        static_cast<int64_t>(index_.keys.size() * 12);
   IBEX_RETURN_IF_ERROR(memory_->ResizeTo(bytes));
   stats.AddMemory(bytes);
   stats.rows_out.store(static_cast<int64_t>(n));
@@ -147,13 +175,35 @@ Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
       if (v.is_constant()) v = v.Flatten(n);
       keys.push_back(std::move(v));
     }
+    probe_rows.reserve(n);
+    build_rows.reserve(n);
+    if (b.int_key_) {
+      const Vector& k = keys[0];
+      const uint8_t* nl = k.nulls();
+      auto probe = [&](auto* data) {
+        for (size_t i = 0; i < n; ++i) {
+          if (nl != nullptr && nl[i] != 0) {
+            probe_null_key[i] = 1;
+            continue;
+          }
+          for (uint32_t r = b.index_.Find(static_cast<int64_t>(data[i])); r != JoinBuildSink::kEnd;
+               r = b.next_[r]) {
+            probe_rows.push_back(static_cast<uint32_t>(i));
+            build_rows.push_back(r);
+          }
+        }
+      };
+      if (k.physical() == PhysicalType::kInt64) {
+        probe(k.data<int64_t>());
+      } else {
+        probe(k.data<int32_t>());
+      }
+    }
     std::vector<const Vector*> cols;
     for (const Vector& v : keys) cols.push_back(&v);
     KeyBuffer kb;
-    kb.Encode(cols, nullptr, n);
-    probe_rows.reserve(n);
-    build_rows.reserve(n);
-    for (size_t i = 0; i < n; ++i) {
+    if (!b.int_key_) kb.Encode(cols, nullptr, n);
+    for (size_t i = 0; i < (b.int_key_ ? 0 : n); ++i) {
       if (kb.HasNull(i)) {
         probe_null_key[i] = 1;
         continue;

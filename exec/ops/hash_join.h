@@ -52,9 +52,32 @@ class JoinBuildSink : public Sink {
   friend class JoinProbeOp;
   static constexpr uint32_t kEnd = UINT32_MAX;
 
+  // Fast path for one integer-like key (INTEGER, BIGINT, DATE, narrow DECIMAL): keys inline
+  // in an open-addressing table, multiplicative hashing, no encoding.
+  struct IntIndex {
+    std::vector<int64_t> keys;
+    std::vector<uint32_t> heads;  // slot -> first row, kEnd = empty slot
+    int shift = 64;
+    size_t mask = 0;
+    size_t Slot(int64_t k) const {
+      return static_cast<size_t>((static_cast<uint64_t>(k) * 0x9E3779B97F4A7C15ULL) >> shift);
+    }
+    uint32_t Find(int64_t k) const {
+      for (size_t s = Slot(k);; s = (s + 1) & mask) {
+        if (heads[s] == kEnd) return kEnd;
+        if (keys[s] == k) return heads[s];
+      }
+    }
+  };
+  static bool IntKey(const DataType& t) {
+    return t.physical() == PhysicalType::kInt32 || t.physical() == PhysicalType::kInt64;
+  }
+
   std::shared_ptr<const HashJoinDef> def_;
   std::vector<Chunk> chunks_;
   Chunk rows_;  // the whole build side
+  bool int_key_ = false;
+  IntIndex index_;
   KeyMap map_;
   std::vector<uint32_t> first_;  // per distinct key: first row
   std::vector<uint32_t> next_;   // per row: next row with the same key

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "exec/block_cache.h"
 #include "exec/eval.h"
 #include "storage/local_store.h"
 
@@ -12,6 +13,7 @@ Status TableScan::Prepare(ExecContext& ctx) {
   IBEX_ASSIGN_OR_RETURN(const storage::Table* t, ctx.store->catalog().GetTable(table_));
   blocks_.clear();
   blocks_total_ = 0;
+  table_id_ = t->table_id;
   for (size_t p = 0; p < t->partitions.size(); ++p) {
     const auto& blocks = t->partitions[p].blocks;
     for (size_t b = 0; b < blocks.size(); ++b) {
@@ -22,7 +24,7 @@ Status TableScan::Prepare(ExecContext& ctx) {
         const int table_col = columns_[static_cast<size_t>(pr.column)];
         may = storage::ZoneMayMatch(blocks[b].zones[static_cast<size_t>(table_col)], pr.range);
       }
-      if (may) blocks_.emplace_back(static_cast<int>(p), b);
+      if (may) blocks_.push_back(BlockRef{static_cast<int>(p), b, blocks[b].block_id, blocks[b].row_count});
     }
   }
   return Status::OK();
@@ -30,22 +32,33 @@ Status TableScan::Prepare(ExecContext& ctx) {
 
 Result<ProduceResult> TableScan::Produce(ExecContext& ctx, size_t order,
                                          const ChunkConsumer& push) {
-  const auto [partition, index] = blocks_[order];
-  std::vector<int> wanted = columns_;
-  std::sort(wanted.begin(), wanted.end());
-  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-  IBEX_ASSIGN_OR_RETURN(storage::Block block, ctx.store->ReadBlock(table_, partition, index, wanted));
-  auto shared = std::make_shared<storage::Block>(std::move(block));
-  const size_t rows = shared->row_count;
+  const BlockRef& ref = blocks_[order];
+  // The block's columns in output order, each kept alive by the chunks that view it.
+  BlockCache::Columns cols;
+  if (ctx.cache != nullptr) {
+    IBEX_ASSIGN_OR_RETURN(cols, ctx.cache->Get(*ctx.store, table_, table_id_, ref.partition, ref.index,
+                                               ref.block_id, columns_));
+  } else {
+    std::vector<int> wanted = columns_;
+    std::sort(wanted.begin(), wanted.end());
+    wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+    IBEX_ASSIGN_OR_RETURN(storage::Block block, ctx.store->ReadBlock(table_, ref.partition, ref.index, wanted));
+    auto shared_block = std::make_shared<storage::Block>(std::move(block));
+    for (int c : columns_) {
+      cols.push_back(std::shared_ptr<const storage::ColumnVector>(
+          shared_block, &shared_block->columns[static_cast<size_t>(c)]));
+    }
+  }
+  const size_t rows = ref.rows;
   std::vector<uint32_t> sel;
   for (size_t off = 0; off < rows; off += kChunkRows) {
     if (ctx.cancelled()) return Status::Cancelled("query cancelled");
     const size_t n = std::min(kChunkRows, rows - off);
     Chunk chunk;
     chunk.size = n;
-    for (int c : columns_) {
-      Vector v = Vector::View(shared->columns[static_cast<size_t>(c)], off, n);
-      if (v.physical() == PhysicalType::kString) v.KeepAlive(shared);
+    for (const auto& cv : cols) {
+      Vector v = Vector::View(*cv, off, n);
+      if (v.physical() == PhysicalType::kString) v.KeepAlive(cv);
       chunk.columns.push_back(std::move(v));
     }
     if (filter_ != nullptr) {
@@ -58,8 +71,8 @@ Result<ProduceResult> TableScan::Produce(ExecContext& ctx, size_t order,
       }
     }
     // Views into the block: keep it alive while the chunk travels.
-    for (Vector& v : chunk.columns) {
-      if (v.physical() != PhysicalType::kString) v.KeepAlive(shared);
+    for (size_t c = 0; c < cols.size(); ++c) {
+      if (chunk.columns[c].physical() != PhysicalType::kString) chunk.columns[c].KeepAlive(cols[c]);
     }
     IBEX_RETURN_IF_ERROR(push(chunk));
   }

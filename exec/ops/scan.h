@@ -45,7 +45,14 @@ class TableScan : public Source {
   std::vector<int> columns_;
   ExprPtr filter_;
   std::vector<ScanPrune> prune_;
-  std::vector<std::pair<int, size_t>> blocks_;  // (partition, block index) to read
+  struct BlockRef {
+    int partition;
+    size_t index;
+    uint64_t block_id;
+    uint32_t rows;
+  };
+  std::vector<BlockRef> blocks_;  // blocks to read
+  uint64_t table_id_ = 0;
   size_t blocks_total_ = 0;
 };
 
