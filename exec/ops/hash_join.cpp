@@ -76,26 +76,48 @@ Status JoinBuildSink::Finalize(ExecContext& ctx) {
     int_key_ = keys.size() == 1 && IntKey(keys[0].type());
     if (int_key_) {
       const Vector& k = keys[0];
-      size_t cap = 16;
-      int bits = 4;
-      while (cap < 2 * n) {
-        cap *= 2;
-        ++bits;
-      }
-      index_.keys.assign(cap, 0);
-      index_.heads.assign(cap, kEnd);
-      index_.mask = cap - 1;
-      index_.shift = 64 - bits;
       const bool wide = k.physical() == PhysicalType::kInt64;
+      auto key_at = [&](size_t i) -> int64_t { return wide ? k.data<int64_t>()[i] : k.data<int32_t>()[i]; };
+      int64_t lo = INT64_MAX;
+      int64_t hi = INT64_MIN;
+      for (size_t i = 0; i < n; ++i) {
+        if (k.IsNull(i)) continue;
+        lo = std::min(lo, key_at(i));
+        hi = std::max(hi, key_at(i));
+      }
+      // Direct addressing when the key range is at most 8 slots per row (or 1M slots).
+      const bool direct = lo <= hi && static_cast<uint64_t>(hi - lo) < std::max<uint64_t>(8 * n, 1u << 20);
+      index_.direct = direct;
+      index_.min = lo;
+      index_.max = hi;
+      if (direct) {
+        index_.heads.assign(static_cast<size_t>(hi - lo) + 1, kEnd);
+      } else {
+        size_t cap = 16;
+        int bits = 4;
+        while (cap < 2 * n) {
+          cap *= 2;
+          ++bits;
+        }
+        index_.keys.assign(cap, 0);
+        index_.heads.assign(cap, kEnd);
+        index_.mask = cap - 1;
+        index_.shift = 64 - bits;
+      }
       for (size_t i = n; i-- > 0;) {
         if (k.IsNull(i)) {
           has_null_key_ = true;
           continue;
         }
-        const int64_t key = wide ? k.data<int64_t>()[i] : k.data<int32_t>()[i];
-        size_t s = index_.Slot(key);
-        while (index_.heads[s] != kEnd && index_.keys[s] != key) s = (s + 1) & index_.mask;
-        if (index_.heads[s] == kEnd) index_.keys[s] = key;
+        const int64_t key = key_at(i);
+        size_t s;
+        if (direct) {
+          s = static_cast<size_t>(key - lo);
+        } else {
+          s = index_.Slot(key);
+          while (index_.heads[s] != kEnd && index_.keys[s] != key) s = (s + 1) & index_.mask;
+          if (index_.heads[s] == kEnd) index_.keys[s] = key;
+        }
         next_[i] = index_.heads[s];
         index_.heads[s] = static_cast<uint32_t>(i);
       }
@@ -180,17 +202,42 @@ Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
     if (b.int_key_) {
       const Vector& k = keys[0];
       const uint8_t* nl = k.nulls();
+      const JoinBuildSink::IntIndex& index = b.index_;
+      const uint32_t* heads = index.heads.data();
+      const int64_t* slot_keys = index.keys.data();
+      const uint32_t* next = b.next_.data();
+      const size_t mask = index.mask;
+      const int shift = index.shift;
+      const int64_t lo = index.min;
+      const uint64_t span = static_cast<uint64_t>(index.max - index.min);
+      auto emit = [&](size_t i, uint32_t r) {
+        for (; r != JoinBuildSink::kEnd; r = next[r]) {
+          probe_rows.push_back(static_cast<uint32_t>(i));
+          build_rows.push_back(r);
+        }
+      };
       auto probe = [&](auto* data) {
         for (size_t i = 0; i < n; ++i) {
           if (nl != nullptr && nl[i] != 0) {
             probe_null_key[i] = 1;
             continue;
           }
-          for (uint32_t r = b.index_.Find(static_cast<int64_t>(data[i])); r != JoinBuildSink::kEnd;
-               r = b.next_[r]) {
-            probe_rows.push_back(static_cast<uint32_t>(i));
-            build_rows.push_back(r);
+          const int64_t key = static_cast<int64_t>(data[i]);
+          uint32_t r = JoinBuildSink::kEnd;
+          if (index.direct) {
+            const uint64_t off = static_cast<uint64_t>(key) - static_cast<uint64_t>(lo);
+            if (off <= span) r = heads[off];
+          } else {
+            for (size_t s = static_cast<size_t>((static_cast<uint64_t>(key) * 0x9E3779B97F4A7C15ULL) >> shift);;
+                 s = (s + 1) & mask) {
+              if (heads[s] == JoinBuildSink::kEnd) break;
+              if (slot_keys[s] == key) {
+                r = heads[s];
+                break;
+              }
+            }
           }
+          if (r != JoinBuildSink::kEnd) emit(i, r);
         }
       };
       if (k.physical() == PhysicalType::kInt64) {

@@ -54,11 +54,16 @@ class JoinBuildSink : public Sink {
 
   // Fast path for one integer-like key (INTEGER, BIGINT, DATE, narrow DECIMAL): keys inline
   // in an open-addressing table, multiplicative hashing, no encoding.
+  // When the keys span a small range, `heads` is indexed directly by key - min (no hashing,
+  // no key comparison: one load per probe).
   struct IntIndex {
     std::vector<int64_t> keys;
     std::vector<uint32_t> heads;  // slot -> first row, kEnd = empty slot
     int shift = 64;
     size_t mask = 0;
+    bool direct = false;
+    int64_t min = 0;
+    int64_t max = -1;
     size_t Slot(int64_t k) const {
       return static_cast<size_t>((static_cast<uint64_t>(k) * 0x9E3779B97F4A7C15ULL) >> shift);
     }
