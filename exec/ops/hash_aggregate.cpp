@@ -1,14 +1,70 @@
 #include "exec/ops/hash_aggregate.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "exec/eval.h"
 #include "exec/row_key.h"
 
 namespace ibex::exec {
 
+namespace {
+
+// Group ids of a single integer-like key, without encoding: an open-addressing table of the
+// key values in front of the KeyMap (which still owns the ids, in the same order).
+class IntGroups {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  IntGroups() { Rehash(1024); }
+  // The id of key `k`, or kNone.
+  uint32_t Find(int64_t k) const {
+    for (size_t s = Mix(k) & mask_;; s = (s + 1) & mask_) {
+      if (ids_[s] == kNone) return kNone;
+      if (keys_[s] == k) return ids_[s];
+    }
+  }
+  void Insert(int64_t k, uint32_t id) {
+    if (++count_ * 2 > ids_.size()) Rehash(ids_.size() * 2);
+    size_t s = Mix(k) & mask_;
+    while (ids_[s] != kNone) s = (s + 1) & mask_;
+    keys_[s] = k;
+    ids_[s] = id;
+  }
+  uint32_t null_id = kNone;
+
+ private:
+  static uint64_t Mix(int64_t k) {
+    uint64_t x = static_cast<uint64_t>(k);
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return x;
+  }
+  void Rehash(size_t cap) {
+    std::vector<int64_t> old_keys = std::move(keys_);
+    std::vector<uint32_t> old_ids = std::move(ids_);
+    keys_.assign(cap, 0);
+    ids_.assign(cap, kNone);
+    mask_ = cap - 1;
+    for (size_t i = 0; i < old_ids.size(); ++i) {
+      if (old_ids[i] == kNone) continue;
+      size_t s = Mix(old_keys[i]) & mask_;
+      while (ids_[s] != kNone) s = (s + 1) & mask_;
+      keys_[s] = old_keys[i];
+      ids_[s] = old_ids[i];
+    }
+  }
+  std::vector<int64_t> keys_;
+  std::vector<uint32_t> ids_;
+  size_t mask_ = 0;
+  size_t count_ = 0;
+};
+
+}  // namespace
+
 struct HashAggregateSink::Table : LocalState {
   KeyMap map;
+  IntGroups ints;  // single integer key: the fast path in front of `map`
   std::vector<std::unique_ptr<AggState>> states;
   std::vector<KeyMap> distinct;
   std::unique_ptr<MemoryReservation> memory;
@@ -24,6 +80,11 @@ HashAggregateSink::HashAggregateSink(std::vector<ExprPtr> keys, std::vector<Aggr
     : keys_(std::move(keys)), aggs_(std::move(aggregates)) {
   for (const auto& k : keys_) key_types_.push_back(k->type);
   distinct_.resize(aggs_.size());
+  bool any_distinct = false;
+  for (const AggregateDef& a : aggs_) any_distinct |= a.distinct;
+  int_key_ = keys_.size() == 1 && !any_distinct &&
+             (key_types_[0].physical() == PhysicalType::kInt32 ||
+              key_types_[0].physical() == PhysicalType::kInt64);
 }
 
 HashAggregateSink::~HashAggregateSink() = default;
@@ -81,6 +142,40 @@ Status HashAggregateSink::Consume(ExecContext& ctx, LocalState& local, Chunk& ch
     if (t.map.size() == 0) {
       bool inserted;
       t.map.FindOrInsert(std::string_view(), HashBytes("", 0), &inserted);
+    }
+  } else if (int_key_) {
+    IBEX_ASSIGN_OR_RETURN(Vector k, Evaluate(*keys_[0], chunk));
+    if (k.is_constant()) k = k.Flatten(n);
+    const bool wide = k.physical() == PhysicalType::kInt64;
+    const size_t width = wide ? 8 : 4;
+    char key[9];
+    bool inserted;
+    for (size_t i = 0; i < n; ++i) {
+      if (k.IsNull(i)) {
+        if (t.ints.null_id == IntGroups::kNone) {
+          std::memset(key, 0, sizeof(key));
+          key[0] = 1;
+          t.ints.null_id = t.map.FindOrInsert(std::string_view(key, 1 + width),
+                                              HashBytes(key, 1 + width), &inserted);
+        }
+        t.groups[i] = t.ints.null_id;
+        continue;
+      }
+      const int64_t v = wide ? k.data<int64_t>()[i] : k.data<int32_t>()[i];
+      uint32_t g = t.ints.Find(v);
+      if (g == IntGroups::kNone) {
+        // A new group: the KeyMap assigns the id (same encoding as KeyBuffer's).
+        key[0] = 0;
+        if (wide) {
+          std::memcpy(key + 1, &v, 8);
+        } else {
+          const auto v32 = static_cast<int32_t>(v);
+          std::memcpy(key + 1, &v32, 4);
+        }
+        g = t.map.FindOrInsert(std::string_view(key, 1 + width), HashBytes(key, 1 + width), &inserted);
+        t.ints.Insert(v, g);
+      }
+      t.groups[i] = g;
     }
   } else {
     std::vector<const Vector*> cols;

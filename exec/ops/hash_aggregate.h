@@ -69,6 +69,7 @@ class HashAggregateSink : public Sink {
   std::vector<ExprPtr> keys_;
   std::vector<DataType> key_types_;
   std::vector<AggregateDef> aggs_;
+  bool int_key_ = false;  // one integer-like group key: IntGroups fast path
   KeyMap map_;
   std::vector<std::unique_ptr<AggState>> states_;
   std::vector<KeyMap> distinct_;  // per aggregate (empty unless distinct): group key ++ value

@@ -33,6 +33,29 @@ Vector GatherOrNull(const Vector& v, const std::vector<uint32_t>& rows, bool any
   return out;
 }
 
+// Two INTEGER/DATE keys fit one int64: the integer-key index serves them too.
+bool PackableKeys(const std::vector<Vector>& keys) {
+  return keys.size() == 2 && keys[0].physical() == PhysicalType::kInt32 &&
+         keys[1].physical() == PhysicalType::kInt32;
+}
+
+Vector PackKeys(const std::vector<Vector>& keys, size_t n) {
+  Vector out(DataType::Bigint(), n);
+  int64_t* d = out.mutable_data<int64_t>();
+  const int32_t* a = keys[0].data<int32_t>();
+  const int32_t* b = keys[1].data<int32_t>();
+  for (size_t i = 0; i < n; ++i) {
+    d[i] = static_cast<int64_t>((static_cast<uint64_t>(static_cast<uint32_t>(a[i])) << 32) |
+                                static_cast<uint32_t>(b[i]));
+  }
+  if (keys[0].nulls() != nullptr || keys[1].nulls() != nullptr) {
+    for (size_t i = 0; i < n; ++i) {
+      if (keys[0].IsNull(i) || keys[1].IsNull(i)) out.SetNull(i);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::unique_ptr<LocalState> JoinBuildSink::MakeLocal(ExecContext& ctx) {
@@ -73,9 +96,11 @@ Status JoinBuildSink::Finalize(ExecContext& ctx) {
       if (v.is_constant()) v = v.Flatten(n);
       keys.push_back(std::move(v));
     }
-    int_key_ = keys.size() == 1 && IntKey(keys[0].type());
+    int_key_ = (keys.size() == 1 && IntKey(keys[0].type())) || PackableKeys(keys);
     if (int_key_) {
-      const Vector& k = keys[0];
+      Vector packed;
+      if (keys.size() == 2) packed = PackKeys(keys, n);
+      const Vector& k = keys.size() == 2 ? packed : keys[0];
       const bool wide = k.physical() == PhysicalType::kInt64;
       auto key_at = [&](size_t i) -> int64_t { return wide ? k.data<int64_t>()[i] : k.data<int32_t>()[i]; };
       int64_t lo = INT64_MAX;
@@ -200,7 +225,9 @@ Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
     probe_rows.reserve(n);
     build_rows.reserve(n);
     if (b.int_key_) {
-      const Vector& k = keys[0];
+      Vector packed;
+      if (keys.size() == 2) packed = PackKeys(keys, n);
+      const Vector& k = keys.size() == 2 ? packed : keys[0];
       const uint8_t* nl = k.nulls();
       const JoinBuildSink::IntIndex& index = b.index_;
       const uint32_t* heads = index.heads.data();
@@ -228,8 +255,7 @@ Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
             const uint64_t off = static_cast<uint64_t>(key) - static_cast<uint64_t>(lo);
             if (off <= span) r = heads[off];
           } else {
-            for (size_t s = static_cast<size_t>((static_cast<uint64_t>(key) * 0x9E3779B97F4A7C15ULL) >> shift);;
-                 s = (s + 1) & mask) {
+            for (size_t s = JoinBuildSink::IntIndex::Mix(key, shift);; s = (s + 1) & mask) {
               if (heads[s] == JoinBuildSink::kEnd) break;
               if (slot_keys[s] == key) {
                 r = heads[s];

@@ -64,9 +64,16 @@ class JoinBuildSink : public Sink {
     bool direct = false;
     int64_t min = 0;
     int64_t max = -1;
-    size_t Slot(int64_t k) const {
-      return static_cast<size_t>((static_cast<uint64_t>(k) * 0x9E3779B97F4A7C15ULL) >> shift);
+    // Top bits of a murmur-style mix (packed keys and strided keys must spread too).
+    static size_t Mix(int64_t k, int shift) {
+      uint64_t x = static_cast<uint64_t>(k);
+      x ^= x >> 33;
+      x *= 0xff51afd7ed558ccdULL;
+      x ^= x >> 33;
+      x *= 0xc4ceb9fe1a85ec53ULL;
+      return static_cast<size_t>(x >> shift);
     }
+    size_t Slot(int64_t k) const { return Mix(k, shift); }
     uint32_t Find(int64_t k) const {
       for (size_t s = Slot(k);; s = (s + 1) & mask) {
         if (heads[s] == kEnd) return kEnd;

@@ -45,6 +45,11 @@ class OperatorsTest : public ::testing::Test {
     ASSERT_TRUE(store_->CreateTable(u).ok());
     Write("u.csv", "2,x\n2,y\n5,z\n11,q\n,n\n");
     ASSERT_TRUE(store_->Copy("u", dir_ + "/u.csv", storage::CopyOptions{}).ok());
+    // sp(k, j): keys spread too far for the direct-addressed join index (the hashed one).
+    storage::TableDef sp{"sp", {{"k", DataType::Integer()}, {"j", DataType::Integer()}}, {}, {}};
+    ASSERT_TRUE(store_->CreateTable(sp).ok());
+    Write("sp.csv", "1,7\n2000000000,8\n-5,9\n,1\n2000000000,3\n");
+    ASSERT_TRUE(store_->Copy("sp", dir_ + "/sp.csv", storage::CopyOptions{}).ok());
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
@@ -156,6 +161,17 @@ TEST_F(OperatorsTest, GroupedAggregateWithNullsAndDistinct) {
                                                      "b|3|15.35|5.116666666666666|8|3|1", "c|2|7.70|7.7|9|1|1"}));
 }
 
+TEST_F(OperatorsTest, IntegerKeyAggregateWithNullGroup) {
+  opt::AggregateSpec agg;
+  agg.group_keys.push_back(Col(0, DataType::Integer()));
+  agg.aggregates.push_back({opt::AggFunc::kCountStar, std::nullopt, false, DataType::Bigint()});
+  agg.aggregates.push_back({opt::AggFunc::kSum, Col(1, DataType::Integer()), false, DataType::Bigint()});
+  auto rows = Run(Unary(agg, Scan("sp", {0, 1}, {{"k", DataType::Integer()}, {"j", DataType::Integer()}}),
+                        {{"k", DataType::Integer()}, {"c", DataType::Bigint()}, {"s", DataType::Bigint()}}));
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(Sorted(*rows), (std::vector<std::string>{"-5|1|9", "1|1|7", "2000000000|2|11", "NULL|1|1"}));
+}
+
 TEST_F(OperatorsTest, GlobalAggregateOverNoRowsGivesOneRow) {
   PlanNode scan = ScanT();
   scan.As<opt::ScanSpec>().filter = PlanExpr::Literal(Value::Boolean(false));
@@ -206,6 +222,27 @@ TEST_F(OperatorsTest, InnerAndOuterJoins) {
   auto full = Run(Join(opt::JoinType::kFull, ScanT(), ScanU(), TU(), false, opt::BuildSide::kLeft));
   ASSERT_TRUE(full.ok()) << full.status().ToString();
   EXPECT_EQ(full->size(), 13u);
+}
+
+TEST_F(OperatorsTest, JoinOnSparseAndCompositeIntegerKeys) {
+  opt::Schema two{{"k", DataType::Integer()}, {"j", DataType::Integer()}};
+  auto scan_sp = [&] { return Scan("sp", {0, 1}, two); };
+  opt::Schema four = two;
+  four.push_back({"k2", DataType::Integer()});
+  four.push_back({"j2", DataType::Integer()});
+  auto one = Run(Join(opt::JoinType::kInner, scan_sp(), scan_sp(), four));
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(Sorted(*one), (std::vector<std::string>{"-5|9|-5|9", "1|7|1|7", "2000000000|3|2000000000|3",
+                                                    "2000000000|3|2000000000|8", "2000000000|8|2000000000|3",
+                                                    "2000000000|8|2000000000|8"}));
+  PlanNode both = Join(opt::JoinType::kInner, scan_sp(), scan_sp(), four);
+  auto& spec = both.As<opt::JoinSpec>();
+  spec.left_keys.push_back(Col(1, DataType::Integer()));
+  spec.right_keys.push_back(Col(1, DataType::Integer()));
+  auto composite = Run(std::move(both));
+  ASSERT_TRUE(composite.ok()) << composite.status().ToString();
+  EXPECT_EQ(Sorted(*composite), (std::vector<std::string>{"-5|9|-5|9", "1|7|1|7", "2000000000|3|2000000000|3",
+                                                          "2000000000|8|2000000000|8"}));
 }
 
 TEST_F(OperatorsTest, SemiAntiAndNullAwareMark) {
