@@ -39,7 +39,7 @@ class LocalRunner : public sql::StatementRunner {
   Status CatalogChanged(const storage::Catalog& catalog) override;
   std::string DescribeRanks() override;
   // SET name = value forwarded by the shell: memory_limit ('4GB', '512MB', ...), threads.
-  Status SettingChanged(const std::string& name, const std::string& value);
+  Status SettingChanged(const std::string& name, const std::string& value) override;
   // The shell's catalog (binding), refreshed from the store when the engine changes the schema.
   void set_shell_catalog(storage::Catalog* catalog) { shell_catalog_ = catalog; }
 
