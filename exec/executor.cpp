@@ -132,10 +132,14 @@ Status Executor::RunPipeline(ExecContext& ctx, const Pipeline& p) {
     chain.sink_state = p.sink->MakeLocal(ctx);
     chain.Build();
     const ChunkConsumer& head = chain.consumers[0];
+    int64_t downstream = 0;  // time spent above the source, not charged to it
     const ChunkConsumer source_push = [&](Chunk& c) -> Status {
       p.source->stats.rows_out.fetch_add(static_cast<int64_t>(c.size), std::memory_order_relaxed);
       if (c.size == 0) return Status::OK();
-      return head(c);
+      const int64_t d0 = NowNs();
+      Status s = head(c);
+      downstream += NowNs() - d0;
+      return s;
     };
     for (;;) {
       if (failed.load(std::memory_order_relaxed)) return;
@@ -149,8 +153,9 @@ Status Executor::RunPipeline(ExecContext& ctx, const Pipeline& p) {
       chain.sink_state->work_order = p.order_base + order;
       for (auto& s : chain.op_states) s->work_order = p.order_base + order;
       const int64_t t0 = NowNs();
+      downstream = 0;
       Result<ProduceResult> r = p.source->Produce(ctx, order, source_push);
-      p.source->stats.time_ns.fetch_add(NowNs() - t0, std::memory_order_relaxed);
+      p.source->stats.time_ns.fetch_add(NowNs() - t0 - downstream, std::memory_order_relaxed);
       if (!r.ok()) {
         fail(r.status());
         return;

@@ -72,6 +72,15 @@ Status LocalRunner::SettingChanged(const std::string& name, const std::string& v
   return Status::OK();
 }
 
+ExecContext LocalRunner::Context(MemoryTracker* memory, sql::CancelToken& cancel) {
+  ExecContext ctx;
+  ctx.memory = memory;
+  ctx.store = store_.get();
+  ctx.cache = &cache_;
+  ctx.cancelled_fn = [&cancel] { return cancel.cancelled(); };
+  return ctx;
+}
+
 int64_t LocalRunner::BlockCacheCapacity() {
   if (const char* env = std::getenv("IBEX_BLOCK_CACHE")) {
     auto bytes = ParseMemorySize(env);
@@ -112,11 +121,7 @@ Result<int64_t> LocalRunner::Insert(const optimizer::PhysicalPlan& plan, sql::Ca
   input.root = plan.root.children[0];
   IBEX_ASSIGN_OR_RETURN(std::unique_ptr<ExecPlan> exec, BuildExecPlan(input, {}));
   MemoryTracker memory(memory_limit_);
-  ExecContext ctx;
-  ctx.memory = &memory;
-  ctx.store = store_.get();
-  ctx.cache = &cache_;
-  ctx.cancelled_fn = [&cancel] { return cancel.cancelled(); };
+  ExecContext ctx = Context(&memory, cancel);
   IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
   const int64_t rows = static_cast<int64_t>(exec->result->rows());
   if (rows == 0) return rows;
@@ -173,11 +178,7 @@ Status LocalRunner::RunQuery(const sql::BoundStatement& bound, sql::ResultSink& 
   }
   IBEX_ASSIGN_OR_RETURN(std::unique_ptr<ExecPlan> exec, BuildExecPlan(plan, {}));
   MemoryTracker memory(memory_limit_);
-  ExecContext ctx;
-  ctx.memory = &memory;
-  ctx.store = store_.get();
-  ctx.cache = &cache_;
-  ctx.cancelled_fn = [&cancel] { return cancel.cancelled(); };
+  ExecContext ctx = Context(&memory, cancel);
   IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
   const sql::BoundStatement& query = bound.prepared ? *bound.prepared : bound;
   std::vector<sql::ast::OutputColumn> columns = query.outputs;
@@ -195,11 +196,7 @@ Status LocalRunner::Explain(const sql::BoundStatement& bound, sql::ResultSink& s
   if (bound.ast->analyze) {
     IBEX_ASSIGN_OR_RETURN(std::unique_ptr<ExecPlan> exec, BuildExecPlan(plan, {}));
     MemoryTracker memory(memory_limit_);
-    ExecContext ctx;
-    ctx.memory = &memory;
-    ctx.store = store_.get();
-  ctx.cache = &cache_;
-    ctx.cancelled_fn = [&cancel] { return cancel.cancelled(); };
+    ExecContext ctx = Context(&memory, cancel);
     const auto t0 = std::chrono::steady_clock::now();
     IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
     const double ms =

@@ -50,6 +50,8 @@ class LocalRunner : public sql::StatementRunner {
   // Bytes of decoded blocks kept between queries: IBEX_BLOCK_CACHE (e.g. 4GB), default half
   // of the machine's memory.
   static int64_t BlockCacheCapacity();
+  // A query's context: its memory tracker, the store, the block cache, the shell's Ctrl-C.
+  ExecContext Context(MemoryTracker* memory, sql::CancelToken& cancel);
   // INSERT / CREATE TABLE AS: runs the Sink's input and loads its rows; returns their count.
   Result<int64_t> Insert(const optimizer::PhysicalPlan& plan, sql::CancelToken& cancel);
   Status RunQuery(const sql::BoundStatement& bound, sql::ResultSink& sink, sql::CancelToken& cancel);

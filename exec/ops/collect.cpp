@@ -88,6 +88,16 @@ Result<ProduceResult> CollectedSource::Produce(ExecContext& ctx, size_t order,
   return ProduceResult::kDone;
 }
 
+Result<ProduceResult> ProduceChunkRange(const Chunk& all, size_t order, const ChunkConsumer& push) {
+  const size_t begin = order * kChunkRows;
+  const size_t end = std::min(all.size, begin + kChunkRows);
+  std::vector<uint32_t> sel(end - begin);
+  std::iota(sel.begin(), sel.end(), static_cast<uint32_t>(begin));
+  Chunk out = all.Gather(sel.data(), sel.size());
+  IBEX_RETURN_IF_ERROR(push(out));
+  return ProduceResult::kDone;
+}
+
 Result<ProduceResult> ValuesSource::Produce(ExecContext& ctx, size_t order,
                                             const ChunkConsumer& push) {
   (void)ctx;

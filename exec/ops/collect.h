@@ -60,6 +60,11 @@ class CollectedSource : public Source {
   const ChunkCollector* collector_;
 };
 
+// Pushes rows [order * kChunkRows, +kChunkRows) of `all`: the work order of sources that emit
+// one materialized result (sorted rows, window output) in order.
+Result<ProduceResult> ProduceChunkRange(const Chunk& all, size_t order, const ChunkConsumer& push);
+inline size_t ChunkRangeOrders(const Chunk& all) { return (all.size + kChunkRows - 1) / kChunkRows; }
+
 class ValuesSource : public Source {
  public:
   explicit ValuesSource(Chunk rows) : rows_(std::move(rows)) {}

@@ -19,20 +19,24 @@ class IntGroups {
   // The id of key `k`, or kNone.
   uint32_t Find(int64_t k) const {
     for (size_t s = Mix(k) & mask_;; s = (s + 1) & mask_) {
-      if (ids_[s] == kNone) return kNone;
-      if (keys_[s] == k) return ids_[s];
+      const Slot& slot = slots_[s];
+      if (slot.id == kNone) return kNone;
+      if (slot.key == k) return slot.id;
     }
   }
   void Insert(int64_t k, uint32_t id) {
-    if (++count_ * 2 > ids_.size()) Rehash(ids_.size() * 2);
+    if (++count_ * 2 > slots_.size()) Rehash(slots_.size() * 2);
     size_t s = Mix(k) & mask_;
-    while (ids_[s] != kNone) s = (s + 1) & mask_;
-    keys_[s] = k;
-    ids_[s] = id;
+    while (slots_[s].id != kNone) s = (s + 1) & mask_;
+    slots_[s] = Slot{k, id};
   }
   uint32_t null_id = kNone;
 
  private:
+  struct Slot {  // key and id side by side: one cache line per probe
+    int64_t key;
+    uint32_t id;
+  };
   static uint64_t Mix(int64_t k) {
     uint64_t x = static_cast<uint64_t>(k);
     x ^= x >> 33;
@@ -41,21 +45,17 @@ class IntGroups {
     return x;
   }
   void Rehash(size_t cap) {
-    std::vector<int64_t> old_keys = std::move(keys_);
-    std::vector<uint32_t> old_ids = std::move(ids_);
-    keys_.assign(cap, 0);
-    ids_.assign(cap, kNone);
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(cap, Slot{0, kNone});
     mask_ = cap - 1;
-    for (size_t i = 0; i < old_ids.size(); ++i) {
-      if (old_ids[i] == kNone) continue;
-      size_t s = Mix(old_keys[i]) & mask_;
-      while (ids_[s] != kNone) s = (s + 1) & mask_;
-      keys_[s] = old_keys[i];
-      ids_[s] = old_ids[i];
+    for (const Slot& o : old) {
+      if (o.id == kNone) continue;
+      size_t s = Mix(o.key) & mask_;
+      while (slots_[s].id != kNone) s = (s + 1) & mask_;
+      slots_[s] = o;
     }
   }
-  std::vector<int64_t> keys_;
-  std::vector<uint32_t> ids_;
+  std::vector<Slot> slots_;
   size_t mask_ = 0;
   size_t count_ = 0;
 };

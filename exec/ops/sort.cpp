@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "exec/eval.h"
+#include "exec/ops/collect.h"
 
 namespace ibex::exec {
 
@@ -100,17 +101,9 @@ Status SortSink::Finalize(ExecContext& ctx) {
   return Status::OK();
 }
 
-Result<ProduceResult> SortedSource::Produce(ExecContext& ctx, size_t order,
-                                            const ChunkConsumer& push) {
+Result<ProduceResult> SortedSource::Produce(ExecContext& ctx, size_t order, const ChunkConsumer& push) {
   (void)ctx;
-  const Chunk& all = sink_->sorted();
-  const size_t begin = order * kChunkRows;
-  const size_t end = std::min(all.size, begin + kChunkRows);
-  std::vector<uint32_t> sel(end - begin);
-  std::iota(sel.begin(), sel.end(), static_cast<uint32_t>(begin));
-  Chunk out = all.Gather(sel.data(), sel.size());
-  IBEX_RETURN_IF_ERROR(push(out));
-  return ProduceResult::kDone;
+  return ProduceChunkRange(sink_->sorted(), order, push);
 }
 
 }  // namespace ibex::exec

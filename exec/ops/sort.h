@@ -10,6 +10,7 @@
 
 #include "exec/expr.h"
 #include "exec/operator.h"
+#include "exec/ops/collect.h"
 #include "exec/row_key.h"
 
 namespace ibex::exec {
@@ -50,7 +51,7 @@ class SortedSource : public Source {
  public:
   explicit SortedSource(const SortSink* sink) : sink_(sink) {}
   std::string Name() const override { return "SortedOutput"; }
-  size_t WorkOrders() const override { return (sink_->sorted().size + kChunkRows - 1) / kChunkRows; }
+  size_t WorkOrders() const override { return ChunkRangeOrders(sink_->sorted()); }
   bool Ordered() const override { return true; }
   Result<ProduceResult> Produce(ExecContext& ctx, size_t order, const ChunkConsumer& push) override;
 

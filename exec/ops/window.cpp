@@ -6,6 +6,7 @@
 
 #include "exec/cast.h"
 #include "exec/eval.h"
+#include "exec/ops/collect.h"
 #include "exec/expr_compiler.h"
 #include "exec/row_key.h"
 
@@ -216,17 +217,9 @@ Status WindowSink::Finalize(ExecContext& ctx) {
   return Status::OK();
 }
 
-Result<ProduceResult> WindowSource::Produce(ExecContext& ctx, size_t order,
-                                            const ChunkConsumer& push) {
+Result<ProduceResult> WindowSource::Produce(ExecContext& ctx, size_t order, const ChunkConsumer& push) {
   (void)ctx;
-  const Chunk& all = sink_->output();
-  const size_t begin = order * kChunkRows;
-  const size_t end = std::min(all.size, begin + kChunkRows);
-  std::vector<uint32_t> sel(end - begin);
-  std::iota(sel.begin(), sel.end(), static_cast<uint32_t>(begin));
-  Chunk out = all.Gather(sel.data(), sel.size());
-  IBEX_RETURN_IF_ERROR(push(out));
-  return ProduceResult::kDone;
+  return ProduceChunkRange(sink_->output(), order, push);
 }
 
 }  // namespace ibex::exec

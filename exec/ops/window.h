@@ -11,6 +11,7 @@
 
 #include "exec/expr.h"
 #include "exec/operator.h"
+#include "exec/ops/collect.h"
 #include "exec/ops/sort.h"
 #include "optimizer/physical_plan.h"
 
@@ -52,7 +53,7 @@ class WindowSource : public Source {
  public:
   explicit WindowSource(const WindowSink* sink) : sink_(sink) {}
   std::string Name() const override { return "WindowOutput"; }
-  size_t WorkOrders() const override { return (sink_->output().size + kChunkRows - 1) / kChunkRows; }
+  size_t WorkOrders() const override { return ChunkRangeOrders(sink_->output()); }
   Result<ProduceResult> Produce(ExecContext& ctx, size_t order, const ChunkConsumer& push) override;
 
  private:
