@@ -8,28 +8,35 @@
 
 namespace ibex::exec {
 
-namespace {
-
-// Group ids of a single integer-like key, without encoding: an open-addressing table of the
-// key values in front of the KeyMap (which still owns the ids, in the same order).
+// Group ids of a single integer-like key, without encoding (ids dense in insertion order,
+// keys kept by id; NULL is a group of its own). While the keys seen span a small range
+// (at most 8 slots per group, or 1M) the id of a key is found by direct addressing
+// (key - base); beyond that the table switches for good to open addressing with a mixed hash.
 class IntGroups {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
-  IntGroups() { Rehash(1024); }
-  // The id of key `k`, or kNone.
-  uint32_t Find(int64_t k) const {
-    for (size_t s = Mix(k) & mask_;; s = (s + 1) & mask_) {
-      const Slot& slot = slots_[s];
-      if (slot.id == kNone) return kNone;
-      if (slot.key == k) return slot.id;
+  uint32_t size() const { return static_cast<uint32_t>(keys.size()); }
+  uint32_t FindOrInsert(int64_t k) {
+    uint32_t id = Find(k);
+    if (id == kNone) {
+      id = size();
+      keys.push_back(k);
+      Insert(k, id);
     }
+    return id;
   }
-  void Insert(int64_t k, uint32_t id) {
-    if (++count_ * 2 > slots_.size()) Rehash(slots_.size() * 2);
-    size_t s = Mix(k) & mask_;
-    while (slots_[s].id != kNone) s = (s + 1) & mask_;
-    slots_[s] = Slot{k, id};
+  uint32_t NullGroup() {
+    if (null_id == kNone) {
+      null_id = size();
+      keys.push_back(0);
+    }
+    return null_id;
   }
+  int64_t MemoryBytes() const {
+    return static_cast<int64_t>(slots_.capacity() * sizeof(Slot) + direct_ids_.capacity() * 4 +
+                                keys.capacity() * 8);
+  }
+  std::vector<int64_t> keys;  // by id
   uint32_t null_id = kNone;
 
  private:
@@ -37,12 +44,72 @@ class IntGroups {
     int64_t key;
     uint32_t id;
   };
+  uint32_t Find(int64_t k) const {
+    if (direct_) {
+      const uint64_t off = static_cast<uint64_t>(k) - static_cast<uint64_t>(base_);
+      return off < direct_ids_.size() ? direct_ids_[off] : kNone;
+    }
+    for (size_t s = Mix(k) & mask_;; s = (s + 1) & mask_) {
+      const Slot& slot = slots_[s];
+      if (slot.id == kNone) return kNone;
+      if (slot.key == k) return slot.id;
+    }
+  }
+  void Insert(int64_t k, uint32_t id) {
+    if (direct_) {
+      if (direct_ids_.empty()) {
+        base_ = k;
+        direct_ids_.assign(1024, kNone);
+      }
+      uint64_t off = static_cast<uint64_t>(k) - static_cast<uint64_t>(base_);
+      if (off >= direct_ids_.size() && !GrowDirect(k)) {
+        ToHashed();
+        InsertHashed(k, id);
+        return;
+      }
+      off = static_cast<uint64_t>(k) - static_cast<uint64_t>(base_);
+      direct_ids_[off] = id;
+      return;
+    }
+    InsertHashed(k, id);
+  }
+  // Widens the direct range to hold k (geometric growth); false when it would get too sparse.
+  bool GrowDirect(int64_t k) {
+    const size_t old = direct_ids_.size();
+    const __int128 lo = k < base_ ? static_cast<__int128>(k) - static_cast<__int128>(old) : base_;
+    const __int128 hi = std::max<__int128>(static_cast<__int128>(base_) + old - 1, k);
+    const __int128 size = std::max<__int128>(hi - lo + 1, 2 * static_cast<__int128>(old));
+    const __int128 limit = std::max<__int128>(__int128{1} << 20, 8 * (static_cast<__int128>(keys.size()) + 1));
+    if (size > limit) return false;
+    std::vector<uint32_t> ids(static_cast<size_t>(size), kNone);
+    const size_t shift = static_cast<size_t>(static_cast<__int128>(base_) - lo);
+    std::copy(direct_ids_.begin(), direct_ids_.end(), ids.begin() + static_cast<std::ptrdiff_t>(shift));
+    direct_ids_ = std::move(ids);
+    base_ = static_cast<int64_t>(lo);
+    return true;
+  }
+  void ToHashed() {
+    direct_ = false;
+    direct_ids_.clear();
+    direct_ids_.shrink_to_fit();
+    Rehash(1024);
+    count_ = 0;
+    for (uint32_t id = 0; id + 1 < size(); ++id) {  // the newest key is inserted by the caller
+      if (id != null_id) InsertHashed(keys[id], id);
+    }
+  }
   static uint64_t Mix(int64_t k) {
     uint64_t x = static_cast<uint64_t>(k);
     x ^= x >> 33;
     x *= 0xff51afd7ed558ccdULL;
     x ^= x >> 33;
     return x;
+  }
+  void InsertHashed(int64_t k, uint32_t id) {
+    if (++count_ * 2 > slots_.size()) Rehash(std::max<size_t>(slots_.size() * 2, 1024));
+    size_t s = Mix(k) & mask_;
+    while (slots_[s].id != kNone) s = (s + 1) & mask_;
+    slots_[s] = Slot{k, id};
   }
   void Rehash(size_t cap) {
     std::vector<Slot> old = std::move(slots_);
@@ -55,12 +122,13 @@ class IntGroups {
       slots_[s] = o;
     }
   }
+  bool direct_ = true;
+  int64_t base_ = 0;
+  std::vector<uint32_t> direct_ids_;
   std::vector<Slot> slots_;
   size_t mask_ = 0;
   size_t count_ = 0;
 };
-
-}  // namespace
 
 struct HashAggregateSink::Table : LocalState {
   KeyMap map;
@@ -85,9 +153,14 @@ HashAggregateSink::HashAggregateSink(std::vector<ExprPtr> keys, std::vector<Aggr
   int_key_ = keys_.size() == 1 && !any_distinct &&
              (key_types_[0].physical() == PhysicalType::kInt32 ||
               key_types_[0].physical() == PhysicalType::kInt64);
+  ints_ = std::make_unique<IntGroups>();
 }
 
 HashAggregateSink::~HashAggregateSink() = default;
+
+size_t HashAggregateSink::GroupCount(const Table& t) const { return int_key_ ? t.ints.size() : t.map.size(); }
+size_t HashAggregateSink::GlobalGroups() const { return int_key_ ? ints_->size() : map_.size(); }
+size_t HashAggregateSink::groups() const { return GlobalGroups(); }
 
 namespace {
 
@@ -147,35 +220,21 @@ Status HashAggregateSink::Consume(ExecContext& ctx, LocalState& local, Chunk& ch
     IBEX_ASSIGN_OR_RETURN(Vector k, Evaluate(*keys_[0], chunk));
     if (k.is_constant()) k = k.Flatten(n);
     const bool wide = k.physical() == PhysicalType::kInt64;
-    const size_t width = wide ? 8 : 4;
-    char key[9];
-    bool inserted;
+    // Runs of equal keys (tables stored in key order) reuse the previous row's group.
+    int64_t last_key = 0;
+    uint32_t last_group = IntGroups::kNone;
     for (size_t i = 0; i < n; ++i) {
       if (k.IsNull(i)) {
-        if (t.ints.null_id == IntGroups::kNone) {
-          std::memset(key, 0, sizeof(key));
-          key[0] = 1;
-          t.ints.null_id = t.map.FindOrInsert(std::string_view(key, 1 + width),
-                                              HashBytes(key, 1 + width), &inserted);
-        }
-        t.groups[i] = t.ints.null_id;
+        t.groups[i] = t.ints.NullGroup();
+        last_group = IntGroups::kNone;
         continue;
       }
       const int64_t v = wide ? k.data<int64_t>()[i] : k.data<int32_t>()[i];
-      uint32_t g = t.ints.Find(v);
-      if (g == IntGroups::kNone) {
-        // A new group: the KeyMap assigns the id (same encoding as KeyBuffer's).
-        key[0] = 0;
-        if (wide) {
-          std::memcpy(key + 1, &v, 8);
-        } else {
-          const auto v32 = static_cast<int32_t>(v);
-          std::memcpy(key + 1, &v32, 4);
-        }
-        g = t.map.FindOrInsert(std::string_view(key, 1 + width), HashBytes(key, 1 + width), &inserted);
-        t.ints.Insert(v, g);
+      if (last_group == IntGroups::kNone || v != last_key) {
+        last_group = t.ints.FindOrInsert(v);
+        last_key = v;
       }
-      t.groups[i] = g;
+      t.groups[i] = last_group;
     }
   } else {
     std::vector<const Vector*> cols;
@@ -191,7 +250,7 @@ Status HashAggregateSink::Consume(ExecContext& ctx, LocalState& local, Chunk& ch
       t.groups[i] = t.map.FindOrInsert(t.keys.Key(i), t.keys.Hash(i), &inserted);
     }
   }
-  Grow(t.states, &t.allocated, t.map.size());
+  Grow(t.states, &t.allocated, GroupCount(t));
   for (size_t a = 0; a < aggs_.size(); ++a) {
     const AggregateDef& def = aggs_[a];
     if (!def.arg) {
@@ -215,19 +274,23 @@ Status HashAggregateSink::Consume(ExecContext& ctx, LocalState& local, Chunk& ch
                                  &inserted);
     }
   }
-  int64_t bytes = TableBytes(t.map, t.states, t.allocated);
+  int64_t bytes = TableBytes(t.map, t.states, t.allocated) + t.ints.MemoryBytes();
   for (const KeyMap& d : t.distinct) bytes += d.MemoryBytes();
   return t.memory->ResizeTo(bytes);
 }
 
 Status HashAggregateSink::MergeTable(Table& t) {
-  const size_t m = t.map.size();
+  const size_t m = GroupCount(t);
   std::vector<uint32_t> mapping(m);
   bool inserted;
   for (uint32_t g = 0; g < m; ++g) {
-    mapping[g] = map_.FindOrInsert(t.map.KeyOf(g), t.map.HashOf(g), &inserted);
+    if (int_key_) {
+      mapping[g] = g == t.ints.null_id ? ints_->NullGroup() : ints_->FindOrInsert(t.ints.keys[g]);
+    } else {
+      mapping[g] = map_.FindOrInsert(t.map.KeyOf(g), t.map.HashOf(g), &inserted);
+    }
   }
-  size_t allocated = map_.size();
+  size_t allocated = GlobalGroups();
   for (auto& s : states_) s->Resize(allocated);
   for (size_t a = 0; a < aggs_.size(); ++a) {
     IBEX_RETURN_IF_ERROR(states_[a]->Merge(*t.states[a], mapping.data(), m));
@@ -240,9 +303,9 @@ Status HashAggregateSink::MergeTable(Table& t) {
 Status HashAggregateSink::Combine(ExecContext& ctx, LocalState& local) {
   (void)ctx;
   auto& t = static_cast<Table&>(local);
-  if (t.map.size() == 0) return Status::OK();
+  if (GroupCount(t) == 0) return Status::OK();
   IBEX_RETURN_IF_ERROR(MergeTable(t));
-  int64_t bytes = TableBytes(map_, states_, map_.size());
+  int64_t bytes = TableBytes(map_, states_, GlobalGroups()) + ints_->MemoryBytes();
   for (const KeyMap& d : distinct_) bytes += d.MemoryBytes();
   IBEX_RETURN_IF_ERROR(memory_->ResizeTo(bytes));
   stats.AddMemory(bytes);
@@ -255,7 +318,7 @@ Status HashAggregateSink::Finalize(ExecContext& ctx) {
   if (keys_.empty() && map_.size() == 0) {
     map_.FindOrInsert(std::string_view(), HashBytes("", 0), &inserted);
   }
-  for (auto& s : states_) s->Resize(map_.size());
+  for (auto& s : states_) s->Resize(GlobalGroups());
   // DISTINCT aggregates: decode (group key, value) pairs and fold them in.
   for (size_t a = 0; a < aggs_.size(); ++a) {
     if (!aggs_[a].distinct) continue;
@@ -280,14 +343,26 @@ Status HashAggregateSink::Finalize(ExecContext& ctx) {
       IBEX_RETURN_IF_ERROR(states_[a]->Update(groups.data(), &cols.back(), keys.size()));
     }
   }
-  stats.rows_out.store(static_cast<int64_t>(map_.size()));
+  stats.rows_out.store(static_cast<int64_t>(GlobalGroups()));
   return Status::OK();
 }
 
 Result<Chunk> HashAggregateSink::Output(size_t begin, size_t end) const {
   Chunk out;
   out.size = end - begin;
-  if (!keys_.empty()) {
+  if (int_key_) {
+    Vector k(key_types_[0], end - begin);
+    for (size_t g = begin; g < end; ++g) {
+      if (g == ints_->null_id) {
+        k.SetNull(g - begin);
+      } else if (k.physical() == PhysicalType::kInt64) {
+        k.mutable_data<int64_t>()[g - begin] = ints_->keys[g];
+      } else {
+        k.mutable_data<int32_t>()[g - begin] = static_cast<int32_t>(ints_->keys[g]);
+      }
+    }
+    out.columns.push_back(std::move(k));
+  } else if (!keys_.empty()) {
     std::vector<std::string_view> keys;
     keys.reserve(end - begin);
     for (size_t g = begin; g < end; ++g) keys.push_back(map_.KeyOf(static_cast<uint32_t>(g)));

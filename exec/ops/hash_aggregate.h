@@ -22,6 +22,8 @@
 
 namespace ibex::exec {
 
+class IntGroups;
+
 enum class AggKind : uint8_t {
   kCountStar, kCount, kSum, kAvg, kMin, kMax, kStddevSamp, kStddevPop, kVarSamp, kVarPop,
 };
@@ -58,18 +60,21 @@ class HashAggregateSink : public Sink {
   Status Finalize(ExecContext& ctx) override;
 
   // After Finalize.
-  size_t groups() const { return map_.size(); }
+  size_t groups() const;
   Result<Chunk> Output(size_t begin, size_t end) const;
 
   struct Table;  // a group table and its states (per worker, and the global one)
 
  private:
   Status MergeTable(Table& local);
+  size_t GroupCount(const Table& t) const;
+  size_t GlobalGroups() const;
 
   std::vector<ExprPtr> keys_;
   std::vector<DataType> key_types_;
   std::vector<AggregateDef> aggs_;
-  bool int_key_ = false;  // one integer-like group key: IntGroups fast path
+  bool int_key_ = false;  // one integer-like group key: IntGroups fast path (ints_)
+  std::unique_ptr<IntGroups> ints_;
   KeyMap map_;
   std::vector<std::unique_ptr<AggState>> states_;
   std::vector<KeyMap> distinct_;  // per aggregate (empty unless distinct): group key ++ value
