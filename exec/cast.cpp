@@ -110,12 +110,57 @@ bool RescaleUpTo(const Vector& in, Vector* out, size_t n, int128_t factor, int12
   }
 }
 
+template <typename S, typename D>
+void WidenTyped(const Vector& in, Vector* out, size_t n) {
+  const S* src = in.data<S>();
+  D* dst = out->mutable_data<D>();
+  for (size_t i = 0; i < n; ++i) dst[i] = static_cast<D>(src[i]);
+}
+
+template <typename S>
+void WidenFrom(const Vector& in, Vector* out, size_t n) {
+  switch (out->physical()) {
+    case PhysicalType::kInt32:
+      return WidenTyped<S, int32_t>(in, out, n);
+    case PhysicalType::kInt64:
+      return WidenTyped<S, int64_t>(in, out, n);
+    case PhysicalType::kInt128:
+      return WidenTyped<S, int128_t>(in, out, n);
+    default:
+      IBEX_CHECK(false);
+  }
+}
+
+void WidenAll(const Vector& in, Vector* out, size_t n) {
+  switch (in.physical()) {
+    case PhysicalType::kBool:
+      return WidenFrom<uint8_t>(in, out, n);
+    case PhysicalType::kInt32:
+      return WidenFrom<int32_t>(in, out, n);
+    case PhysicalType::kInt64:
+      return WidenFrom<int64_t>(in, out, n);
+    case PhysicalType::kInt128:
+      return WidenFrom<int128_t>(in, out, n);
+    default:
+      IBEX_CHECK(false);
+  }
+}
+
 Status IntToInt(const Vector& in, const DataType& to, size_t n, Vector* out) {
+  const DataType& from = in.type();
   const int from_scale = ScaleOf(in.type());
   const int to_scale = ScaleOf(to);
   const int128_t limit = Limit(to);
   if (to.id() == TypeId::kBoolean) {
     for (size_t i = 0; i < n; ++i) StoreInt(out, i, LoadIntAny(in, i) != 0 ? 1 : 0);
+    return Status::OK();
+  }
+  if (to_scale == from_scale && from.is_decimal() == to.is_decimal() &&
+      (!to.is_decimal() || to.precision() >= from.precision()) &&
+      storage::ElementWidth(out->physical()) >= storage::ElementWidth(in.physical()) &&
+      (to.is_decimal() || to.id() != TypeId::kInteger || in.physical() != PhysicalType::kInt64)) {
+    // Widening without rescaling: every value fits, no checks.
+    WidenAll(in, out, n);
     return Status::OK();
   }
   if (to_scale >= from_scale) {

@@ -32,6 +32,16 @@ void MergeNulls(const Vector& a, Vector* out, size_t n) {
   for (size_t i = 0; i < n; ++i) o[i] |= na[i];
 }
 
+// Whether every value of `from` is, unchanged, a value of `to` (same physical type, same
+// scale, a precision at least as large): a conversion is then a relabelling.
+bool SameRepresentation(const DataType& from, const DataType& to) {
+  if (from.physical() != to.physical() || !IsIntegerLike(from) || !IsIntegerLike(to)) return false;
+  if (from.is_decimal() && to.is_decimal()) {
+    return from.scale() == to.scale() && to.precision() >= from.precision();
+  }
+  return false;
+}
+
 // A vector converted to `to` if its type differs, else the vector itself (no copy).
 class Converted {
  public:
@@ -39,6 +49,9 @@ class Converted {
     Converted c;
     if (v.type() == to) {
       c.ref_ = &v;
+    } else if (SameRepresentation(v.type(), to)) {
+      c.own_ = v.Retyped(to);
+      c.ref_ = &c.own_;
     } else {
       IBEX_ASSIGN_OR_RETURN(c.own_, CastVector(v, to, n));
       c.ref_ = &c.own_;

@@ -71,6 +71,13 @@ class Vector {
   Vector Clone() const;
   // A view of this vector's values sharing its memory (nulls copied); read-only.
   Vector Ref() const;
+  // The same view under another type of the same physical representation (a wider DECIMAL of
+  // the same scale, INTEGER as DATE arithmetic): no copy.
+  Vector Retyped(const DataType& type) const {
+    Vector out = Ref();
+    out.type_ = type;
+    return out;
+  }
 
   const DataType& type() const { return type_; }
   PhysicalType physical() const { return physical_; }
