@@ -15,6 +15,7 @@ Status TableScan::Prepare(ExecContext& ctx) {
   blocks_total_ = 0;
   table_id_ = t->table_id;
   for (size_t p = 0; p < t->partitions.size(); ++p) {
+    if (only_partition_ >= 0 && static_cast<int>(p) != only_partition_) continue;
     const auto& blocks = t->partitions[p].blocks;
     for (size_t b = 0; b < blocks.size(); ++b) {
       ++blocks_total_;

@@ -33,6 +33,9 @@ class TableScan : public Source {
         prune_(std::move(prune)) {}
 
   std::string Name() const override { return "Scan " + table_; }
+  // Scan only the blocks of partition `partition` (an executor's own share, issue 7); by
+  // default every partition's blocks (one rank). Work order i is then block i of that list.
+  void RestrictToPartition(int partition) { only_partition_ = partition; }
   Status Prepare(ExecContext& ctx) override;
   size_t WorkOrders() const override { return blocks_.size(); }
   Result<ProduceResult> Produce(ExecContext& ctx, size_t order, const ChunkConsumer& push) override;
@@ -54,6 +57,7 @@ class TableScan : public Source {
   std::vector<BlockRef> blocks_;  // blocks to read
   uint64_t table_id_ = 0;
   size_t blocks_total_ = 0;
+  int only_partition_ = -1;
 };
 
 }  // namespace ibex::exec
