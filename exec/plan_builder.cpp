@@ -172,28 +172,46 @@ Result<Stage> Builder::BuildJoin(const opt::PlanNode& node) {
 
 Result<Stage> Builder::BuildAggregate(const opt::PlanNode& node) {
   const auto& spec = node.As<opt::AggregateSpec>();
-  if (spec.phase != opt::AggPhase::kSingle) {
-    return Status::NotSupported("two-phase aggregation on one rank");
-  }
+  const AggMode mode = spec.phase == opt::AggPhase::kPartial ? AggMode::kPartial
+                       : spec.phase == opt::AggPhase::kFinal ? AggMode::kFinal
+                                                             : AggMode::kSingle;
   IBEX_ASSIGN_OR_RETURN(std::vector<ExprPtr> keys, CompileAll(spec.group_keys));
+  const opt::Schema& input = node.children[0].schema;
+  size_t state_column = spec.group_keys.size();  // kFinal: states follow the group keys
   std::vector<AggregateDef> aggs;
   for (const opt::AggregateCall& call : spec.aggregates) {
     AggregateDef a;
     IBEX_ASSIGN_OR_RETURN(a.kind, ToAggKind(call.func));
-    if (call.arg) {
-      IBEX_ASSIGN_OR_RETURN(a.arg, Compile(*call.arg));
-    }
-    a.distinct = call.distinct && a.arg != nullptr;
     a.type = call.type;
+    if (mode == AggMode::kFinal) {
+      if (call.distinct) return Status::InvalidArgument("DISTINCT aggregate in a final phase");
+      const size_t count = PartialStateTypes(a.kind, call.type, call.type).size();
+      if (state_column + count > input.size()) {
+        return Status::InvalidArgument("final aggregation input lacks partial state columns");
+      }
+      a.state_column = static_cast<int>(state_column);
+      for (size_t c = 0; c < count; ++c) a.state_types.push_back(input[state_column + c].type);
+      state_column += count;
+    } else {
+      if (call.arg) {
+        IBEX_ASSIGN_OR_RETURN(a.arg, Compile(*call.arg));
+      }
+      a.distinct = call.distinct && a.arg != nullptr;
+      if (mode == AggMode::kPartial && a.distinct) {
+        return Status::InvalidArgument("DISTINCT aggregate in a partial phase");
+      }
+    }
     // Validate the state now (workers create theirs without error paths).
-    IBEX_RETURN_IF_ERROR(
-        MakeAggState(a.kind, a.arg ? a.arg->type : DataType::Bigint(), a.type).status());
+    const DataType arg = !a.state_types.empty() ? a.state_types[0]
+                         : a.arg                ? a.arg->type
+                                                : DataType::Bigint();
+    IBEX_RETURN_IF_ERROR(MakeAggState(a.kind, arg, a.type).status());
     aggs.push_back(std::move(a));
   }
-  IBEX_ASSIGN_OR_RETURN(Stage input, Build(node.children[0]));
-  auto sink = std::make_unique<HashAggregateSink>(std::move(keys), std::move(aggs));
+  IBEX_ASSIGN_OR_RETURN(Stage in, Build(node.children[0]));
+  auto sink = std::make_unique<HashAggregateSink>(std::move(keys), std::move(aggs), mode);
   HashAggregateSink* agg = sink.get();
-  Terminate(std::move(input), AddSink(node.id, std::move(sink)));
+  Terminate(std::move(in), AddSink(node.id, std::move(sink)));
   return Stage{AddSource(node.id, std::make_unique<AggregateSource>(agg)), {}};
 }
 

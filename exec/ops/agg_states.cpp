@@ -1,5 +1,6 @@
 // The aggregate state implementations behind MakeAggState (hash_aggregate.h): typed arrays
 // indexed by group id, one tight loop per chunk.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -22,6 +23,16 @@ class CountState : public AggState {
     } else {
       const size_t step = arg->is_constant() ? 0 : 1;
       for (size_t i = 0; i < n; ++i) counts_[groups[i]] += nl[i * step] == 0 ? 1 : 0;
+    }
+    return Status::OK();
+  }
+  Status UpdatePartial(const uint32_t* groups, const std::vector<const Vector*>& states,
+                       size_t n) override {
+    const Vector& c = *states[0];
+    const int64_t* d = c.data<int64_t>();
+    const size_t step = c.is_constant() ? 0 : 1;
+    for (size_t i = 0; i < n; ++i) {
+      if (!c.IsNull(i * step)) counts_[groups[i]] += d[i * step];
     }
     return Status::OK();
   }
@@ -86,6 +97,58 @@ class SumState : public AggState {
       }
     }
     if (overflow) return Status::InvalidArgument("overflow in SUM");
+    return Status::OK();
+  }
+  Status UpdatePartial(const uint32_t* groups, const std::vector<const Vector*>& states,
+                       size_t n) override {
+    if (!avg_) return Update(groups, states[0], n);
+    // AVG's partial state: (sum, count).
+    const Vector& sum = *states[0];
+    const Vector& count = *states[1];
+    const In* sd = sum.data<In>();
+    const int64_t* cd = count.data<int64_t>();
+    bool overflow = false;
+    for (size_t i = 0; i < n; ++i) {
+      if (sum.IsNull(i) || count.IsNull(i)) continue;
+      const uint32_t g = groups[i];
+      overflow |= AddChecked<Acc>(sums_[g], static_cast<Acc>(sd[i]), &sums_[g]);
+      counts_[g] += cd[i];
+    }
+    if (overflow) return Status::InvalidArgument("overflow in AVG");
+    return Status::OK();
+  }
+  Status FinalizePartial(size_t begin, size_t end, const std::vector<DataType>& types,
+                         std::vector<Vector>* out) const override {
+    if (!avg_) return AggState::FinalizePartial(begin, end, types, out);
+    Vector sum(types[0], end - begin);
+    Vector count(types[1], end - begin);
+    for (size_t g = begin; g < end; ++g) {
+      count.mutable_data<int64_t>()[g - begin] = counts_[g];
+      if (counts_[g] == 0) {
+        sum.SetNull(g - begin);
+        continue;
+      }
+      switch (sum.physical()) {
+        case PhysicalType::kInt64:
+          if constexpr (!std::is_same_v<Acc, double>) {
+            if (sums_[g] > std::numeric_limits<int64_t>::max() ||
+                sums_[g] < std::numeric_limits<int64_t>::min()) {
+              return Status::InvalidArgument("overflow in AVG");
+            }
+          }
+          sum.mutable_data<int64_t>()[g - begin] = static_cast<int64_t>(sums_[g]);
+          break;
+        case PhysicalType::kInt128:
+          sum.mutable_data<int128_t>()[g - begin] = static_cast<int128_t>(sums_[g]);
+          break;
+        default:
+          sum.mutable_data<double>()[g - begin] = static_cast<double>(sums_[g]);
+          break;
+      }
+    }
+    sum.CompactNulls();
+    out->push_back(std::move(sum));
+    out->push_back(std::move(count));
     return Status::OK();
   }
   Status Merge(const AggState& o, const uint32_t* mapping, size_t m) override {
@@ -233,6 +296,43 @@ class VarianceState : public AggState {
     }
     return Status::OK();
   }
+  Status UpdatePartial(const uint32_t* groups, const std::vector<const Vector*>& states,
+                       size_t n) override {
+    // (count, sum, sum of squares) -> (count, mean, M2), merged by Chan's formula.
+    const Vector& c = *states[0];
+    const Vector& s = *states[1];
+    const Vector& q = *states[2];
+    for (size_t i = 0; i < n; ++i) {
+      if (c.IsNull(i) || c.data<int64_t>()[i] == 0) continue;
+      const uint32_t g = groups[i];
+      const double nb = static_cast<double>(c.data<int64_t>()[i]);
+      const double mean_b = s.data<double>()[i] / nb;
+      const double m2_b = std::max(0.0, q.data<double>()[i] - s.data<double>()[i] * mean_b);
+      const double na = static_cast<double>(count_[g]);
+      const double delta = mean_b - mean_[g];
+      const double total = na + nb;
+      mean_[g] += delta * nb / total;
+      m2_[g] += m2_b + delta * delta * na * nb / total;
+      count_[g] += c.data<int64_t>()[i];
+    }
+    return Status::OK();
+  }
+  Status FinalizePartial(size_t begin, size_t end, const std::vector<DataType>& types,
+                         std::vector<Vector>* out) const override {
+    Vector c(types[0], end - begin);
+    Vector s(types[1], end - begin);
+    Vector q(types[2], end - begin);
+    for (size_t g = begin; g < end; ++g) {
+      const double n = static_cast<double>(count_[g]);
+      c.mutable_data<int64_t>()[g - begin] = count_[g];
+      s.mutable_data<double>()[g - begin] = mean_[g] * n;
+      q.mutable_data<double>()[g - begin] = m2_[g] + n * mean_[g] * mean_[g];
+    }
+    out->push_back(std::move(c));
+    out->push_back(std::move(s));
+    out->push_back(std::move(q));
+    return Status::OK();
+  }
   Status Merge(const AggState& o, const uint32_t* mapping, size_t m) override {
     const auto& other = static_cast<const VarianceState&>(o);
     for (size_t g = 0; g < m; ++g) {
@@ -312,6 +412,33 @@ std::unique_ptr<AggState> MakeMinMax(const DataType& arg) {
 }
 
 }  // namespace
+
+std::vector<DataType> PartialStateTypes(AggKind kind, const DataType& arg, const DataType& result) {
+  switch (kind) {
+    case AggKind::kCountStar:
+    case AggKind::kCount:
+      return {DataType::Bigint()};
+    case AggKind::kSum:
+    case AggKind::kMin:
+    case AggKind::kMax:
+      return {result};
+    case AggKind::kAvg: {
+      DataType sum = DataType::Double();
+      if (arg.is_decimal()) {
+        sum = DataType::Decimal(38, arg.scale());
+      } else if (IsIntegerLike(arg)) {
+        sum = DataType::Bigint();
+      }
+      return {sum, DataType::Bigint()};
+    }
+    case AggKind::kStddevSamp:
+    case AggKind::kStddevPop:
+    case AggKind::kVarSamp:
+    case AggKind::kVarPop:
+      return {DataType::Bigint(), DataType::Double(), DataType::Double()};
+  }
+  return {};
+}
 
 Result<std::unique_ptr<AggState>> MakeAggState(AggKind kind, const DataType& arg,
                                                const DataType& result) {

@@ -144,8 +144,9 @@ struct HashAggregateSink::Table : LocalState {
   std::string combined;
 };
 
-HashAggregateSink::HashAggregateSink(std::vector<ExprPtr> keys, std::vector<AggregateDef> aggregates)
-    : keys_(std::move(keys)), aggs_(std::move(aggregates)) {
+HashAggregateSink::HashAggregateSink(std::vector<ExprPtr> keys, std::vector<AggregateDef> aggregates,
+                                     AggMode mode)
+    : keys_(std::move(keys)), aggs_(std::move(aggregates)), mode_(mode) {
   for (const auto& k : keys_) key_types_.push_back(k->type);
   distinct_.resize(aggs_.size());
   bool any_distinct = false;
@@ -167,7 +168,9 @@ namespace {
 Status MakeStates(const std::vector<AggregateDef>& aggs,
                   std::vector<std::unique_ptr<AggState>>* states) {
   for (const AggregateDef& a : aggs) {
-    const DataType arg = a.arg ? a.arg->type : DataType::Bigint();
+    const DataType arg = !a.state_types.empty() ? a.state_types[0]
+                         : a.arg                ? a.arg->type
+                                                : DataType::Bigint();
     IBEX_ASSIGN_OR_RETURN(auto s, MakeAggState(a.kind, arg, a.type));
     states->push_back(std::move(s));
   }
@@ -253,6 +256,14 @@ Status HashAggregateSink::Consume(ExecContext& ctx, LocalState& local, Chunk& ch
   Grow(t.states, &t.allocated, GroupCount(t));
   for (size_t a = 0; a < aggs_.size(); ++a) {
     const AggregateDef& def = aggs_[a];
+    if (mode_ == AggMode::kFinal) {
+      std::vector<const Vector*> states;
+      for (size_t c = 0; c < def.state_types.size(); ++c) {
+        states.push_back(&chunk.columns[static_cast<size_t>(def.state_column) + c]);
+      }
+      IBEX_RETURN_IF_ERROR(t.states[a]->UpdatePartial(t.groups.data(), states, n));
+      continue;
+    }
     if (!def.arg) {
       IBEX_RETURN_IF_ERROR(t.states[a]->Update(t.groups.data(), nullptr, n));
       continue;
@@ -369,6 +380,14 @@ Result<Chunk> HashAggregateSink::Output(size_t begin, size_t end) const {
     out.columns = DecodeKeys(key_types_, keys);
   }
   for (size_t a = 0; a < aggs_.size(); ++a) {
+    if (mode_ == AggMode::kPartial) {
+      const DataType arg = aggs_[a].arg ? aggs_[a].arg->type : DataType::Bigint();
+      std::vector<Vector> cols;
+      IBEX_RETURN_IF_ERROR(states_[a]->FinalizePartial(
+          begin, end, PartialStateTypes(aggs_[a].kind, arg, aggs_[a].type), &cols));
+      for (Vector& v : cols) out.columns.push_back(std::move(v));
+      continue;
+    }
     Vector v(aggs_[a].type, end - begin);
     IBEX_RETURN_IF_ERROR(states_[a]->Finalize(begin, end, &v));
     v.CompactNulls();

@@ -28,12 +28,24 @@ enum class AggKind : uint8_t {
   kCountStar, kCount, kSum, kAvg, kMin, kMax, kStddevSamp, kStddevPop, kVarSamp, kVarPop,
 };
 
+// Two-phase aggregation (issue 7; optimizer/physical_plan.h AggPhase): kPartial emits after
+// the group keys each aggregate's state columns (COUNT: BIGINT; SUM: its result type; MIN/MAX:
+// the value; AVG: sum (DECIMAL(38,s) / BIGINT / DOUBLE) and BIGINT count; STDDEV/VAR: BIGINT
+// count, DOUBLE sum, DOUBLE sum of squares); kFinal reads them back and emits the results.
+enum class AggMode : uint8_t { kSingle, kPartial, kFinal };
+
 struct AggregateDef {
   AggKind kind = AggKind::kCountStar;
-  ExprPtr arg;  // null for COUNT(*)
+  ExprPtr arg;  // null for COUNT(*); unused in kFinal
   bool distinct = false;
   DataType type;  // result type
+  // kFinal: the input columns holding this aggregate's partial states, and their types.
+  int state_column = -1;
+  std::vector<DataType> state_types;
 };
+
+// The partial state column types of an aggregate (kPartial output, kFinal input).
+std::vector<DataType> PartialStateTypes(AggKind kind, const DataType& arg, const DataType& result);
 
 // The per-group states of one aggregate (one implementation per function and input type).
 class AggState {
@@ -46,11 +58,25 @@ class AggState {
   virtual Status Merge(const AggState& other, const uint32_t* mapping, size_t other_groups) = 0;
   virtual Status Finalize(size_t begin, size_t end, Vector* out) const = 0;
   virtual int64_t BytesPerGroup() const = 0;
+  // kPartial: the state columns of groups [begin, end), of PartialStateTypes.
+  virtual Status FinalizePartial(size_t begin, size_t end, const std::vector<DataType>& types,
+                                 std::vector<Vector>* out) const {
+    Vector v(types[0], end - begin);
+    IBEX_RETURN_IF_ERROR(Finalize(begin, end, &v));
+    out->push_back(std::move(v));
+    return Status::OK();
+  }
+  // kFinal: folds rows of partial state columns into groups[i].
+  virtual Status UpdatePartial(const uint32_t* groups, const std::vector<const Vector*>& states,
+                               size_t n) {
+    return Update(groups, states[0], n);
+  }
 };
 
 class HashAggregateSink : public Sink {
  public:
-  HashAggregateSink(std::vector<ExprPtr> keys, std::vector<AggregateDef> aggregates);
+  HashAggregateSink(std::vector<ExprPtr> keys, std::vector<AggregateDef> aggregates,
+                    AggMode mode = AggMode::kSingle);
   ~HashAggregateSink() override;
 
   std::string Name() const override { return "HashAggregate"; }
@@ -73,6 +99,7 @@ class HashAggregateSink : public Sink {
   std::vector<ExprPtr> keys_;
   std::vector<DataType> key_types_;
   std::vector<AggregateDef> aggs_;
+  AggMode mode_ = AggMode::kSingle;
   bool int_key_ = false;  // one integer-like group key: IntGroups fast path (ints_)
   std::unique_ptr<IntGroups> ints_;
   KeyMap map_;
@@ -92,7 +119,8 @@ class AggregateSource : public Source {
   const HashAggregateSink* sink_;
 };
 
-// The state for one aggregate of the given kind, argument type and result type.
+// The state for one aggregate of the given kind, argument type and result type; in kFinal
+// `arg` is the first partial state column's type.
 Result<std::unique_ptr<AggState>> MakeAggState(AggKind kind, const DataType& arg,
                                                const DataType& result);
 
