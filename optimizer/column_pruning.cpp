@@ -47,7 +47,8 @@ void PruneAll(PlanNode* child) { Prune(child, Need(child->schema.size(), true));
 Map PruneScan(PlanNode* node, Need need) {
   ScanSpec& scan = node->As<ScanSpec>();
   if (scan.filter) Mark(*scan.filter, &need);
-  if (std::none_of(need.begin(), need.end(), [](bool b) { return b; }) && !need.empty()) need[0] = true;
+  if (std::none_of(need.begin(), need.end(), [](bool b) { return b; }) && !need.empty())
+    need[0] = true;
   Map map(need.size(), -1);
   std::vector<int> columns;
   Schema schema;
@@ -69,7 +70,8 @@ Map PruneJoin(PlanNode* node, const Need& need) {
   size_t lw = node->children[0].schema.size();
   size_t rw = node->children[1].schema.size();
   Need left(lw, false), right(rw, false);
-  bool both_out = join.type != JoinType::kSemi && join.type != JoinType::kAnti && join.type != JoinType::kMark;
+  bool both_out =
+      join.type != JoinType::kSemi && join.type != JoinType::kAnti && join.type != JoinType::kMark;
   for (size_t i = 0; i < lw && i < need.size(); ++i) left[i] = need[i];
   if (both_out) {
     for (size_t i = 0; i < rw && lw + i < need.size(); ++i) right[i] = need[lw + i];
@@ -108,7 +110,9 @@ Map PruneAggregate(PlanNode* node, const Need& need) {
   std::vector<bool> keep(agg.aggregates.size(), true);
   if (agg.phase == AggPhase::kSingle) {
     for (size_t j = 0; j < keep.size(); ++j) keep[j] = nkeys + j < need.size() && need[nkeys + j];
-    if (nkeys == 0 && std::none_of(keep.begin(), keep.end(), [](bool b) { return b; }) && !keep.empty()) keep[0] = true;
+    if (nkeys == 0 && std::none_of(keep.begin(), keep.end(), [](bool b) { return b; }) &&
+        !keep.empty())
+      keep[0] = true;
   }
   Need child(in_width, false);
   for (const PlanExpr& k : agg.group_keys) Mark(k, &child);
@@ -139,7 +143,8 @@ Map PruneAggregate(PlanNode* node, const Need& need) {
 Map Prune(PlanNode* node, Need need) {
   need.resize(node->schema.size(), false);
   switch (node->kind()) {
-    case NodeKind::kScan: return PruneScan(node, std::move(need));
+    case NodeKind::kScan:
+      return PruneScan(node, std::move(need));
     case NodeKind::kFilter: {
       Mark(node->As<FilterSpec>().predicate, &need);
       Map m = Prune(&node->children[0], need);
@@ -149,7 +154,8 @@ Map Prune(PlanNode* node, Need need) {
     }
     case NodeKind::kProject: {
       auto& exprs = node->As<ProjectSpec>().exprs;
-      if (std::none_of(need.begin(), need.end(), [](bool b) { return b; }) && !need.empty()) need[0] = true;
+      if (std::none_of(need.begin(), need.end(), [](bool b) { return b; }) && !need.empty())
+        need[0] = true;
       Need child(node->children[0].schema.size(), false);
       for (size_t i = 0; i < exprs.size(); ++i) {
         if (need[i]) Mark(exprs[i], &child);
@@ -169,8 +175,10 @@ Map Prune(PlanNode* node, Need need) {
       node->schema = std::move(schema);
       return out;
     }
-    case NodeKind::kHashJoin: return PruneJoin(node, need);
-    case NodeKind::kHashAggregate: return PruneAggregate(node, need);
+    case NodeKind::kHashJoin:
+      return PruneJoin(node, need);
+    case NodeKind::kHashAggregate:
+      return PruneAggregate(node, need);
     case NodeKind::kSort:
     case NodeKind::kTopN:
     case NodeKind::kLimit:

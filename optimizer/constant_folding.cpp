@@ -48,7 +48,8 @@ std::optional<Value> MakeNumber(const DataType& t, int128_t v) {
     case TypeId::kDate:
       if (v < INT32_MIN || v > INT32_MAX) return std::nullopt;
       return Value::Date(static_cast<int32_t>(v));
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -77,37 +78,46 @@ std::optional<Value> FoldArith(const PlanExpr& e) {
   if (t.id() == TypeId::kDouble) {
     double x = AsDouble(a), y = AsDouble(b);
     switch (e.op) {
-      case ScalarOp::kAdd: return Value::Double(x + y);
-      case ScalarOp::kSub: return Value::Double(x - y);
-      case ScalarOp::kMul: return Value::Double(x * y);
+      case ScalarOp::kAdd:
+        return Value::Double(x + y);
+      case ScalarOp::kSub:
+        return Value::Double(x - y);
+      case ScalarOp::kMul:
+        return Value::Double(x * y);
       case ScalarOp::kDiv:
         if (y == 0) return std::nullopt;  // the run-time error stays
         return Value::Double(x / y);
-      default: return std::nullopt;
+      default:
+        return std::nullopt;
     }
   }
-  if (t.id() != TypeId::kInteger && t.id() != TypeId::kBigint && !t.is_decimal()) return std::nullopt;
+  if (t.id() != TypeId::kInteger && t.id() != TypeId::kBigint && !t.is_decimal())
+    return std::nullopt;
   int scale = t.is_decimal() ? t.scale() : 0;
   if (e.op == ScalarOp::kMul) {
     int sa = a.type().is_decimal() ? a.type().scale() : 0;
     auto x = Unscaled(a, sa), y = Unscaled(b, scale - sa);
     if (!x || !y) return std::nullopt;
     int128_t limit = storage::PowerOfTen(storage::kMaxDecimalPrecision);
-    if (*y != 0 && (*x > limit / (*y < 0 ? -*y : *y) || *x < -limit / (*y < 0 ? -*y : *y))) return std::nullopt;
+    if (*y != 0 && (*x > limit / (*y < 0 ? -*y : *y) || *x < -limit / (*y < 0 ? -*y : *y)))
+      return std::nullopt;
     return MakeNumber(t, *x * *y);
   }
   auto x = Unscaled(a, scale), y = Unscaled(b, scale);
   if (!x || !y) return std::nullopt;
   switch (e.op) {
-    case ScalarOp::kAdd: return MakeNumber(t, *x + *y);
-    case ScalarOp::kSub: return MakeNumber(t, *x - *y);
+    case ScalarOp::kAdd:
+      return MakeNumber(t, *x + *y);
+    case ScalarOp::kSub:
+      return MakeNumber(t, *x - *y);
     case ScalarOp::kDiv:
       if (*y == 0 || t.is_decimal()) return std::nullopt;
       return MakeNumber(t, *x / *y);
     case ScalarOp::kMod:
       if (*y == 0) return std::nullopt;
       return MakeNumber(t, *x % *y);
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -117,13 +127,20 @@ std::optional<bool> FoldCompare(const PlanExpr& e) {
   if (a.type().is_string() != b.type().is_string()) return std::nullopt;
   int c = a.Compare(b);
   switch (e.op) {
-    case ScalarOp::kEq: return c == 0;
-    case ScalarOp::kNe: return c != 0;
-    case ScalarOp::kLt: return c < 0;
-    case ScalarOp::kLe: return c <= 0;
-    case ScalarOp::kGt: return c > 0;
-    case ScalarOp::kGe: return c >= 0;
-    default: return std::nullopt;
+    case ScalarOp::kEq:
+      return c == 0;
+    case ScalarOp::kNe:
+      return c != 0;
+    case ScalarOp::kLt:
+      return c < 0;
+    case ScalarOp::kLe:
+      return c <= 0;
+    case ScalarOp::kGt:
+      return c > 0;
+    case ScalarOp::kGe:
+      return c >= 0;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -187,10 +204,12 @@ std::optional<Value> CastValue(const Value& v, const DataType& to) {
 
 void FoldNode(PlanExpr* e) {
   auto all_literal = [&] {
-    return std::all_of(e->args.begin(), e->args.end(), [](const PlanExpr& a) { return IsLiteral(a); });
+    return std::all_of(e->args.begin(), e->args.end(),
+                       [](const PlanExpr& a) { return IsLiteral(a); });
   };
   auto any_null = [&] {
-    return std::any_of(e->args.begin(), e->args.end(), [](const PlanExpr& a) { return a.is_null_literal(); });
+    return std::any_of(e->args.begin(), e->args.end(),
+                       [](const PlanExpr& a) { return a.is_null_literal(); });
   };
   switch (e->kind) {
     case ExprKind::kCast:
@@ -203,7 +222,8 @@ void FoldNode(PlanExpr* e) {
         if (e->args[0].is_null_literal()) {
           *e = PlanExpr::Literal(Value::Null(DataType::Date()));
         } else {
-          *e = PlanExpr::Literal(Value::Date(AddMonthsAndDays(e->args[0].value.int32(), e->months, e->days)));
+          *e = PlanExpr::Literal(
+              Value::Date(AddMonthsAndDays(e->args[0].value.int32(), e->months, e->days)));
         }
       }
       return;
@@ -236,7 +256,8 @@ void FoldNode(PlanExpr* e) {
       }
       return;
     case ExprKind::kIsNull:
-      if (IsLiteral(e->args[0])) *e = PlanExpr::Literal(Value::Boolean(e->args[0].is_null_literal() != e->negated));
+      if (IsLiteral(e->args[0]))
+        *e = PlanExpr::Literal(Value::Boolean(e->args[0].is_null_literal() != e->negated));
       return;
     default:
       return;

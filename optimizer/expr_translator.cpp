@@ -17,8 +17,9 @@ bool SameAst(const ast::Expr& a, const ast::Expr& b) {
            a.bound.column_index == b.bound.column_index;
   }
   if (a.name != b.name || a.text != b.text || a.literal != b.literal || a.negated != b.negated ||
-      a.distinct != b.distinct || a.interval_unit != b.interval_unit || a.has_operand != b.has_operand ||
-      a.has_else != b.has_else || a.cast_type.name != b.cast_type.name || a.cast_type.params != b.cast_type.params ||
+      a.distinct != b.distinct || a.interval_unit != b.interval_unit ||
+      a.has_operand != b.has_operand || a.has_else != b.has_else ||
+      a.cast_type.name != b.cast_type.name || a.cast_type.params != b.cast_type.params ||
       a.subquery != b.subquery || a.window != b.window || a.args.size() != b.args.size()) {
     return false;
   }
@@ -81,7 +82,8 @@ Status IntervalParts(const ast::Expr& e, int32_t* months, int32_t* days) {
     *days -= d;
     return Status::OK();
   }
-  if (e.kind == EK::kBinary && (e.name == "+" || e.name == "-") && IsInterval(*e.args[0]) && IsInterval(*e.args[1])) {
+  if (e.kind == EK::kBinary && (e.name == "+" || e.name == "-") && IsInterval(*e.args[0]) &&
+      IsInterval(*e.args[1])) {
     IBEX_RETURN_IF_ERROR(IntervalParts(*e.args[0], months, days));
     int32_t m = 0, d = 0;
     IBEX_RETURN_IF_ERROR(IntervalParts(*e.args[1], &m, &d));
@@ -95,12 +97,14 @@ Status IntervalParts(const ast::Expr& e, int32_t* months, int32_t* days) {
 }  // namespace
 
 Result<PlanExpr> MakeComparison(ScalarOp op, PlanExpr a, PlanExpr b) {
-  if (a.type.is_string() && b.type.is_string()) return Folded(PlanExpr::Compare(op, std::move(a), std::move(b)));
+  if (a.type.is_string() && b.type.is_string())
+    return Folded(PlanExpr::Compare(op, std::move(a), std::move(b)));
   if (a.is_null_literal()) a = PlanExpr::Literal(Value::Null(b.type));
   if (b.is_null_literal()) b = PlanExpr::Literal(Value::Null(a.type));
   auto common = ComparisonType(a.type, b.type);
   if (!common) {
-    return Status::InvalidArgument("cannot compare " + a.type.ToString() + " with " + b.type.ToString());
+    return Status::InvalidArgument("cannot compare " + a.type.ToString() + " with " +
+                                   b.type.ToString());
   }
   PlanExpr ca = Folded(PlanExpr::Cast(std::move(a), *common));
   PlanExpr cb = Folded(PlanExpr::Cast(std::move(b), *common));
@@ -111,7 +115,8 @@ Result<PlanExpr> ExprTranslator::Compare(ScalarOp op, PlanExpr a, PlanExpr b) {
   return MakeComparison(op, std::move(a), std::move(b));
 }
 
-Result<PlanExpr> ExprTranslator::TranslatePair(const ast::Expr& a, const ast::Expr& b, PlanExpr* pa, PlanExpr* pb) {
+Result<PlanExpr> ExprTranslator::TranslatePair(const ast::Expr& a, const ast::Expr& b, PlanExpr* pa,
+                                               PlanExpr* pb) {
   // A side of unknown type (NULL, $n) takes the other side's type.
   bool a_unknown = a.bound.type.unknown(), b_unknown = b.bound.type.unknown();
   if (a_unknown && !b_unknown) {
@@ -165,13 +170,14 @@ Result<PlanExpr> ExprTranslator::TranslateBinary(const ast::Expr& e) {
   PlanExpr a, b;
   IBEX_RETURN_IF_ERROR(TranslatePair(l, r, &a, &b).status());
   if (aop == ScalarOp::kConcat) {
-    return Folded(PlanExpr::Binary(ExprKind::kArith, aop, PlanExpr::Cast(std::move(a), DataType::Varchar()),
-                                   PlanExpr::Cast(std::move(b), DataType::Varchar()), DataType::Varchar()));
+    return Folded(
+        PlanExpr::Binary(ExprKind::kArith, aop, PlanExpr::Cast(std::move(a), DataType::Varchar()),
+                         PlanExpr::Cast(std::move(b), DataType::Varchar()), DataType::Varchar()));
   }
   auto result = ArithmeticResultType(aop, a.type, b.type);
   if (!result) {
-    return Status::InvalidArgument("operator " + op + " cannot be applied to " + a.type.ToString() + " and " +
-                                   b.type.ToString());
+    return Status::InvalidArgument("operator " + op + " cannot be applied to " + a.type.ToString() +
+                                   " and " + b.type.ToString());
   }
   DataType ta = ArithmeticOperandType(aop, *result, a.type);
   DataType tb = ArithmeticOperandType(aop, *result, b.type);
@@ -241,7 +247,8 @@ Result<PlanExpr> ExprTranslator::TranslateFunction(const ast::Expr& e) {
       c.kind = ExprKind::kCase;
       c.type = result;
       c.has_else = true;
-      c.args = {std::move(eq), PlanExpr::Literal(Value::Null(result)), Folded(PlanExpr::Cast(out.args[0], result))};
+      c.args = {std::move(eq), PlanExpr::Literal(Value::Null(result)),
+                Folded(PlanExpr::Cast(out.args[0], result))};
       return c;
     }
   }
@@ -255,20 +262,25 @@ Result<PlanExpr> ExprTranslator::Translate(const ast::Expr& e, std::optional<Dat
   switch (e.kind) {
     case EK::kColumnRef: {
       int depth = e.bound.scope_depth;
-      if (depth < 0 || static_cast<size_t>(depth) >= scopes_.size() || scopes_[depth].offsets == nullptr) {
-        return Status::NotSupported("column " + e.name + " referenced where its scope is not available" +
+      if (depth < 0 || static_cast<size_t>(depth) >= scopes_.size() ||
+          scopes_[depth].offsets == nullptr) {
+        return Status::NotSupported("column " + e.name +
+                                    " referenced where its scope is not available" +
                                     (depth > 0 ? " (correlation of this shape)" : ""));
       }
       const ScopeColumns& s = scopes_[depth];
       int pos = (*s.offsets)[e.bound.from_index] + e.bound.column_index + s.shift;
       return PlanExpr::Column(pos, TypeOf(e.bound.type));
     }
-    case EK::kStar: return Status::Internal("* outside count(*)");
+    case EK::kStar:
+      return Status::Internal("* outside count(*)");
     case EK::kLiteral: {
       using L = ast::LiteralKind;
       switch (e.literal) {
-        case L::kNull: return PlanExpr::Literal(Value::Null(expected.value_or(DataType::Integer())));
-        case L::kBool: return PlanExpr::Literal(Value::Boolean(storage::ToLowerAscii(e.text) == "true"));
+        case L::kNull:
+          return PlanExpr::Literal(Value::Null(expected.value_or(DataType::Integer())));
+        case L::kBool:
+          return PlanExpr::Literal(Value::Boolean(storage::ToLowerAscii(e.text) == "true"));
         case L::kString: {
           if (expected && expected->id() == TypeId::kDate) {
             auto v = Value::Parse(DataType::Date(), e.text);
@@ -283,10 +295,18 @@ Result<PlanExpr> ExprTranslator::Translate(const ast::Expr& e, std::optional<Dat
         case L::kInteger:
         case L::kDecimal: {
           DataType t = TypeOf(e.bound.type);
+          // An integer literal that fits 64 bits is a BIGINT (as DuckDB and PostgreSQL type it),
+          // so that 9223372036854775807 + 1 overflows instead of widening to a decimal.
+          int64_t v64 = 0;
+          if (e.literal == L::kInteger && t.is_decimal() &&
+              storage::ParseInt64(e.text, &v64).ok()) {
+            t = DataType::Bigint();
+          }
           IBEX_ASSIGN_OR_RETURN(Value v, Value::Parse(t, e.text));
           return PlanExpr::Literal(v);
         }
-        case L::kInterval: return Status::NotSupported("an INTERVAL outside DATE arithmetic");
+        case L::kInterval:
+          return Status::NotSupported("an INTERVAL outside DATE arithmetic");
       }
       return Status::Internal("literal kind");
     }
@@ -294,7 +314,8 @@ Result<PlanExpr> ExprTranslator::Translate(const ast::Expr& e, std::optional<Dat
       int n = std::stoi(e.text);
       DataType t = expected.value_or(TypeOf(e.bound.type, DataType::Varchar()));
       if (param_types_ != nullptr) {
-        if (param_types_->size() < static_cast<size_t>(n)) param_types_->resize(n, DataType::Varchar());
+        if (param_types_->size() < static_cast<size_t>(n))
+          param_types_->resize(n, DataType::Varchar());
         (*param_types_)[n - 1] = t;
       }
       return PlanExpr::Param(n, t);
@@ -313,7 +334,8 @@ Result<PlanExpr> ExprTranslator::Translate(const ast::Expr& e, std::optional<Dat
       neg.args.push_back(std::move(a));
       return Folded(std::move(neg));
     }
-    case EK::kBinary: return TranslateBinary(e);
+    case EK::kBinary:
+      return TranslateBinary(e);
     case EK::kBetween: {
       IBEX_ASSIGN_OR_RETURN(PlanExpr v, Translate(*e.args[0]));
       IBEX_ASSIGN_OR_RETURN(PlanExpr lo, Translate(*e.args[1], v.type));
@@ -345,7 +367,9 @@ Result<PlanExpr> ExprTranslator::Translate(const ast::Expr& e, std::optional<Dat
       out.type = DataType::Boolean();
       out.negated = e.negated;
       out.args.push_back(strings ? std::move(v) : Folded(PlanExpr::Cast(std::move(v), common)));
-      for (PlanExpr& item : items) out.args.push_back(strings ? std::move(item) : Folded(PlanExpr::Cast(std::move(item), common)));
+      for (PlanExpr& item : items)
+        out.args.push_back(strings ? std::move(item)
+                                   : Folded(PlanExpr::Cast(std::move(item), common)));
       return out;
     }
     case EK::kInSubquery:
@@ -356,7 +380,8 @@ Result<PlanExpr> ExprTranslator::Translate(const ast::Expr& e, std::optional<Dat
     case EK::kLike: {
       IBEX_ASSIGN_OR_RETURN(PlanExpr v, Translate(*e.args[0], DataType::Varchar()));
       IBEX_ASSIGN_OR_RETURN(PlanExpr p, Translate(*e.args[1], DataType::Varchar()));
-      PlanExpr out = PlanExpr::Binary(ExprKind::kLike, ScalarOp::kNone, std::move(v), std::move(p), DataType::Boolean());
+      PlanExpr out = PlanExpr::Binary(ExprKind::kLike, ScalarOp::kNone, std::move(v), std::move(p),
+                                      DataType::Boolean());
       out.negated = e.negated;
       return out;
     }
@@ -364,20 +389,21 @@ Result<PlanExpr> ExprTranslator::Translate(const ast::Expr& e, std::optional<Dat
       IBEX_ASSIGN_OR_RETURN(PlanExpr v, Translate(*e.args[0]));
       return Folded(PlanExpr::IsNull(std::move(v), e.negated));
     }
-    case EK::kCase: return TranslateCase(e);
+    case EK::kCase:
+      return TranslateCase(e);
     case EK::kCast: {
       DataType to = TypeOf(e.bound.type);
       IBEX_ASSIGN_OR_RETURN(PlanExpr v, Translate(*e.args[0], to));
       return Folded(PlanExpr::Cast(std::move(v), to));
     }
     case EK::kExtract: {
-      static const char* kFields[] = {"year", "month", "day", "quarter", "week", "dow", "doy"};
       std::string field = storage::ToLowerAscii(e.name);
       PlanExpr out;
       out.kind = ExprKind::kExtract;
       out.type = DataType::Integer();
       for (int i = 0; i < kExtractFieldCount; ++i) {
-        if (field == kFields[i]) out.field = static_cast<ExtractField>(i);
+        if (field == ExtractFieldName(static_cast<ExtractField>(i)))
+          out.field = static_cast<ExtractField>(i);
       }
       IBEX_ASSIGN_OR_RETURN(PlanExpr v, Translate(*e.args[0], DataType::Date()));
       out.args.push_back(std::move(v));
@@ -388,12 +414,15 @@ Result<PlanExpr> ExprTranslator::Translate(const ast::Expr& e, std::optional<Dat
       out.kind = ExprKind::kSubstring;
       out.type = TypeOf(e.bound.type, DataType::Varchar());
       for (size_t i = 0; i < e.args.size(); ++i) {
-        IBEX_ASSIGN_OR_RETURN(PlanExpr a, Translate(*e.args[i], i == 0 ? DataType::Varchar() : DataType::Integer()));
-        out.args.push_back(i == 0 ? std::move(a) : Folded(PlanExpr::Cast(std::move(a), DataType::Integer())));
+        IBEX_ASSIGN_OR_RETURN(
+            PlanExpr a, Translate(*e.args[i], i == 0 ? DataType::Varchar() : DataType::Integer()));
+        out.args.push_back(i == 0 ? std::move(a)
+                                  : Folded(PlanExpr::Cast(std::move(a), DataType::Integer())));
       }
       return out;
     }
-    case EK::kFunction: return TranslateFunction(e);
+    case EK::kFunction:
+      return TranslateFunction(e);
   }
   return Status::Internal("expression kind");
 }

@@ -40,7 +40,9 @@ class ExprTranslator {
 
   // Whole subexpressions replaced by a given plan expression before anything else (group keys
   // and aggregate calls above an aggregation, window calls above a Window node).
-  void Substitute(const ast::Expr* e, PlanExpr replacement) { subs_.emplace_back(e, std::move(replacement)); }
+  void Substitute(const ast::Expr* e, PlanExpr replacement) {
+    subs_.emplace_back(e, std::move(replacement));
+  }
   void set_subquery_hook(SubqueryHook hook) { hook_ = std::move(hook); }
   // Types of $n seen so far (index n-1), shared by all translators of one statement.
   void set_param_types(std::vector<DataType>* types) { param_types_ = types; }
@@ -53,7 +55,8 @@ class ExprTranslator {
 
  private:
   Result<PlanExpr> TranslateBinary(const ast::Expr& e);
-  Result<PlanExpr> TranslatePair(const ast::Expr& a, const ast::Expr& b, PlanExpr* pa, PlanExpr* pb);
+  Result<PlanExpr> TranslatePair(const ast::Expr& a, const ast::Expr& b, PlanExpr* pa,
+                                 PlanExpr* pb);
   Result<PlanExpr> TranslateCase(const ast::Expr& e);
   Result<PlanExpr> TranslateFunction(const ast::Expr& e);
   Result<PlanExpr> Compare(ScalarOp op, PlanExpr a, PlanExpr b);

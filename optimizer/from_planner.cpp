@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "frontend/binder/type_rules.h"
 #include "optimizer/cardinality.h"
 #include "optimizer/predicate_pushdown.h"
 #include "optimizer/query_planner.h"
@@ -24,9 +25,17 @@ void SplitAstConjuncts(const ast::Expr* e, std::vector<const ast::Expr*>* out) {
   out->push_back(e);
 }
 
+bool IsAstComparison(const ast::Expr& e) {
+  if (e.kind != EK::kBinary) return false;
+  static constexpr const char* kOps[] = {"=", "<>", "!=", "<", "<=", ">", ">="};
+  return std::any_of(std::begin(kOps), std::end(kOps),
+                     [&](const char* op) { return e.name == op; });
+}
+
 bool ContainsSubquery(const ast::Expr& e) {
   if (e.kind == EK::kExists || e.kind == EK::kInSubquery || e.kind == EK::kSubquery) return true;
-  return std::any_of(e.args.begin(), e.args.end(), [](const ast::ExprPtr& a) { return ContainsSubquery(*a); });
+  return std::any_of(e.args.begin(), e.args.end(),
+                     [](const ast::ExprPtr& a) { return ContainsSubquery(*a); });
 }
 
 namespace {
@@ -47,7 +56,8 @@ bool RefRefersOutside(const ast::TableRef& ref, int level) {
            (ref.on && RefersOutside(*ref.on, level));
   }
   // A derived table's scope hangs off the enclosing query's scope: its depths count from there.
-  return ref.kind == ast::TableRef::Kind::kDerived && ref.subquery && QueryRefersOutside(*ref.subquery, level - 1);
+  return ref.kind == ast::TableRef::Kind::kDerived && ref.subquery &&
+         QueryRefersOutside(*ref.subquery, level - 1);
 }
 
 bool CoreRefersOutside(const ast::SelectCore& core, int level) {
@@ -60,7 +70,8 @@ bool CoreRefersOutside(const ast::SelectCore& core, int level) {
   for (const auto& g : core.group_by) {
     if (RefersOutside(*g, level)) return true;
   }
-  return (core.where && RefersOutside(*core.where, level)) || (core.having && RefersOutside(*core.having, level));
+  return (core.where && RefersOutside(*core.where, level)) ||
+         (core.having && RefersOutside(*core.having, level));
 }
 
 }  // namespace
@@ -76,7 +87,8 @@ bool RefersOutside(const ast::Expr& e, int level) {
       if (RefersOutside(*o.expr, level)) return true;
     }
   }
-  return std::any_of(e.args.begin(), e.args.end(), [&](const ast::ExprPtr& a) { return RefersOutside(*a, level); });
+  return std::any_of(e.args.begin(), e.args.end(),
+                     [&](const ast::ExprPtr& a) { return RefersOutside(*a, level); });
 }
 
 bool QueryRefersOutside(const ast::Query& q, int level) {
@@ -104,18 +116,16 @@ namespace {
 // (so an outer join that would add such rows can be an inner join).
 bool NullRejecting(const ast::Expr& e) {
   switch (e.kind) {
-    case EK::kBinary: {
-      static const char* kOps[] = {"=", "<>", "!=", "<", "<=", ">", ">="};
-      for (const char* op : kOps) {
-        if (e.name == op) return true;
-      }
-      return false;
-    }
+    case EK::kBinary:
+      return IsAstComparison(e);
     case EK::kLike:
     case EK::kBetween:
-    case EK::kInList: return true;
-    case EK::kIsNull: return e.negated;
-    default: return false;
+    case EK::kInList:
+      return true;
+    case EK::kIsNull:
+      return e.negated;
+    default:
+      return false;
   }
 }
 
@@ -153,17 +163,47 @@ int SingleRelationFilter(const ast::Expr& conjunct, const std::vector<int>& offs
     const JoinRelation& rel = rels[r];
     if (rel.columns.empty() || rel.columns.front() != first) continue;
     // A leaf: exactly this source's columns, in order.
-    int width = *sources.begin() + 1 < static_cast<int>(offsets.size()) ? offsets[*sources.begin() + 1] - first
-                                                                         : static_cast<int>(rel.columns.size());
+    int width = *sources.begin() + 1 < static_cast<int>(offsets.size())
+                    ? offsets[*sources.begin() + 1] - first
+                    : static_cast<int>(rel.columns.size());
     if (static_cast<int>(rel.columns.size()) != width) return -1;
     return static_cast<int>(r);
   }
   return -1;
 }
 
+// JOIN ... USING (cols): for each column, left.col = right.col over the canonical columns (the
+// binder hid the right one; the left one is the first visible match on the left side).
+Result<std::vector<PlanExpr>> UsingEqualities(const ast::SelectCore& core, const ast::TableRef& ref,
+                                              const std::vector<int>& offsets) {
+  std::vector<PlanExpr> out;
+  std::set<int> left = SourcesOfRef(*ref.left), right = SourcesOfRef(*ref.right);
+  for (const ast::Identifier& id : ref.using_columns) {
+    auto find = [&](const std::set<int>& sources, bool hidden) -> std::optional<PlanExpr> {
+      for (int s : sources) {
+        const ast::BoundSource& src = core.sources[s];
+        for (size_t c = 0; c < src.columns.size(); ++c) {
+          if (src.hidden[c] == hidden && sql::SameName(src.columns[c].name, id.name)) {
+            return PlanExpr::Column(offsets[s] + static_cast<int>(c),
+                                    ExprTranslator::TypeOf(src.columns[c].type));
+          }
+        }
+      }
+      return std::nullopt;
+    };
+    auto l = find(left, false);
+    auto r = find(right, true);
+    if (!l || !r) return Status::Internal("USING column " + id.name + " not found");
+    IBEX_ASSIGN_OR_RETURN(PlanExpr eq, MakeComparison(ScalarOp::kEq, std::move(*l), std::move(*r)));
+    out.push_back(std::move(eq));
+  }
+  return out;
+}
+
 }  // namespace
 
-Result<JoinRelation> QueryPlanner::PlanSource(const ast::SelectCore& core, int source, const std::vector<int>& offsets) {
+Result<JoinRelation> QueryPlanner::PlanSource(const ast::SelectCore& core, int source,
+                                              const std::vector<int>& offsets) {
   const ast::BoundSource& src = core.sources[source];
   JoinRelation rel;
   int width = static_cast<int>(src.columns.size());
@@ -182,26 +222,31 @@ Result<JoinRelation> QueryPlanner::PlanSource(const ast::SelectCore& core, int s
     rel.estimates = TableColumnEstimates(*table, rel.plan.As<ScanSpec>().columns);
     return rel;
   }
-  const ast::Query* q = src.kind == ast::BoundSource::Kind::kCte ? src.cte->query.get() : src.query.get();
+  const ast::Query* q =
+      src.kind == ast::BoundSource::Kind::kCte ? src.cte->query.get() : src.query.get();
   if (q == nullptr) return Status::Internal("derived table without a query");
   IBEX_ASSIGN_OR_RETURN(PlanNode plan, PlanQuery(*q));
-  for (size_t i = 0; i < plan.schema.size() && i < schema.size(); ++i) plan.schema[i].name = schema[i].name;
+  for (size_t i = 0; i < plan.schema.size() && i < schema.size(); ++i)
+    plan.schema[i].name = schema[i].name;
   rel.plan = std::move(plan);
   for (int c = 0; c < width; ++c) {
     ColumnEstimate e;
-    e.ndv = rel.plan.estimated_rows;
+    e.ndv = ColumnDistinct(rel.plan, c, catalog_).value_or(rel.plan.estimated_rows);
     rel.estimates.push_back(e);
   }
   return rel;
 }
 
-Result<JoinRelation> QueryPlanner::PlanSubtree(const ast::SelectCore& core, const ast::TableRef& ref,
-                                               const std::vector<int>& offsets, const std::set<int>& null_rejected) {
+Result<JoinRelation> QueryPlanner::PlanSubtree(const ast::SelectCore& core,
+                                               const ast::TableRef& ref,
+                                               const std::vector<int>& offsets,
+                                               const std::set<int>& null_rejected) {
   if (ref.kind != ast::TableRef::Kind::kJoin) return PlanSource(core, ref.source_index, offsets);
   std::vector<JoinRelation> rels;
-  std::vector<const ast::Expr*> on;
-  IBEX_RETURN_IF_ERROR(CollectRelations(core, ref, offsets, null_rejected, &rels, &on));
-  if (rels.size() == 1 && on.empty()) return std::move(rels[0]);
+  JoinConditions conditions;
+  IBEX_RETURN_IF_ERROR(CollectRelations(core, ref, offsets, null_rejected, &rels, &conditions));
+  if (rels.size() == 1 && conditions.on.empty() && conditions.using_equalities.empty())
+    return std::move(rels[0]);
   // Join the subtree's relations on its own: re-base its (contiguous) canonical columns to 0.
   int base = std::numeric_limits<int>::max(), end = 0;
   for (const JoinRelation& r : rels) {
@@ -215,9 +260,13 @@ Result<JoinRelation> QueryPlanner::PlanSubtree(const ast::SelectCore& core, cons
   level.offsets = offsets;
   for (int& o : level.offsets) o -= base;
   std::vector<PlanExpr> conjuncts;
-  for (const ast::Expr* c : on) {
+  for (const ast::Expr* c : conditions.on) {
     IBEX_ASSIGN_OR_RETURN(PlanExpr p, Translate(level, *c, DataType::Boolean()));
     for (PlanExpr& t : SplitConjuncts(std::move(p))) conjuncts.push_back(std::move(t));
+  }
+  for (PlanExpr& eq : conditions.using_equalities) {
+    eq.ShiftColumns(-base);
+    conjuncts.push_back(std::move(eq));
   }
   JoinRelation out;
   Schema schema(end - base);
@@ -231,14 +280,18 @@ Result<JoinRelation> QueryPlanner::PlanSubtree(const ast::SelectCore& core, cons
   std::sort(out.columns.begin(), out.columns.end());
   out.estimates.resize(out.columns.size());
   for (JoinRelation& r : rels) {
-    for (size_t i = 0; i < r.columns.size() && i < r.estimates.size(); ++i) out.estimates[r.columns[i]] = r.estimates[i];
+    for (size_t i = 0; i < r.columns.size() && i < r.estimates.size(); ++i)
+      out.estimates[r.columns[i]] = r.estimates[i];
   }
-  IBEX_ASSIGN_OR_RETURN(out.plan, OrderJoins(std::move(rels), std::move(conjuncts), end - base, schema));
+  IBEX_ASSIGN_OR_RETURN(out.plan,
+                        OrderJoins(std::move(rels), std::move(conjuncts), end - base, schema));
   return out;
 }
 
-Result<JoinRelation> QueryPlanner::PlanOuterJoin(const ast::SelectCore& core, const ast::TableRef& ref,
-                                                 const std::vector<int>& offsets, const std::set<int>& null_rejected,
+Result<JoinRelation> QueryPlanner::PlanOuterJoin(const ast::SelectCore& core,
+                                                 const ast::TableRef& ref,
+                                                 const std::vector<int>& offsets,
+                                                 const std::set<int>& null_rejected,
                                                  ast::JoinType type) {
   IBEX_ASSIGN_OR_RETURN(JoinRelation left, PlanSubtree(core, *ref.left, offsets, null_rejected));
   IBEX_ASSIGN_OR_RETURN(JoinRelation right, PlanSubtree(core, *ref.right, offsets, null_rejected));
@@ -253,9 +306,14 @@ Result<JoinRelation> QueryPlanner::PlanOuterJoin(const ast::SelectCore& core, co
     IBEX_ASSIGN_OR_RETURN(PlanExpr on, Translate(level, *ref.on, DataType::Boolean()));
     conds = SplitConjuncts(std::move(on));
   }
-  for (const ast::Identifier& id : ref.using_columns) {
-    (void)id;
-    return Status::NotSupported("outer JOIN ... USING");
+  if (!ref.using_columns.empty()) {
+    // RIGHT/FULL would show the right (or merged) column, which the binder hid.
+    if (type != ast::JoinType::kLeft) return Status::NotSupported("RIGHT or FULL JOIN ... USING");
+    IBEX_ASSIGN_OR_RETURN(std::vector<PlanExpr> eqs, UsingEqualities(core, ref, offsets));
+    for (PlanExpr& eq : eqs) {
+      eq.ShiftColumns(-base);
+      conds.push_back(std::move(eq));
+    }
   }
   // ON conjuncts on the null-supplying side alone filter that side before the join.
   std::vector<PlanExpr> kept;
@@ -274,9 +332,12 @@ Result<JoinRelation> QueryPlanner::PlanOuterJoin(const ast::SelectCore& core, co
     }
   }
   JoinSpec join;
-  join.type = type == ast::JoinType::kLeft ? JoinType::kLeft : type == ast::JoinType::kRight ? JoinType::kRight : JoinType::kFull;
+  join.type = type == ast::JoinType::kLeft    ? JoinType::kLeft
+              : type == ast::JoinType::kRight ? JoinType::kRight
+                                              : JoinType::kFull;
   ExtractJoinKeys(std::move(kept), lw, &join);
-  join.build = left.plan.estimated_rows < right.plan.estimated_rows ? BuildSide::kLeft : BuildSide::kRight;
+  join.build =
+      left.plan.estimated_rows < right.plan.estimated_rows ? BuildSide::kLeft : BuildSide::kRight;
   double rows = std::max(left.plan.estimated_rows, right.plan.estimated_rows);
   JoinRelation out;
   out.columns = left.columns;
@@ -293,8 +354,9 @@ Result<JoinRelation> QueryPlanner::PlanOuterJoin(const ast::SelectCore& core, co
 }
 
 Status QueryPlanner::CollectRelations(const ast::SelectCore& core, const ast::TableRef& ref,
-                                      const std::vector<int>& offsets, const std::set<int>& null_rejected,
-                                      std::vector<JoinRelation>* rels, std::vector<const ast::Expr*>* on_conjuncts) {
+                                      const std::vector<int>& offsets,
+                                      const std::set<int>& null_rejected,
+                                      std::vector<JoinRelation>* rels, JoinConditions* conditions) {
   if (ref.kind != ast::TableRef::Kind::kJoin) {
     IBEX_ASSIGN_OR_RETURN(JoinRelation rel, PlanSource(core, ref.source_index, offsets));
     rels->push_back(std::move(rel));
@@ -316,10 +378,13 @@ Status QueryPlanner::CollectRelations(const ast::SelectCore& core, const ast::Ta
     }
   }
   if (type == ast::JoinType::kInner || type == ast::JoinType::kCross) {
-    IBEX_RETURN_IF_ERROR(CollectRelations(core, *ref.left, offsets, null_rejected, rels, on_conjuncts));
-    IBEX_RETURN_IF_ERROR(CollectRelations(core, *ref.right, offsets, null_rejected, rels, on_conjuncts));
-    if (ref.on) SplitAstConjuncts(ref.on.get(), on_conjuncts);
-    if (!ref.using_columns.empty()) return Status::NotSupported("JOIN ... USING");
+    IBEX_RETURN_IF_ERROR(
+        CollectRelations(core, *ref.left, offsets, null_rejected, rels, conditions));
+    IBEX_RETURN_IF_ERROR(
+        CollectRelations(core, *ref.right, offsets, null_rejected, rels, conditions));
+    if (ref.on) SplitAstConjuncts(ref.on.get(), &conditions->on);
+    IBEX_ASSIGN_OR_RETURN(std::vector<PlanExpr> eqs, UsingEqualities(core, ref, offsets));
+    for (PlanExpr& eq : eqs) conditions->using_equalities.push_back(std::move(eq));
     return Status::OK();
   }
   IBEX_ASSIGN_OR_RETURN(JoinRelation rel, PlanOuterJoin(core, ref, offsets, null_rejected, type));
@@ -344,7 +409,8 @@ Status QueryPlanner::PlanFromWhere(const ast::SelectCore& core, Level* level,
   std::set<int> null_rejected;
   for (const ast::Expr* c : where) {
     if (RefersOutside(*c, 0) && !ContainsSubquery(*c)) {
-      if (correlated == nullptr) return Status::NotSupported("a correlated reference in this position");
+      if (correlated == nullptr)
+        return Status::NotSupported("a correlated reference in this position");
       correlated->push_back(c);
     } else if (ContainsSubquery(*c)) {
       with_subquery.push_back(c);
@@ -361,9 +427,10 @@ Status QueryPlanner::PlanFromWhere(const ast::SelectCore& core, Level* level,
     level->plan.estimated_rows = 1;
   } else {
     std::vector<JoinRelation> rels;
-    std::vector<const ast::Expr*> on;
+    JoinConditions conditions;
     for (const auto& ref : core.from) {
-      IBEX_RETURN_IF_ERROR(CollectRelations(core, *ref, level->offsets, null_rejected, &rels, &on));
+      IBEX_RETURN_IF_ERROR(
+          CollectRelations(core, *ref, level->offsets, null_rejected, &rels, &conditions));
     }
     // An uncorrelated [NOT] IN / EXISTS on the columns of one base relation filters that
     // relation before the joins (TPC-H Q18: orders semi-joined with the big-order keys).
@@ -384,12 +451,14 @@ Status QueryPlanner::PlanFromWhere(const ast::SelectCore& core, Level* level,
     }
     with_subquery = std::move(later);
     std::vector<PlanExpr> conjuncts;
-    for (const ast::Expr* c : on) plain.push_back(c);
+    for (const ast::Expr* c : conditions.on) plain.push_back(c);
+    for (PlanExpr& eq : conditions.using_equalities) conjuncts.push_back(std::move(eq));
     for (const ast::Expr* c : plain) {
       IBEX_ASSIGN_OR_RETURN(PlanExpr p, Translate(*level, *c, DataType::Boolean()));
       for (PlanExpr& t : SplitConjuncts(std::move(p))) conjuncts.push_back(std::move(t));
     }
-    IBEX_ASSIGN_OR_RETURN(level->plan, OrderJoins(std::move(rels), std::move(conjuncts), width, canonical));
+    IBEX_ASSIGN_OR_RETURN(level->plan,
+                          OrderJoins(std::move(rels), std::move(conjuncts), width, canonical));
   }
   for (const ast::Expr* c : with_subquery) IBEX_RETURN_IF_ERROR(ApplySubqueryConjunct(*level, *c));
   return Status::OK();

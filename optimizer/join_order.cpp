@@ -59,7 +59,8 @@ class JoinPlanner {
     std::vector<ColumnEstimate> out(width_);
     for (int p = 0; p < width_; ++p) {
       const JoinRelation& r = rels_[rel_of_[p]];
-      if (static_cast<size_t>(local_of_[p]) < r.estimates.size()) out[p] = r.estimates[local_of_[p]];
+      if (static_cast<size_t>(local_of_[p]) < r.estimates.size())
+        out[p] = r.estimates[local_of_[p]];
     }
     return out;
   }
@@ -79,7 +80,8 @@ class JoinPlanner {
         if (!(m & (Mask{1} << r))) continue;
         PlanExpr implied;
         auto only_r = [&](const PlanExpr& c) { return MaskOf(c) == (Mask{1} << r); };
-        if (ImpliedDisjunction(conjuncts[i], only_r, &implied)) conjuncts.push_back(std::move(implied));
+        if (ImpliedDisjunction(conjuncts[i], only_r, &implied))
+          conjuncts.push_back(std::move(implied));
       }
     }
     for (PlanExpr& c : conjuncts) {
@@ -196,10 +198,12 @@ class JoinPlanner {
     std::vector<int> map(width_, -1);
     int lw = static_cast<int>(left_layout.size());
     for (int i = 0; i < lw; ++i) map[left_layout[i]] = i;
-    for (size_t i = 0; i < right_layout.size(); ++i) map[right_layout[i]] = lw + static_cast<int>(i);
+    for (size_t i = 0; i < right_layout.size(); ++i)
+      map[right_layout[i]] = lw + static_cast<int>(i);
     std::vector<PlanExpr> conds;
     for (const Edge& e : edges_) {
-      if ((e.mask & s) == e.mask && (e.mask & l) && (e.mask & r)) conds.push_back(Remap(e.expr, map));
+      if ((e.mask & s) == e.mask && (e.mask & l) && (e.mask & r))
+        conds.push_back(Remap(e.expr, map));
     }
     JoinSpec join;
     join.type = JoinType::kInner;
@@ -229,12 +233,14 @@ class JoinPlanner {
     std::vector<int> layout;
     PlanNode plan = Build(full, &layout);
     bool identity = true;
-    for (size_t i = 0; i < layout.size(); ++i) identity = identity && layout[i] == static_cast<int>(i);
+    for (size_t i = 0; i < layout.size(); ++i)
+      identity = identity && layout[i] == static_cast<int>(i);
     if (!identity) {
       std::vector<int> pos(width_, -1);
       for (size_t i = 0; i < layout.size(); ++i) pos[layout[i]] = static_cast<int>(i);
       ProjectSpec project;
-      for (int p = 0; p < width_; ++p) project.exprs.push_back(PlanExpr::Column(pos[p], canonical_schema[p].type));
+      for (int p = 0; p < width_; ++p)
+        project.exprs.push_back(PlanExpr::Column(pos[p], canonical_schema[p].type));
       PlanNode node;
       node.schema = canonical_schema;
       node.estimated_rows = plan.estimated_rows;
@@ -271,8 +277,10 @@ void ExtractJoinKeys(std::vector<PlanExpr> conjuncts, int left_width, JoinSpec* 
       bool b_left = !b.ReferencesRange(left_width, kAll) && b.ReferencesRange(0, left_width);
       bool b_right = !b.ReferencesRange(0, left_width) && b.ReferencesRange(left_width, kAll);
       if ((a_left && b_right) || (a_right && b_left)) {
-        PlanExpr l = a_left ? std::move(a) : std::move(b);
-        PlanExpr r = a_left ? std::move(b) : std::move(a);
+        PlanExpr& left_side = a_left ? a : b;
+        PlanExpr& right_side = a_left ? b : a;
+        PlanExpr l = std::move(left_side);
+        PlanExpr r = std::move(right_side);
         r.ShiftColumns(-left_width);
         join->left_keys.push_back(std::move(l));
         join->right_keys.push_back(std::move(r));
@@ -284,8 +292,8 @@ void ExtractJoinKeys(std::vector<PlanExpr> conjuncts, int left_width, JoinSpec* 
   if (!residual.empty()) join->residual = PlanExpr::And(std::move(residual));
 }
 
-Result<PlanNode> OrderJoins(std::vector<JoinRelation> relations, std::vector<PlanExpr> conjuncts, int width,
-                            const Schema& canonical_schema) {
+Result<PlanNode> OrderJoins(std::vector<JoinRelation> relations, std::vector<PlanExpr> conjuncts,
+                            int width, const Schema& canonical_schema) {
   JoinPlanner planner(std::move(relations), width);
   planner.AddConjuncts(std::move(conjuncts));
   return planner.Run(canonical_schema);

@@ -26,8 +26,8 @@ struct JoinRelation {
 
 // Joins `relations` under `conjuncts` (over canonical positions 0..width-1, which the
 // relations' columns cover exactly once). Returns a plan whose output is the canonical layout.
-Result<PlanNode> OrderJoins(std::vector<JoinRelation> relations, std::vector<PlanExpr> conjuncts, int width,
-                            const Schema& canonical_schema);
+Result<PlanNode> OrderJoins(std::vector<JoinRelation> relations, std::vector<PlanExpr> conjuncts,
+                            int width, const Schema& canonical_schema);
 
 // Splits an equi-join predicate over left ++ right (left_width columns on the left) into keys
 // and residual: conjuncts `l = r` with l over the left only and r over the right only become

@@ -15,7 +15,8 @@ bool SameBound(const std::optional<Value>& a, const std::optional<Value>& b) {
 
 bool ColumnRange::operator==(const ColumnRange& o) const {
   return column == o.column && SameBound(range.lower, o.range.lower) &&
-         SameBound(range.upper, o.range.upper) && range.lower_inclusive == o.range.lower_inclusive &&
+         SameBound(range.upper, o.range.upper) &&
+         range.lower_inclusive == o.range.lower_inclusive &&
          range.upper_inclusive == o.range.upper_inclusive;
 }
 
@@ -41,26 +42,28 @@ void AssignNodeIds(PlanNode* root) {
 }
 
 const char* NodeKindName(NodeKind kind) {
-  static constexpr const char* kNames[] = {"Scan", "Filter", "Project", "HashJoin", "HashAggregate",
-                                           "Sort", "TopN", "Limit", "SetOperation", "Window",
-                                           "Values", "Exchange", "Sink"};
+  static constexpr const char* kNames[] = {
+      "Scan",  "Filter",       "Project", "HashJoin", "HashAggregate", "Sort", "TopN",
+      "Limit", "SetOperation", "Window",  "Values",   "Exchange",      "Sink"};
   return kNames[static_cast<int>(kind)];
 }
 
 const char* JoinTypeName(JoinType type) {
-  static constexpr const char* kNames[] = {"inner", "left", "right", "full", "semi", "anti", "mark"};
+  static constexpr const char* kNames[] = {"inner", "left", "right", "full",
+                                           "semi",  "anti", "mark"};
   return kNames[static_cast<int>(type)];
 }
 
 const char* AggFuncName(AggFunc func) {
-  static constexpr const char* kNames[] = {"count_star", "count", "sum", "avg", "min",
-                                           "max", "stddev_samp", "stddev_pop", "var_samp", "var_pop"};
+  static constexpr const char* kNames[] = {"count_star", "count",  "sum",         "avg",
+                                           "min",        "max",    "stddev_samp", "stddev_pop",
+                                           "var_samp",   "var_pop"};
   return kNames[static_cast<int>(func)];
 }
 
 const char* WindowFuncName(WindowFunc func) {
-  static constexpr const char* kNames[] = {"row_number", "rank", "dense_rank", "count_star", "count",
-                                           "sum", "avg", "min", "max"};
+  static constexpr const char* kNames[] = {
+      "row_number", "rank", "dense_rank", "count_star", "count", "sum", "avg", "min", "max"};
   return kNames[static_cast<int>(func)];
 }
 
@@ -122,24 +125,31 @@ void Describe(const PlanNode& n, std::string* out) {
       if (scan.filter) s += " filter=" + ExprToString(*scan.filter, own);
       if (!scan.prune.empty()) {
         s += " prune=(";
-        for (size_t i = 0; i < scan.prune.size(); ++i) s += (i ? ", " : "") + RangeText(scan.prune[i], own);
+        for (size_t i = 0; i < scan.prune.size(); ++i)
+          s += (i ? ", " : "") + RangeText(scan.prune[i], own);
         s += ")";
       }
       break;
     }
-    case NodeKind::kFilter: s += " " + ExprToString(n.As<FilterSpec>().predicate, in); break;
-    case NodeKind::kProject: s += " [" + ExprList(n.As<ProjectSpec>().exprs, in) + "]"; break;
+    case NodeKind::kFilter:
+      s += " " + ExprToString(n.As<FilterSpec>().predicate, in);
+      break;
+    case NodeKind::kProject:
+      s += " [" + ExprList(n.As<ProjectSpec>().exprs, in) + "]";
+      break;
     case NodeKind::kHashJoin: {
       const JoinSpec& j = n.As<JoinSpec>();
       Names right = n.children.size() > 1 ? n.children[1].ColumnNames() : Names{};
       Names both = in;
       both.insert(both.end(), right.begin(), right.end());
-      s += std::string("[") + JoinTypeName(j.type) + (j.null_aware ? ",null_aware" : "") + "]";
+      s += std::string("[") + JoinTypeName(j.type) + (j.null_aware ? ",null_aware" : "") +
+           (j.at_most_one_match ? ",single" : "") + "]";
       s += j.build == BuildSide::kRight ? " build=right" : " build=left";
       if (!j.left_keys.empty()) {
         s += " keys=(";
         for (size_t i = 0; i < j.left_keys.size(); ++i) {
-          s += (i ? ", " : "") + ExprToString(j.left_keys[i], in) + " = " + ExprToString(j.right_keys[i], right);
+          s += (i ? ", " : "") + ExprToString(j.left_keys[i], in) + " = " +
+               ExprToString(j.right_keys[i], right);
         }
         s += ")";
       }
@@ -153,13 +163,15 @@ void Describe(const PlanNode& n, std::string* out) {
       s += " keys=[" + ExprList(a.group_keys, in) + "] aggs=[";
       for (size_t i = 0; i < a.aggregates.size(); ++i) {
         const AggregateCall& c = a.aggregates[i];
-        s += (i ? ", " : "") + std::string(AggFuncName(c.func)) + "(" + (c.distinct ? "DISTINCT " : "") +
-             (c.arg ? ExprToString(*c.arg, in) : "") + ")";
+        s += (i ? ", " : "") + std::string(AggFuncName(c.func)) + "(" +
+             (c.distinct ? "DISTINCT " : "") + (c.arg ? ExprToString(*c.arg, in) : "") + ")";
       }
       s += "]";
       break;
     }
-    case NodeKind::kSort: s += " [" + SortKeys(n.As<SortSpec>().keys, in) + "]"; break;
+    case NodeKind::kSort:
+      s += " [" + SortKeys(n.As<SortSpec>().keys, in) + "]";
+      break;
     case NodeKind::kTopN: {
       const TopNSpec& t = n.As<TopNSpec>();
       s += " [" + SortKeys(t.keys, in) + "] limit=" + std::to_string(t.limit);
@@ -180,15 +192,19 @@ void Describe(const PlanNode& n, std::string* out) {
     }
     case NodeKind::kWindow: {
       const WindowSpec& w = n.As<WindowSpec>();
-      s += " partition=[" + ExprList(w.partition_keys, in) + "] order=[" + SortKeys(w.order_keys, in) + "] fns=[";
+      s += " partition=[" + ExprList(w.partition_keys, in) + "] order=[" +
+           SortKeys(w.order_keys, in) + "] fns=[";
       for (size_t i = 0; i < w.functions.size(); ++i) {
         const WindowCall& c = w.functions[i];
-        s += (i ? ", " : "") + std::string(WindowFuncName(c.func)) + "(" + (c.arg ? ExprToString(*c.arg, in) : "") + ")";
+        s += (i ? ", " : "") + std::string(WindowFuncName(c.func)) + "(" +
+             (c.arg ? ExprToString(*c.arg, in) : "") + ")";
       }
       s += "]";
       break;
     }
-    case NodeKind::kValues: s += " rows=" + std::to_string(n.As<ValuesSpec>().rows.size()); break;
+    case NodeKind::kValues:
+      s += " rows=" + std::to_string(n.As<ValuesSpec>().rows.size());
+      break;
     case NodeKind::kExchange: {
       const ExchangeSpec& x = n.As<ExchangeSpec>();
       static constexpr const char* kNames[] = {"shuffle", "broadcast", "gather"};

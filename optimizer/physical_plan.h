@@ -63,9 +63,9 @@ struct ColumnRange {
 };
 
 struct ScanSpec {
-  std::string table;       // as the catalog spells it
+  std::string table;  // as the catalog spells it
   uint64_t table_id = 0;
-  std::vector<int> columns;  // table column indices, in output order
+  std::vector<int> columns;        // table column indices, in output order
   std::optional<PlanExpr> filter;  // over the output columns; rows where it is not TRUE drop
   std::vector<ColumnRange> prune;  // implied by `filter`, for block skipping
   bool operator==(const ScanSpec&) const = default;
@@ -82,7 +82,13 @@ struct ProjectSpec {
 };
 
 enum class JoinType : uint8_t {
-  kInner = 0, kLeft = 1, kRight = 2, kFull = 3, kSemi = 4, kAnti = 5, kMark = 6,
+  kInner = 0,
+  kLeft = 1,
+  kRight = 2,
+  kFull = 3,
+  kSemi = 4,
+  kAnti = 5,
+  kMark = 6,
 };
 inline constexpr int kJoinTypeCount = 7;
 enum class BuildSide : uint8_t { kRight = 0, kLeft = 1 };
@@ -104,12 +110,24 @@ struct JoinSpec {
   std::optional<PlanExpr> residual;
   BuildSide build = BuildSide::kRight;  // semi/anti/mark: the planner always builds the right
   bool null_aware = false;
+  // Scalar subquery (added in plan format 2): a left row matching a second right row — for a
+  // join without keys, a right side of more than one row — is the error "more than one row
+  // returned by a subquery used as an expression".
+  bool at_most_one_match = false;
   bool operator==(const JoinSpec&) const = default;
 };
 
 enum class AggFunc : uint8_t {
-  kCountStar = 0, kCount = 1, kSum = 2, kAvg = 3, kMin = 4, kMax = 5,
-  kStddevSamp = 6, kStddevPop = 7, kVarSamp = 8, kVarPop = 9,
+  kCountStar = 0,
+  kCount = 1,
+  kSum = 2,
+  kAvg = 3,
+  kMin = 4,
+  kMax = 5,
+  kStddevSamp = 6,
+  kStddevPop = 7,
+  kVarSamp = 8,
+  kVarPop = 9,
 };
 inline constexpr int kAggFuncCount = 10;
 
@@ -165,8 +183,15 @@ struct SetOpSpec {
 };
 
 enum class WindowFunc : uint8_t {
-  kRowNumber = 0, kRank = 1, kDenseRank = 2, kCountStar = 3, kCount = 4, kSum = 5, kAvg = 6,
-  kMin = 7, kMax = 8,
+  kRowNumber = 0,
+  kRank = 1,
+  kDenseRank = 2,
+  kCountStar = 3,
+  kCount = 4,
+  kSum = 5,
+  kAvg = 6,
+  kMin = 7,
+  kMax = 8,
 };
 inline constexpr int kWindowFuncCount = 9;
 
@@ -219,13 +244,23 @@ struct SinkSpec {
 };
 
 // Index order = NodeKind order.
-using NodePayload = std::variant<ScanSpec, FilterSpec, ProjectSpec, JoinSpec, AggregateSpec,
-                                 SortSpec, TopNSpec, LimitSpec, SetOpSpec, WindowSpec,
-                                 ValuesSpec, ExchangeSpec, SinkSpec>;
+using NodePayload =
+    std::variant<ScanSpec, FilterSpec, ProjectSpec, JoinSpec, AggregateSpec, SortSpec, TopNSpec,
+                 LimitSpec, SetOpSpec, WindowSpec, ValuesSpec, ExchangeSpec, SinkSpec>;
 
 enum class NodeKind : uint8_t {
-  kScan = 0, kFilter = 1, kProject = 2, kHashJoin = 3, kHashAggregate = 4, kSort = 5,
-  kTopN = 6, kLimit = 7, kSetOperation = 8, kWindow = 9, kValues = 10, kExchange = 11,
+  kScan = 0,
+  kFilter = 1,
+  kProject = 2,
+  kHashJoin = 3,
+  kHashAggregate = 4,
+  kSort = 5,
+  kTopN = 6,
+  kLimit = 7,
+  kSetOperation = 8,
+  kWindow = 9,
+  kValues = 10,
+  kExchange = 11,
   kSink = 12,
 };
 inline constexpr int kNodeKindCount = 13;
@@ -239,9 +274,13 @@ struct PlanNode {
 
   NodeKind kind() const { return static_cast<NodeKind>(payload.index()); }
   template <typename T>
-  T& As() { return std::get<T>(payload); }
+  T& As() {
+    return std::get<T>(payload);
+  }
   template <typename T>
-  const T& As() const { return std::get<T>(payload); }
+  const T& As() const {
+    return std::get<T>(payload);
+  }
 
   std::vector<std::string> ColumnNames() const;  // schema names
   bool operator==(const PlanNode&) const = default;

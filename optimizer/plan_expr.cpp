@@ -68,8 +68,12 @@ PlanExpr Junction(ExprKind kind, std::vector<PlanExpr> terms, bool empty_value) 
 
 }  // namespace
 
-PlanExpr PlanExpr::And(std::vector<PlanExpr> terms) { return Junction(ExprKind::kAnd, std::move(terms), true); }
-PlanExpr PlanExpr::Or(std::vector<PlanExpr> terms) { return Junction(ExprKind::kOr, std::move(terms), false); }
+PlanExpr PlanExpr::And(std::vector<PlanExpr> terms) {
+  return Junction(ExprKind::kAnd, std::move(terms), true);
+}
+PlanExpr PlanExpr::Or(std::vector<PlanExpr> terms) {
+  return Junction(ExprKind::kOr, std::move(terms), false);
+}
 
 PlanExpr PlanExpr::Not(PlanExpr a) {
   PlanExpr e;
@@ -99,16 +103,19 @@ PlanExpr PlanExpr::Cast(PlanExpr a, DataType to) {
 }
 
 bool PlanExpr::is_true_literal() const {
-  return kind == ExprKind::kLiteral && !value.is_null() && type.id() == TypeId::kBoolean && value.boolean();
+  return kind == ExprKind::kLiteral && !value.is_null() && type.id() == TypeId::kBoolean &&
+         value.boolean();
 }
 bool PlanExpr::is_false_literal() const {
-  return kind == ExprKind::kLiteral && !value.is_null() && type.id() == TypeId::kBoolean && !value.boolean();
+  return kind == ExprKind::kLiteral && !value.is_null() && type.id() == TypeId::kBoolean &&
+         !value.boolean();
 }
 bool PlanExpr::is_null_literal() const { return kind == ExprKind::kLiteral && value.is_null(); }
 
 bool PlanExpr::ReferencesRange(int begin, int end) const {
   if (kind == ExprKind::kColumn && column >= begin && column < end) return true;
-  return std::any_of(args.begin(), args.end(), [&](const PlanExpr& a) { return a.ReferencesRange(begin, end); });
+  return std::any_of(args.begin(), args.end(),
+                     [&](const PlanExpr& a) { return a.ReferencesRange(begin, end); });
 }
 
 void PlanExpr::ShiftColumns(int delta) {
@@ -138,7 +145,8 @@ bool Integral(const DataType& t) { return t.id() == TypeId::kInteger || t.id() =
 std::optional<DataType> ArithmeticResultType(ScalarOp op, const DataType& a, const DataType& b) {
   if (op == ScalarOp::kConcat) return DataType::Varchar();
   bool date_a = a.id() == TypeId::kDate, date_b = b.id() == TypeId::kDate;
-  if (date_a && Integral(b) && (op == ScalarOp::kAdd || op == ScalarOp::kSub)) return DataType::Date();
+  if (date_a && Integral(b) && (op == ScalarOp::kAdd || op == ScalarOp::kSub))
+    return DataType::Date();
   if (date_b && Integral(a) && op == ScalarOp::kAdd) return DataType::Date();
   if (date_a && date_b && op == ScalarOp::kSub) return DataType::Integer();
   if (!a.is_numeric() || !b.is_numeric()) return std::nullopt;
@@ -190,22 +198,51 @@ std::optional<DataType> ComparisonType(const DataType& a, const DataType& b) {
   return DataType::Decimal(std::min(ip + s, storage::kMaxDecimalPrecision), s);
 }
 
+ScalarOp MirrorComparison(ScalarOp op) {
+  switch (op) {
+    case ScalarOp::kLt:
+      return ScalarOp::kGt;
+    case ScalarOp::kLe:
+      return ScalarOp::kGe;
+    case ScalarOp::kGt:
+      return ScalarOp::kLt;
+    case ScalarOp::kGe:
+      return ScalarOp::kLe;
+    default:
+      return op;
+  }
+}
+
 const char* ScalarOpSymbol(ScalarOp op) {
   switch (op) {
-    case ScalarOp::kNone: return "?";
-    case ScalarOp::kAdd: return "+";
-    case ScalarOp::kSub: return "-";
-    case ScalarOp::kMul: return "*";
-    case ScalarOp::kDiv: return "/";
-    case ScalarOp::kMod: return "%";
-    case ScalarOp::kNeg: return "-";
-    case ScalarOp::kEq: return "=";
-    case ScalarOp::kNe: return "<>";
-    case ScalarOp::kLt: return "<";
-    case ScalarOp::kLe: return "<=";
-    case ScalarOp::kGt: return ">";
-    case ScalarOp::kGe: return ">=";
-    case ScalarOp::kConcat: return "||";
+    case ScalarOp::kNone:
+      return "?";
+    case ScalarOp::kAdd:
+      return "+";
+    case ScalarOp::kSub:
+      return "-";
+    case ScalarOp::kMul:
+      return "*";
+    case ScalarOp::kDiv:
+      return "/";
+    case ScalarOp::kMod:
+      return "%";
+    case ScalarOp::kNeg:
+      return "-";
+    case ScalarOp::kEq:
+      return "=";
+    case ScalarOp::kNe:
+      return "<>";
+    case ScalarOp::kLt:
+      return "<";
+    case ScalarOp::kLe:
+      return "<=";
+    case ScalarOp::kGt:
+      return ">";
+    case ScalarOp::kGe:
+      return ">=";
+    case ScalarOp::kConcat:
+      return "||";
   }
   return "?";
 }
@@ -220,7 +257,8 @@ namespace {
 std::string LiteralText(const Value& v) {
   if (v.is_null()) return "NULL";
   switch (v.type().id()) {
-    case TypeId::kDate: return "DATE '" + v.ToString() + "'";
+    case TypeId::kDate:
+      return "DATE '" + v.ToString() + "'";
     case TypeId::kVarchar:
     case TypeId::kChar: {
       std::string out = "'";
@@ -230,7 +268,8 @@ std::string LiteralText(const Value& v) {
       }
       return out + "'";
     }
-    default: return v.ToString();
+    default:
+      return v.ToString();
   }
 }
 
@@ -243,14 +282,17 @@ void Append(const PlanExpr& e, const std::vector<std::string>& names, std::strin
   };
   switch (e.kind) {
     case ExprKind::kColumn:
-      if (e.column >= 0 && static_cast<size_t>(e.column) < names.size() && !names[e.column].empty()) {
+      if (e.column >= 0 && static_cast<size_t>(e.column) < names.size() &&
+          !names[e.column].empty()) {
         *out += names[e.column];
       } else {
         *out += '#';
         *out += std::to_string(e.column);
       }
       return;
-    case ExprKind::kLiteral: *out += LiteralText(e.value); return;
+    case ExprKind::kLiteral:
+      *out += LiteralText(e.value);
+      return;
     case ExprKind::kParam:
       *out += '$';
       *out += std::to_string(e.param);
@@ -331,7 +373,8 @@ void Append(const PlanExpr& e, const std::vector<std::string>& names, std::strin
     case ExprKind::kDateAdd:
       *out += "(";
       Append(e.args[0], names, out);
-      *out += " + INTERVAL '" + std::to_string(e.months) + " months " + std::to_string(e.days) + " days')";
+      *out += " + INTERVAL '" + std::to_string(e.months) + " months " + std::to_string(e.days) +
+              " days')";
       return;
     case ExprKind::kFunction:
       *out += e.name + "(";

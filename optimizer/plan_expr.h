@@ -48,24 +48,24 @@ using storage::DataType;
 using storage::Value;
 
 enum class ExprKind : uint8_t {
-  kColumn = 0,     // column: position in the operator's input (joins: left columns, then right)
-  kLiteral = 1,    // value (DECIMAL: exact unscaled integer + precision/scale in its type)
-  kParam = 2,      // param: 1-based $n; type: the type the parameter is used as
-  kArith = 3,      // op in kAdd..kNeg: args[0] op args[1] (kNeg: one arg)
-  kCompare = 4,    // op in kEq..kGe: args[0] op args[1]
-  kAnd = 5,        // args: two or more
-  kOr = 6,         // args: two or more
-  kNot = 7,        // args[0]
-  kIsNull = 8,     // args[0] IS [NOT] NULL (negated: IS NOT NULL)
-  kLike = 9,       // args[0] [NOT] LIKE args[1] (% and _, no escape character)
-  kCase = 10,      // args: when1, then1, when2, then2, ..., [else] (has_else); searched form
-  kCast = 11,      // CAST(args[0] AS type)
-  kExtract = 12,   // EXTRACT(field FROM args[0]) -> INTEGER
-  kSubstring = 13, // SUBSTRING(args[0] FROM args[1] [FOR args[2]]), 1-based, in characters
-  kInList = 14,    // args[0] [NOT] IN (args[1], ...); same-typed as comparisons
-  kDateAdd = 15,   // args[0] (DATE) + months + days (already signed; subtraction negates)
-  kFunction = 16,  // name(args): abs floor ceil round upper lower trim ltrim rtrim length
-                   // coalesce nullif concat
+  kColumn = 0,      // column: position in the operator's input (joins: left columns, then right)
+  kLiteral = 1,     // value (DECIMAL: exact unscaled integer + precision/scale in its type)
+  kParam = 2,       // param: 1-based $n; type: the type the parameter is used as
+  kArith = 3,       // op in kAdd..kNeg: args[0] op args[1] (kNeg: one arg)
+  kCompare = 4,     // op in kEq..kGe: args[0] op args[1]
+  kAnd = 5,         // args: two or more
+  kOr = 6,          // args: two or more
+  kNot = 7,         // args[0]
+  kIsNull = 8,      // args[0] IS [NOT] NULL (negated: IS NOT NULL)
+  kLike = 9,        // args[0] [NOT] LIKE args[1] (% and _, no escape character)
+  kCase = 10,       // args: when1, then1, when2, then2, ..., [else] (has_else); searched form
+  kCast = 11,       // CAST(args[0] AS type)
+  kExtract = 12,    // EXTRACT(field FROM args[0]) -> INTEGER
+  kSubstring = 13,  // SUBSTRING(args[0] FROM args[1] [FOR args[2]]), 1-based, in characters
+  kInList = 14,     // args[0] [NOT] IN (args[1], ...); same-typed as comparisons
+  kDateAdd = 15,    // args[0] (DATE) + months + days (already signed; subtraction negates)
+  kFunction = 16,   // name(args): abs floor ceil round upper lower trim ltrim rtrim length
+                    // coalesce nullif concat
 };
 inline constexpr int kExprKindCount = 17;
 
@@ -88,7 +88,13 @@ enum class ScalarOp : uint8_t {
 inline constexpr int kScalarOpCount = 14;
 
 enum class ExtractField : uint8_t {
-  kYear = 0, kMonth = 1, kDay = 2, kQuarter = 3, kWeek = 4, kDow = 5, kDoy = 6,
+  kYear = 0,
+  kMonth = 1,
+  kDay = 2,
+  kQuarter = 3,
+  kWeek = 4,
+  kDow = 5,
+  kDoy = 6,
 };
 inline constexpr int kExtractFieldCount = 7;
 
@@ -96,15 +102,15 @@ struct PlanExpr {
   ExprKind kind = ExprKind::kLiteral;
   DataType type;  // the result type of this node
   ScalarOp op = ScalarOp::kNone;
-  int column = -1;  // kColumn
-  int param = 0;    // kParam
-  Value value;      // kLiteral
-  bool negated = false;   // kIsNull, kLike, kInList
-  bool has_else = false;  // kCase
+  int column = -1;                           // kColumn
+  int param = 0;                             // kParam
+  Value value;                               // kLiteral
+  bool negated = false;                      // kIsNull, kLike, kInList
+  bool has_else = false;                     // kCase
   ExtractField field = ExtractField::kYear;  // kExtract
-  int32_t months = 0;  // kDateAdd
-  int32_t days = 0;    // kDateAdd
-  std::string name;    // kFunction (lower case)
+  int32_t months = 0;                        // kDateAdd
+  int32_t days = 0;                          // kDateAdd
+  std::string name;                          // kFunction (lower case)
   std::vector<PlanExpr> args;
 
   // Constructors of the common shapes.
@@ -140,6 +146,9 @@ DataType ArithmeticOperandType(ScalarOp op, const DataType& result, const DataTy
 // The common type two comparable values are cast to (numbers promote, strings stay strings,
 // DATE with a string literal is DATE); nullopt when not comparable.
 std::optional<DataType> ComparisonType(const DataType& a, const DataType& b);
+
+// The comparison with its operands swapped (< becomes >); other operators unchanged.
+ScalarOp MirrorComparison(ScalarOp op);
 
 // "=", "<>", "+", ...
 const char* ScalarOpSymbol(ScalarOp op);

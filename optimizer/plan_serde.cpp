@@ -15,7 +15,7 @@ using storage::ByteReader;
 using storage::ByteWriter;
 
 constexpr char kMagic[4] = {'I', 'B', 'X', 'P'};
-constexpr uint16_t kVersion = 1;
+constexpr uint16_t kVersion = 2;  // 2: JoinSpec::at_most_one_match
 constexpr int kMaxDepth = 2000;
 
 // ---- writer -----------------------------------------------------------------------------------
@@ -109,6 +109,7 @@ struct PayloadWriter {
     PutOptExpr(w, s.residual);
     w->Put<uint8_t>(static_cast<uint8_t>(s.build));
     PutBool(w, s.null_aware);
+    PutBool(w, s.at_most_one_match);
   }
   void operator()(const AggregateSpec& s) const {
     PutExprs(w, s.group_keys);
@@ -296,8 +297,10 @@ class Reader {
         }
         return s;
       }
-      case NodeKind::kFilter: return FilterSpec{Expr()};
-      case NodeKind::kProject: return ProjectSpec{Exprs()};
+      case NodeKind::kFilter:
+        return FilterSpec{Expr()};
+      case NodeKind::kProject:
+        return ProjectSpec{Exprs()};
       case NodeKind::kHashJoin: {
         JoinSpec s;
         s.type = Enum<JoinType>(kJoinTypeCount, "join type");
@@ -306,6 +309,7 @@ class Reader {
         s.residual = OptExpr();
         s.build = Enum<BuildSide>(2, "build side");
         s.null_aware = Bool();
+        s.at_most_one_match = Bool();
         if (s.left_keys.size() != s.right_keys.size()) r_.Fail("join key counts differ");
         return s;
       }
@@ -324,7 +328,8 @@ class Reader {
         s.phase = Enum<AggPhase>(3, "aggregate phase");
         return s;
       }
-      case NodeKind::kSort: return SortSpec{SortKeys()};
+      case NodeKind::kSort:
+        return SortSpec{SortKeys()};
       case NodeKind::kTopN: {
         TopNSpec s;
         s.keys = SortKeys();
@@ -430,8 +435,8 @@ Result<PhysicalPlan> DeserializePlan(std::string_view bytes) {
   }
   const auto version = r.Get<uint16_t>();
   if (r.ok() && version != kVersion) {
-    return Status::Corruption("plan: format version " + std::to_string(version) + ", this build reads " +
-                              std::to_string(kVersion));
+    return Status::Corruption("plan: format version " + std::to_string(version) +
+                              ", this build reads " + std::to_string(kVersion));
   }
   PhysicalPlan plan;
   plan.param_count = r.Get<int32_t>();
@@ -439,7 +444,9 @@ Result<PhysicalPlan> DeserializePlan(std::string_view bytes) {
   for (size_t i = 0; i < n && r.ok(); ++i) plan.param_types.push_back(r.GetType());
   plan.root = reader.Node();
   if (r.ok() && r.remaining() != 0) r.Fail(std::to_string(r.remaining()) + " trailing bytes");
-  if (!r.ok()) return Status::Corruption("plan: " + r.error() + " (at byte " + std::to_string(r.position()) + ")");
+  if (!r.ok())
+    return Status::Corruption("plan: " + r.error() + " (at byte " + std::to_string(r.position()) +
+                              ")");
   return plan;
 }
 

@@ -10,7 +10,8 @@ using K = sql::ast::StatementKind;
 
 namespace {
 
-Result<PhysicalPlan> Finish(Result<PlanNode> root, std::vector<DataType> param_types, int param_count) {
+Result<PhysicalPlan> Finish(Result<PlanNode> root, std::vector<DataType> param_types,
+                            int param_count) {
   if (!root.ok()) return root.status();
   PhysicalPlan plan;
   plan.root = std::move(root).value();
@@ -23,8 +24,8 @@ Result<PhysicalPlan> Finish(Result<PlanNode> root, std::vector<DataType> param_t
 }
 
 // INSERT INTO t [(cols)] SELECT ... | VALUES ...: the rows cast to t's column types, then a Sink.
-Result<PlanNode> PlanInsert(const sql::ast::Statement& s, const storage::Catalog& catalog, QueryPlanner& planner,
-                            std::vector<DataType>* param_types) {
+Result<PlanNode> PlanInsert(const sql::ast::Statement& s, const storage::Catalog& catalog,
+                            QueryPlanner& planner, std::vector<DataType>* param_types) {
   IBEX_ASSIGN_OR_RETURN(const storage::Table* table, catalog.GetTable(s.name.name));
   const auto& columns = table->def.columns;
   std::vector<int> targets;
@@ -50,11 +51,13 @@ Result<PlanNode> PlanInsert(const sql::ast::Statement& s, const storage::Catalog
       }
       values.rows.push_back(std::move(out));
     }
-    for (size_t i = 0; i < targets.size(); ++i) source.schema.push_back({columns[targets[i]].name, columns[targets[i]].type});
+    for (size_t i = 0; i < targets.size(); ++i)
+      source.schema.push_back({columns[targets[i]].name, columns[targets[i]].type});
     source.estimated_rows = static_cast<double>(s.values.size());
     source.payload = std::move(values);
   }
-  if (source.schema.size() != targets.size()) return Status::InvalidArgument("INSERT column count mismatch");
+  if (source.schema.size() != targets.size())
+    return Status::InvalidArgument("INSERT column count mismatch");
   std::vector<PlanExpr> exprs;
   std::vector<std::string> names;
   for (size_t c = 0; c < columns.size(); ++c) {
@@ -63,7 +66,8 @@ Result<PlanNode> PlanInsert(const sql::ast::Statement& s, const storage::Catalog
       exprs.push_back(PlanExpr::Literal(storage::Value::Null(columns[c].type)));
     } else {
       int pos = static_cast<int>(it - targets.begin());
-      exprs.push_back(PlanExpr::Cast(PlanExpr::Column(pos, source.schema[pos].type), columns[c].type));
+      exprs.push_back(
+          PlanExpr::Cast(PlanExpr::Column(pos, source.schema[pos].type), columns[c].type));
     }
     names.push_back(columns[c].name);
   }
@@ -75,7 +79,8 @@ Result<PlanNode> PlanInsert(const sql::ast::Statement& s, const storage::Catalog
   return QueryPlanner::MakeNode(std::move(sink), {{"count", DataType::Bigint()}}, std::move(rows));
 }
 
-Result<PhysicalPlan> PlanAst(const sql::ast::Statement& s, int param_count, const storage::Catalog& catalog) {
+Result<PhysicalPlan> PlanAst(const sql::ast::Statement& s, int param_count,
+                             const storage::Catalog& catalog) {
   std::vector<DataType> param_types;
   QueryPlanner planner(catalog, &param_types);
   switch (s.kind) {
@@ -91,7 +96,8 @@ Result<PhysicalPlan> PlanAst(const sql::ast::Statement& s, int param_count, cons
     case K::kPrepare:
       if (!s.inner) return Status::Internal("EXPLAIN/PREPARE without a statement");
       return PlanAst(*s.inner, param_count, catalog);
-    default: return Status::NotSupported("planning this kind of statement");
+    default:
+      return Status::NotSupported("planning this kind of statement");
   }
 }
 
@@ -154,16 +160,17 @@ void ReplaceParamsInNode(PlanNode* n, const std::vector<PlanExpr>& values) {
 
 Status BindParameters(PhysicalPlan* plan, const std::vector<storage::Value>& values) {
   if (values.size() < static_cast<size_t>(plan->param_count)) {
-    return Status::InvalidArgument("the statement takes " + std::to_string(plan->param_count) + " parameters, " +
-                                   std::to_string(values.size()) + " given");
+    return Status::InvalidArgument("the statement takes " + std::to_string(plan->param_count) +
+                                   " parameters, " + std::to_string(values.size()) + " given");
   }
   std::vector<PlanExpr> literals;
   for (size_t i = 0; i < values.size(); ++i) {
     if (i < plan->param_types.size()) {
       auto v = CastValue(values[i], plan->param_types[i]);
       if (!v) {
-        return Status::InvalidArgument("parameter $" + std::to_string(i + 1) + ": " + values[i].ToString() +
-                                       " is not a valid " + plan->param_types[i].ToString());
+        return Status::InvalidArgument("parameter $" + std::to_string(i + 1) + ": " +
+                                       values[i].ToString() + " is not a valid " +
+                                       plan->param_types[i].ToString());
       }
       literals.push_back(PlanExpr::Literal(*v));
     } else {
@@ -176,7 +183,8 @@ Status BindParameters(PhysicalPlan* plan, const std::vector<storage::Value>& val
   return Status::OK();
 }
 
-Result<PhysicalPlan> PlanStatement(const sql::BoundStatement& bound, const storage::Catalog& catalog) {
+Result<PhysicalPlan> PlanStatement(const sql::BoundStatement& bound,
+                                   const storage::Catalog& catalog) {
   const sql::ast::Statement& s = *bound.ast;
   if (s.kind != K::kExecute) return PlanAst(s, bound.param_count, catalog);
   if (!bound.prepared) return Status::InvalidArgument("EXECUTE of an unknown prepared statement");
@@ -186,7 +194,8 @@ Result<PhysicalPlan> PlanStatement(const sql::BoundStatement& bound, const stora
     ExprTranslator t({});
     IBEX_ASSIGN_OR_RETURN(PlanExpr e, t.Translate(*arg));
     FoldConstants(&e);
-    if (e.kind != ExprKind::kLiteral) return Status::InvalidArgument("EXECUTE arguments must be constants");
+    if (e.kind != ExprKind::kLiteral)
+      return Status::InvalidArgument("EXECUTE arguments must be constants");
     values.push_back(e.value);
   }
   IBEX_RETURN_IF_ERROR(BindParameters(&plan, values));

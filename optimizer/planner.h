@@ -23,7 +23,8 @@
 
 namespace ibex::optimizer {
 
-Result<PhysicalPlan> PlanStatement(const sql::BoundStatement& bound, const storage::Catalog& catalog);
+Result<PhysicalPlan> PlanStatement(const sql::BoundStatement& bound,
+                                   const storage::Catalog& catalog);
 
 // Replaces every $n of `plan` by values[n-1] cast to the type $n is used as, and folds
 // constants again. InvalidArgument when a value is missing or does not convert.

@@ -1,6 +1,7 @@
 #include "optimizer/predicate_pushdown.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "optimizer/constant_folding.h"
 
@@ -24,10 +25,12 @@ std::vector<PlanExpr> FactorDisjunction(PlanExpr pred) {
   for (PlanExpr& d : pred.args) branches.push_back(SplitConjuncts(std::move(d)));
   std::vector<PlanExpr> common;
   for (const PlanExpr& c : branches[0]) {
-    bool everywhere = std::all_of(branches.begin() + 1, branches.end(), [&](const std::vector<PlanExpr>& b) {
-      return std::find(b.begin(), b.end(), c) != b.end();
-    });
-    if (everywhere && std::find(common.begin(), common.end(), c) == common.end()) common.push_back(c);
+    bool everywhere =
+        std::all_of(branches.begin() + 1, branches.end(), [&](const std::vector<PlanExpr>& b) {
+          return std::find(b.begin(), b.end(), c) != b.end();
+        });
+    if (everywhere && std::find(common.begin(), common.end(), c) == common.end())
+      common.push_back(c);
   }
   std::vector<PlanExpr> disjuncts;
   bool some_empty = false;
@@ -45,7 +48,8 @@ std::vector<PlanExpr> FactorDisjunction(PlanExpr pred) {
   return out;
 }
 
-bool ImpliedDisjunction(const PlanExpr& pred, const std::function<bool(const PlanExpr&)>& keep, PlanExpr* out) {
+bool ImpliedDisjunction(const PlanExpr& pred, const std::function<bool(const PlanExpr&)>& keep,
+                        PlanExpr* out) {
   if (pred.kind != ExprKind::kOr) return false;
   std::vector<PlanExpr> disjuncts;
   for (const PlanExpr& d : pred.args) {
@@ -72,16 +76,8 @@ PlanExpr SubstituteColumns(const PlanExpr& e, const std::vector<PlanExpr>& exprs
   return out;
 }
 
-void ScaleRows(PlanNode* node, double selectivity) { node->estimated_rows = std::max(1.0, node->estimated_rows * selectivity); }
-
-ScalarOp Mirror(ScalarOp op) {
-  switch (op) {
-    case ScalarOp::kLt: return ScalarOp::kGt;
-    case ScalarOp::kLe: return ScalarOp::kGe;
-    case ScalarOp::kGt: return ScalarOp::kLt;
-    case ScalarOp::kGe: return ScalarOp::kLe;
-    default: return op;
-  }
+void ScaleRows(PlanNode* node, double selectivity) {
+  node->estimated_rows = std::max(1.0, node->estimated_rows * selectivity);
 }
 
 }  // namespace
@@ -93,15 +89,18 @@ bool PrunableRange(const PlanExpr& c, ColumnRange* out) {
   ScalarOp op = c.op;
   if (col->kind != ExprKind::kColumn) {
     std::swap(col, lit);
-    op = Mirror(op);
+    op = MirrorComparison(op);
   }
-  if (col->kind != ExprKind::kColumn || lit->kind != ExprKind::kLiteral || lit->value.is_null()) return false;
+  if (col->kind != ExprKind::kColumn || lit->kind != ExprKind::kLiteral || lit->value.is_null())
+    return false;
   if (col->type.is_string() != lit->type.is_string()) return false;
   if (col->type.id() == storage::TypeId::kBoolean) return false;
   ColumnRange r;
   r.column = col->column;
   switch (op) {
-    case ScalarOp::kEq: r.range = storage::ValueRange::Equal(lit->value); break;
+    case ScalarOp::kEq:
+      r.range = storage::ValueRange::Equal(lit->value);
+      break;
     case ScalarOp::kLt:
     case ScalarOp::kLe:
       r.range.upper = lit->value;
@@ -112,72 +111,85 @@ bool PrunableRange(const PlanExpr& c, ColumnRange* out) {
       r.range.lower = lit->value;
       r.range.lower_inclusive = op == ScalarOp::kGe;
       break;
-    default: return false;
+    default:
+      return false;
   }
   *out = std::move(r);
   return true;
 }
 
-void PushFilter(PlanNode* node, PlanExpr pred, double selectivity) {
-  if (pred.is_true_literal()) return;
+namespace {
+
+// Moves one conjunct below `node` if some node under it takes it; false when it has to stay
+// above `node`.
+bool PushBelow(PlanNode* node, PlanExpr& c, double selectivity) {
   switch (node->kind()) {
     case NodeKind::kScan: {
       ScanSpec& scan = node->As<ScanSpec>();
-      for (const PlanExpr& c : SplitConjuncts(pred)) {
-        ColumnRange r;
-        if (PrunableRange(c, &r)) scan.prune.push_back(std::move(r));
-      }
+      ColumnRange r;
+      if (PrunableRange(c, &r)) scan.prune.push_back(std::move(r));
       std::vector<PlanExpr> terms;
       if (scan.filter) terms.push_back(std::move(*scan.filter));
-      terms.push_back(std::move(pred));
+      terms.push_back(std::move(c));
       scan.filter = PlanExpr::And(std::move(terms));
       ScaleRows(node, selectivity);
-      return;
+      return true;
     }
-    case NodeKind::kFilter: {
-      PlanExpr existing = std::move(node->As<FilterSpec>().predicate);
-      PlanNode child = std::move(node->children[0]);
-      std::vector<PlanExpr> terms;
-      terms.push_back(std::move(existing));
-      terms.push_back(std::move(pred));
-      // Push the combined predicate again: the child may take it.
-      double rows = node->estimated_rows * selectivity;
-      *node = std::move(child);
-      PushFilter(node, PlanExpr::And(std::move(terms)), 1.0);
-      node->estimated_rows = rows;
-      return;
-    }
-    case NodeKind::kProject: {
-      PlanExpr below = SubstituteColumns(pred, node->As<ProjectSpec>().exprs);
-      PushFilter(&node->children[0], std::move(below), selectivity);
+    case NodeKind::kFilter:
+      if (!PushBelow(&node->children[0], c, selectivity)) return false;
       ScaleRows(node, selectivity);
-      return;
-    }
-    case NodeKind::kSort: {
-      PushFilter(&node->children[0], std::move(pred), selectivity);
+      return true;
+    case NodeKind::kProject:
+      PushFilter(&node->children[0], SubstituteColumns(c, node->As<ProjectSpec>().exprs),
+                 selectivity);
       ScaleRows(node, selectivity);
-      return;
-    }
+      return true;
+    case NodeKind::kSort:
+      PushFilter(&node->children[0], std::move(c), selectivity);
+      ScaleRows(node, selectivity);
+      return true;
     case NodeKind::kHashAggregate: {
       // Conjuncts on group keys only go below (they hold for the whole group).
       const AggregateSpec& agg = node->As<AggregateSpec>();
       int keys = static_cast<int>(agg.group_keys.size());
-      if (agg.phase == AggPhase::kSingle && !pred.ReferencesRange(keys, static_cast<int>(node->schema.size())) &&
-          keys > 0) {
-        PlanExpr below = SubstituteColumns(pred, agg.group_keys);
-        PushFilter(&node->children[0], std::move(below), selectivity);
-        ScaleRows(node, selectivity);
-        return;
+      if (agg.phase != AggPhase::kSingle || keys == 0 ||
+          c.ReferencesRange(keys, static_cast<int>(node->schema.size()))) {
+        return false;
       }
-      break;
+      PushFilter(&node->children[0], SubstituteColumns(c, agg.group_keys), selectivity);
+      ScaleRows(node, selectivity);
+      return true;
     }
     default:
-      break;
+      return false;
+  }
+}
+
+}  // namespace
+
+void PushFilter(PlanNode* node, PlanExpr pred, double selectivity) {
+  std::vector<PlanExpr> conjuncts = SplitConjuncts(std::move(pred));
+  if (conjuncts.empty()) return;
+  // The selectivity is spread evenly over the conjuncts.
+  double each = std::pow(selectivity, 1.0 / static_cast<double>(conjuncts.size()));
+  std::vector<PlanExpr> above;
+  for (PlanExpr& c : conjuncts) {
+    if (!PushBelow(node, c, each)) above.push_back(std::move(c));
+  }
+  if (above.empty()) return;
+  double rest = std::pow(each, static_cast<double>(above.size()));
+  if (node->kind() == NodeKind::kFilter) {
+    std::vector<PlanExpr> terms;
+    terms.push_back(std::move(node->As<FilterSpec>().predicate));
+    for (PlanExpr& c : above) terms.push_back(std::move(c));
+    node->As<FilterSpec>().predicate = PlanExpr::And(std::move(terms));
+    ScaleRows(node, rest);
+    return;
   }
   PlanNode filter;
   filter.schema = node->schema;
-  filter.estimated_rows = std::max(1.0, node->estimated_rows * selectivity);
-  filter.payload = FilterSpec{std::move(pred)};
+  filter.estimated_rows = std::max(1.0, node->estimated_rows * rest);
+  filter.payload = FilterSpec{PlanExpr::And(std::move(above))};
   filter.children.push_back(std::move(*node));
   *node = std::move(filter);
 }

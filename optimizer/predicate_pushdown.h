@@ -23,7 +23,8 @@ std::vector<PlanExpr> FactorDisjunction(PlanExpr pred);
 // For a disjunction, the weaker predicate implied by it that only uses the columns `keep`
 // accepts: OR over the disjuncts of the AND of their conjuncts that `keep` accepts; false when
 // some disjunct has no such conjunct (then nothing is implied).
-bool ImpliedDisjunction(const PlanExpr& pred, const std::function<bool(const PlanExpr&)>& keep, PlanExpr* out);
+bool ImpliedDisjunction(const PlanExpr& pred, const std::function<bool(const PlanExpr&)>& keep,
+                        PlanExpr* out);
 
 // Adds `pred` (over `node`'s output) below or at `node`. `selectivity` (0..1) scales the row
 // estimates of the nodes the predicate ends up at or above.

@@ -1,11 +1,13 @@
 // Queries: set operations, the SELECT list, aggregation (GROUP BY, HAVING, DISTINCT), window
 // functions, ORDER BY, LIMIT/OFFSET. FROM/WHERE: from_planner.cpp; subqueries:
 // subquery_planner.cpp.
+#include "optimizer/query_planner.h"
+
 #include <algorithm>
 
+#include "optimizer/cardinality.h"
 #include "optimizer/constant_folding.h"
 #include "optimizer/predicate_pushdown.h"
-#include "optimizer/query_planner.h"
 
 namespace ibex::optimizer {
 
@@ -20,13 +22,16 @@ PlanNode QueryPlanner::MakeNode(NodePayload payload, Schema schema, PlanNode chi
   return node;
 }
 
-PlanNode QueryPlanner::MakeProject(std::vector<PlanExpr> exprs, std::vector<std::string> names, PlanNode child) {
+PlanNode QueryPlanner::MakeProject(std::vector<PlanExpr> exprs, std::vector<std::string> names,
+                                   PlanNode child) {
   Schema schema;
-  for (size_t i = 0; i < exprs.size(); ++i) schema.push_back({i < names.size() ? names[i] : "", exprs[i].type});
+  for (size_t i = 0; i < exprs.size(); ++i)
+    schema.push_back({i < names.size() ? names[i] : "", exprs[i].type});
   return MakeNode(ProjectSpec{std::move(exprs)}, std::move(schema), std::move(child));
 }
 
-Result<PlanExpr> QueryPlanner::Translate(Level& level, const ast::Expr& e, std::optional<DataType> expected) {
+Result<PlanExpr> QueryPlanner::Translate(Level& level, const ast::Expr& e,
+                                         std::optional<DataType> expected) {
   ExprTranslator t({ScopeColumns{level.grouped ? nullptr : &level.offsets, 0}});
   for (const auto& [pattern, replacement] : level.subs) t.Substitute(pattern, replacement);
   t.set_param_types(param_types_);
@@ -99,22 +104,25 @@ Result<WindowFunc> WindowFunction(const ast::Expr& e) {
 }
 
 // A constant LIMIT/OFFSET value.
-Result<int64_t> ConstantCount(const ast::ExprPtr& e, std::vector<DataType>* param_types, const char* what) {
+Result<int64_t> ConstantCount(const ast::ExprPtr& e, std::vector<DataType>* param_types,
+                              const char* what) {
   if (!e) return -1;
   ExprTranslator t({});
   t.set_param_types(param_types);
   IBEX_ASSIGN_OR_RETURN(PlanExpr p, t.Translate(*e, DataType::Bigint()));
   FoldConstants(&p);
-  if (p.kind != ExprKind::kLiteral || p.value.is_null() || !p.type.is_numeric() || p.type.is_decimal() ||
-      p.type.id() == storage::TypeId::kDouble) {
+  if (p.kind != ExprKind::kLiteral || p.value.is_null() || !p.type.is_numeric() ||
+      p.type.is_decimal() || p.type.id() == storage::TypeId::kDouble) {
     return Status::NotSupported(std::string(what) + " must be a constant integer");
   }
-  if (p.value.int64() < 0) return Status::InvalidArgument(std::string(what) + " must not be negative");
+  if (p.value.int64() < 0)
+    return Status::InvalidArgument(std::string(what) + " must not be negative");
   return p.value.int64();
 }
 
 std::string KeyName(const PlanExpr& key, const Schema& input, const char* fallback, size_t i) {
-  if (key.kind == ExprKind::kColumn && key.column >= 0 && static_cast<size_t>(key.column) < input.size()) {
+  if (key.kind == ExprKind::kColumn && key.column >= 0 &&
+      static_cast<size_t>(key.column) < input.size()) {
     return input[key.column].name;
   }
   return fallback + std::to_string(i);
@@ -136,7 +144,8 @@ Status QueryPlanner::PlanAggregation(Level& level, const std::vector<const ast::
   const std::vector<ast::ExprPtr>& group_by = level.core->group_by;
   for (const auto& g : group_by) {
     IBEX_ASSIGN_OR_RETURN(PlanExpr k, Translate(level, *g));
-    std::string name = g->kind == EK::kColumnRef ? g->name : KeyName(k, level.plan.schema, "group", schema.size());
+    std::string name =
+        g->kind == EK::kColumnRef ? g->name : KeyName(k, level.plan.schema, "group", schema.size());
     schema.push_back({name, k.type});
     spec.group_keys.push_back(std::move(k));
   }
@@ -152,18 +161,19 @@ Status QueryPlanner::PlanAggregation(Level& level, const std::vector<const ast::
     schema.push_back({storage::ToLowerAscii(a->name), call.type});
     spec.aggregates.push_back(std::move(call));
   }
-  double in_rows = level.plan.estimated_rows;
+  double groups = GroupCount(level.plan, spec.group_keys, catalog_);
   size_t nkeys = spec.group_keys.size();
   PlanNode node = MakeNode(std::move(spec), std::move(schema), std::move(level.plan));
-  node.estimated_rows = nkeys == 0 ? 1 : std::max(1.0, in_rows / 10);
+  node.estimated_rows = groups;
   level.plan = std::move(node);
   level.grouped = true;
   for (size_t i = 0; i < group_by.size(); ++i) {
-    level.subs.emplace_back(group_by[i].get(),
-                            PlanExpr::Column(static_cast<int>(extra + i), level.plan.schema[extra + i].type));
+    level.subs.emplace_back(group_by[i].get(), PlanExpr::Column(static_cast<int>(extra + i),
+                                                                level.plan.schema[extra + i].type));
   }
   for (size_t j = 0; j < aggs.size(); ++j) {
-    level.subs.emplace_back(aggs[j], PlanExpr::Column(static_cast<int>(nkeys + j), level.plan.schema[nkeys + j].type));
+    level.subs.emplace_back(
+        aggs[j], PlanExpr::Column(static_cast<int>(nkeys + j), level.plan.schema[nkeys + j].type));
   }
   return Status::OK();
 }
@@ -198,7 +208,8 @@ Status QueryPlanner::PlanWindows(Level& level, const std::vector<const ast::Expr
   return Status::OK();
 }
 
-Result<PlanNode> QueryPlanner::PlanSelect(const ast::SelectCore& core, const std::vector<ast::OrderItem>* order_by,
+Result<PlanNode> QueryPlanner::PlanSelect(const ast::SelectCore& core,
+                                          const std::vector<ast::OrderItem>* order_by,
                                           const std::vector<ast::OutputColumn>& outputs,
                                           std::vector<int>* order_positions) {
   Level level;
@@ -229,10 +240,14 @@ Result<PlanNode> QueryPlanner::PlanSelect(const ast::SelectCore& core, const std
   std::vector<std::string> names;
   for (size_t i = 0; i < core.items.size(); ++i) {
     std::optional<DataType> expected;
-    if (i < outputs.size() && !outputs[i].type.unknown()) expected = ExprTranslator::TypeOf(outputs[i].type);
+    if (i < outputs.size() && !outputs[i].type.unknown())
+      expected = ExprTranslator::TypeOf(outputs[i].type);
     IBEX_ASSIGN_OR_RETURN(PlanExpr p, Translate(level, *core.items[i].expr, expected));
     exprs.push_back(std::move(p));
-    names.push_back(i < outputs.size() ? outputs[i].name : "");
+    std::string name = i < outputs.size() ? outputs[i].name : "";
+    if (name.empty() && core.items[i].alias) name = core.items[i].alias->name;
+    if (name.empty() && core.items[i].expr->kind == EK::kColumnRef) name = core.items[i].expr->name;
+    names.push_back(std::move(name));
   }
   if (order_by != nullptr) {
     for (const auto& o : *order_by) {
@@ -252,9 +267,10 @@ Result<PlanNode> QueryPlanner::PlanSelect(const ast::SelectCore& core, const std
   PlanNode plan = MakeProject(std::move(exprs), std::move(names), std::move(level.plan));
   if (core.distinct) {
     AggregateSpec spec;
-    for (size_t i = 0; i < plan.schema.size(); ++i) spec.group_keys.push_back(PlanExpr::Column(static_cast<int>(i), plan.schema[i].type));
+    for (size_t i = 0; i < plan.schema.size(); ++i)
+      spec.group_keys.push_back(PlanExpr::Column(static_cast<int>(i), plan.schema[i].type));
     Schema schema = plan.schema;
-    double rows = std::max(1.0, plan.estimated_rows / 2);
+    double rows = GroupCount(plan, spec.group_keys, catalog_);
     plan = MakeNode(std::move(spec), std::move(schema), std::move(plan));
     plan.estimated_rows = rows;
   }
@@ -278,7 +294,8 @@ PlanNode CastTo(PlanNode plan, const std::vector<DataType>& types) {
   std::vector<PlanExpr> exprs;
   std::vector<std::string> names;
   for (size_t i = 0; i < types.size(); ++i) {
-    exprs.push_back(PlanExpr::Cast(PlanExpr::Column(static_cast<int>(i), plan.schema[i].type), types[i]));
+    exprs.push_back(
+        PlanExpr::Cast(PlanExpr::Column(static_cast<int>(i), plan.schema[i].type), types[i]));
     names.push_back(plan.schema[i].name);
   }
   return QueryPlanner::MakeProject(std::move(exprs), std::move(names), std::move(plan));
@@ -295,16 +312,20 @@ Result<PlanNode> QueryPlanner::PlanBody(const ast::QueryBody& body) {
   }
   IBEX_ASSIGN_OR_RETURN(PlanNode left, PlanBody(*body.left));
   IBEX_ASSIGN_OR_RETURN(PlanNode right, PlanBody(*body.right));
-  if (left.schema.size() != right.schema.size()) return Status::Internal("set operation widths differ");
+  if (left.schema.size() != right.schema.size())
+    return Status::Internal("set operation widths differ");
   std::vector<DataType> types;
-  for (size_t i = 0; i < left.schema.size(); ++i) types.push_back(SetOpType(left.schema[i].type, right.schema[i].type));
+  for (size_t i = 0; i < left.schema.size(); ++i)
+    types.push_back(SetOpType(left.schema[i].type, right.schema[i].type));
   SetOpSpec spec;
-  spec.kind = body.op == ast::SetOp::kUnion ? SetOpKind::kUnion
-              : body.op == ast::SetOp::kIntersect ? SetOpKind::kIntersect : SetOpKind::kExcept;
+  spec.kind = body.op == ast::SetOp::kUnion       ? SetOpKind::kUnion
+              : body.op == ast::SetOp::kIntersect ? SetOpKind::kIntersect
+                                                  : SetOpKind::kExcept;
   spec.all = body.all;
   double rows = spec.kind == SetOpKind::kUnion ? left.estimated_rows + right.estimated_rows
-                : spec.kind == SetOpKind::kIntersect ? std::min(left.estimated_rows, right.estimated_rows)
-                                                     : left.estimated_rows;
+                : spec.kind == SetOpKind::kIntersect
+                    ? std::min(left.estimated_rows, right.estimated_rows)
+                    : left.estimated_rows;
   PlanNode node;
   left = CastTo(std::move(left), types);
   right = CastTo(std::move(right), types);
@@ -312,7 +333,8 @@ Result<PlanNode> QueryPlanner::PlanBody(const ast::QueryBody& body) {
   node.estimated_rows = rows;
   // UNION chains of the same kind become one n-ary node.
   bool merge = spec.kind == SetOpKind::kUnion && left.kind() == NodeKind::kSetOperation &&
-               left.As<SetOpSpec>().kind == SetOpKind::kUnion && left.As<SetOpSpec>().all == spec.all;
+               left.As<SetOpSpec>().kind == SetOpKind::kUnion &&
+               left.As<SetOpSpec>().all == spec.all;
   node.payload = spec;
   if (merge) {
     for (PlanNode& c : left.children) node.children.push_back(std::move(c));
@@ -327,7 +349,8 @@ Result<PlanNode> QueryPlanner::PlanQuery(const ast::Query& q) {
   PlanNode plan;
   std::vector<int> order_positions;
   if (q.body->op == ast::SetOp::kNone && q.body->select) {
-    IBEX_ASSIGN_OR_RETURN(plan, PlanSelect(*q.body->select, &q.order_by, q.outputs, &order_positions));
+    IBEX_ASSIGN_OR_RETURN(plan,
+                          PlanSelect(*q.body->select, &q.order_by, q.outputs, &order_positions));
   } else {
     IBEX_ASSIGN_OR_RETURN(plan, PlanBody(*q.body));
     for (const auto& o : q.order_by) order_positions.push_back(o.expr->bound.select_index);
@@ -337,7 +360,8 @@ Result<PlanNode> QueryPlanner::PlanQuery(const ast::Query& q) {
     int pos = order_positions[i];
     if (pos < 0) return Status::Internal("ORDER BY item without a column");
     const ast::OrderItem& o = q.order_by[i];
-    keys.push_back({PlanExpr::Column(pos, plan.schema[pos].type), o.descending, o.nulls_first.value_or(false)});
+    keys.push_back({PlanExpr::Column(pos, plan.schema[pos].type), o.descending,
+                    o.nulls_first.value_or(false)});
   }
   IBEX_ASSIGN_OR_RETURN(int64_t limit, ConstantCount(q.limit, param_types_, "LIMIT"));
   IBEX_ASSIGN_OR_RETURN(int64_t offset, ConstantCount(q.offset, param_types_, "OFFSET"));
@@ -351,7 +375,8 @@ Result<PlanNode> QueryPlanner::PlanQuery(const ast::Query& q) {
     plan = MakeNode(SortSpec{std::move(keys)}, schema, std::move(plan));
     if (offset > 0) plan = MakeNode(LimitSpec{-1, offset}, schema, std::move(plan));
   } else if (limit >= 0 || offset > 0) {
-    double rows = limit >= 0 ? std::min(plan.estimated_rows, static_cast<double>(limit)) : plan.estimated_rows;
+    double rows = limit >= 0 ? std::min(plan.estimated_rows, static_cast<double>(limit))
+                             : plan.estimated_rows;
     plan = MakeNode(LimitSpec{limit, offset}, schema, std::move(plan));
     plan.estimated_rows = rows;
   }

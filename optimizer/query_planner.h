@@ -42,18 +42,22 @@ class QueryPlanner {
 
   // A plan node over `child` (estimated rows copied).
   static PlanNode MakeNode(NodePayload payload, Schema schema, PlanNode child);
-  static PlanNode MakeProject(std::vector<PlanExpr> exprs, std::vector<std::string> names, PlanNode child);
+  static PlanNode MakeProject(std::vector<PlanExpr> exprs, std::vector<std::string> names,
+                              PlanNode child);
 
   // Translates `e` in the context of `level` (subqueries decorrelated into level.plan).
-  Result<PlanExpr> Translate(Level& level, const ast::Expr& e, std::optional<DataType> expected = std::nullopt);
+  Result<PlanExpr> Translate(Level& level, const ast::Expr& e,
+                             std::optional<DataType> expected = std::nullopt);
 
  private:
   // query_planner.cpp
   Result<PlanNode> PlanBody(const ast::QueryBody& body);
   // The SELECT list, then one column per ORDER BY item that is not a select-list output
   // (*extra_order gets their positions).
-  Result<PlanNode> PlanSelect(const ast::SelectCore& core, const std::vector<ast::OrderItem>* order_by,
-                              const std::vector<ast::OutputColumn>& outputs, std::vector<int>* extra_order);
+  Result<PlanNode> PlanSelect(const ast::SelectCore& core,
+                              const std::vector<ast::OrderItem>* order_by,
+                              const std::vector<ast::OutputColumn>& outputs,
+                              std::vector<int>* extra_order);
   // Aggregates the level by `extra_keys` (plan expressions, first) and its GROUP BY, computing
   // every aggregate call found in `roots`; afterwards level.subs maps them to the output.
   Status PlanAggregation(Level& level, const std::vector<const ast::Expr*>& roots,
@@ -63,16 +67,25 @@ class QueryPlanner {
   // from_planner.cpp
   // FROM and WHERE of `core` into level->plan. WHERE conjuncts that refer to the enclosing
   // query are not applied but returned in *correlated (nullptr: they are an error).
-  Status PlanFromWhere(const ast::SelectCore& core, Level* level, std::vector<const ast::Expr*>* correlated);
-  Result<JoinRelation> PlanSource(const ast::SelectCore& core, int source, const std::vector<int>& offsets);
-  Status CollectRelations(const ast::SelectCore& core, const ast::TableRef& ref, const std::vector<int>& offsets,
-                          const std::set<int>& null_rejected, std::vector<JoinRelation>* rels,
-                          std::vector<const ast::Expr*>* on_conjuncts);
+  Status PlanFromWhere(const ast::SelectCore& core, Level* level,
+                       std::vector<const ast::Expr*>* correlated);
+  Result<JoinRelation> PlanSource(const ast::SelectCore& core, int source,
+                                  const std::vector<int>& offsets);
+  // Join conditions of an inner-join tree: ON conjuncts, and USING equalities (over
+  // the canonical columns of the whole FROM clause).
+  struct JoinConditions {
+    std::vector<const ast::Expr*> on;
+    std::vector<PlanExpr> using_equalities;
+  };
+  Status CollectRelations(const ast::SelectCore& core, const ast::TableRef& ref,
+                          const std::vector<int>& offsets, const std::set<int>& null_rejected,
+                          std::vector<JoinRelation>* rels, JoinConditions* conditions);
   Result<JoinRelation> PlanOuterJoin(const ast::SelectCore& core, const ast::TableRef& ref,
-                                     const std::vector<int>& offsets, const std::set<int>& null_rejected,
-                                     ast::JoinType type);
+                                     const std::vector<int>& offsets,
+                                     const std::set<int>& null_rejected, ast::JoinType type);
   Result<JoinRelation> PlanSubtree(const ast::SelectCore& core, const ast::TableRef& ref,
-                                   const std::vector<int>& offsets, const std::set<int>& null_rejected);
+                                   const std::vector<int>& offsets,
+                                   const std::set<int>& null_rejected);
 
   // subquery_planner.cpp
   // A WHERE/HAVING conjunct that contains a subquery: EXISTS / IN at the top become semi or
@@ -94,6 +107,8 @@ class QueryPlanner {
 
 // Splits an AST predicate into its AND-ed conjuncts.
 void SplitAstConjuncts(const ast::Expr* e, std::vector<const ast::Expr*>* out);
+// Whether `e` is a binary comparison (=, <>, <, <=, >, >=).
+bool IsAstComparison(const ast::Expr& e);
 // Whether an expression contains a subquery (not looking into the subquery itself).
 bool ContainsSubquery(const ast::Expr& e);
 // Whether `e` refers to an enclosing query: a column of scope depth > `level` (subqueries

@@ -24,19 +24,11 @@ struct QueryPlanner::SubqueryJoin {
   std::optional<PlanExpr> residual;  // over left ++ right
   std::optional<PlanExpr> value;     // over `right`: the subquery's value (IN, scalar)
   bool correlated = false;
-  bool counts = false;  // the value is a COUNT: a missing group means 0
+  bool counts = false;   // the value is a COUNT: a missing group means 0
+  bool grouped = false;  // aggregated by the correlation keys: at most one row per key
 };
 
 namespace {
-
-bool IsComparison(const ast::Expr& e) {
-  if (e.kind != EK::kBinary) return false;
-  static const char* kOps[] = {"=", "<>", "!=", "<", "<=", ">", ">="};
-  for (const char* op : kOps) {
-    if (e.name == op) return true;
-  }
-  return false;
-}
 
 PlanNode MakeJoin(JoinSpec join, PlanNode left, PlanNode right, double rows) {
   PlanNode node;
@@ -54,10 +46,13 @@ PlanNode MakeJoin(JoinSpec join, PlanNode left, PlanNode right, double rows) {
 }
 
 // Adds the pair left = right, cast to one type.
-Status AddKeyPair(PlanExpr left, PlanExpr right, std::vector<PlanExpr>* left_keys, std::vector<PlanExpr>* right_keys) {
+Status AddKeyPair(PlanExpr left, PlanExpr right, std::vector<PlanExpr>* left_keys,
+                  std::vector<PlanExpr>* right_keys) {
   if (!(left.type.is_string() && right.type.is_string())) {
     auto common = ComparisonType(left.type, right.type);
-    if (!common) return Status::InvalidArgument("IN compares " + left.type.ToString() + " with " + right.type.ToString());
+    if (!common)
+      return Status::InvalidArgument("IN compares " + left.type.ToString() + " with " +
+                                     right.type.ToString());
     left = PlanExpr::Cast(std::move(left), *common);
     right = PlanExpr::Cast(std::move(right), *common);
   }
@@ -68,7 +63,8 @@ Status AddKeyPair(PlanExpr left, PlanExpr right, std::vector<PlanExpr>* left_key
 
 }  // namespace
 
-Result<QueryPlanner::SubqueryJoin> QueryPlanner::PlanSubqueryJoin(Level& level, const ast::Expr& e, bool want_value) {
+Result<QueryPlanner::SubqueryJoin> QueryPlanner::PlanSubqueryJoin(Level& level, const ast::Expr& e,
+                                                                  bool want_value) {
   const ast::Query& q = *e.subquery;
   SubqueryJoin out;
   if (!QueryRefersOutside(q, 0)) {
@@ -109,7 +105,8 @@ Result<QueryPlanner::SubqueryJoin> QueryPlanner::PlanSubqueryJoin(Level& level, 
   }
   // An aggregate correlated by equalities: group by the inner side of the equalities.
   if (!core.group_by.empty() || core.having || out.residual || !want_value) {
-    return Status::NotSupported("a correlated subquery with GROUP BY, HAVING or a non-equality correlation");
+    return Status::NotSupported(
+        "a correlated subquery with GROUP BY, HAVING or a non-equality correlation");
   }
   const ast::Expr& item = *core.items[0].expr;
   std::vector<const ast::Expr*> roots = {&item};
@@ -126,35 +123,44 @@ Result<QueryPlanner::SubqueryJoin> QueryPlanner::PlanSubqueryJoin(Level& level, 
   exprs.push_back(std::move(value));
   names.push_back("value");
   out.right = MakeProject(std::move(exprs), std::move(names), std::move(sub.plan));
-  out.counts = item.kind == EK::kFunction && item.bound.is_aggregate && storage::ToLowerAscii(item.name) == "count";
+  out.grouped = true;
+  out.counts = item.kind == EK::kFunction && item.bound.is_aggregate &&
+               storage::ToLowerAscii(item.name) == "count";
   return out;
 }
 
-Status QueryPlanner::JoinSubquery(Level& level, const ast::Expr& e, JoinType type, bool null_aware) {
+Status QueryPlanner::JoinSubquery(Level& level, const ast::Expr& e, JoinType type,
+                                  bool null_aware) {
   bool in = e.kind == EK::kInSubquery;
   IBEX_ASSIGN_OR_RETURN(SubqueryJoin sj, PlanSubqueryJoin(level, e, in));
-  if (null_aware && sj.correlated) return Status::NotSupported("a correlated NOT IN subquery");
+  if (null_aware && sj.correlated) {
+    return Status::NotSupported(type == JoinType::kMark
+                                    ? "a correlated IN subquery inside an expression"
+                                    : "a correlated NOT IN subquery");
+  }
   JoinSpec join;
   join.type = type;
   join.null_aware = null_aware;
   if (in) {
     IBEX_ASSIGN_OR_RETURN(PlanExpr lv, Translate(level, *e.args[0]));
-    IBEX_RETURN_IF_ERROR(AddKeyPair(std::move(lv), std::move(*sj.value), &join.left_keys, &join.right_keys));
+    IBEX_RETURN_IF_ERROR(
+        AddKeyPair(std::move(lv), std::move(*sj.value), &join.left_keys, &join.right_keys));
   }
   for (size_t i = 0; i < sj.left_keys.size(); ++i) {
     join.left_keys.push_back(std::move(sj.left_keys[i]));
     join.right_keys.push_back(std::move(sj.right_keys[i]));
   }
   join.residual = std::move(sj.residual);
-  double rows = std::max(1.0, level.plan.estimated_rows * 0.5);
+  double rows = type == JoinType::kMark ? level.plan.estimated_rows
+                                        : std::max(1.0, level.plan.estimated_rows * 0.5);
   level.plan = MakeJoin(std::move(join), std::move(level.plan), std::move(sj.right), rows);
   return Status::OK();
 }
 
 Result<PlanExpr> QueryPlanner::AttachSubquery(Level& level, const ast::Expr& e) {
   int lw = static_cast<int>(level.plan.schema.size());
-  double rows = level.plan.estimated_rows;
   if (e.kind == EK::kSubquery) {
+    double rows = level.plan.estimated_rows;
     IBEX_ASSIGN_OR_RETURN(SubqueryJoin sj, PlanSubqueryJoin(level, e, true));
     if (sj.value->kind != ExprKind::kColumn) {
       return Status::NotSupported("a correlated scalar subquery without an aggregate");
@@ -165,6 +171,8 @@ Result<PlanExpr> QueryPlanner::AttachSubquery(Level& level, const ast::Expr& e) 
     join.left_keys = std::move(sj.left_keys);
     join.right_keys = std::move(sj.right_keys);
     join.residual = std::move(sj.residual);
+    // An aggregate grouped by the correlation keys has one row per key already.
+    join.at_most_one_match = !sj.grouped;
     PlanExpr value = PlanExpr::Column(lw + sj.value->column, sj.value->type);
     level.plan = MakeJoin(std::move(join), std::move(level.plan), std::move(sj.right), rows);
     if (sj.counts && !inner) {
@@ -177,22 +185,7 @@ Result<PlanExpr> QueryPlanner::AttachSubquery(Level& level, const ast::Expr& e) 
     }
     return value;
   }
-  bool in = e.kind == EK::kInSubquery;
-  IBEX_ASSIGN_OR_RETURN(SubqueryJoin sj, PlanSubqueryJoin(level, e, in));
-  if (in && sj.correlated) return Status::NotSupported("a correlated IN subquery inside an expression");
-  JoinSpec join;
-  join.type = JoinType::kMark;
-  join.null_aware = in;
-  if (in) {
-    IBEX_ASSIGN_OR_RETURN(PlanExpr lv, Translate(level, *e.args[0]));
-    IBEX_RETURN_IF_ERROR(AddKeyPair(std::move(lv), std::move(*sj.value), &join.left_keys, &join.right_keys));
-  }
-  for (size_t i = 0; i < sj.left_keys.size(); ++i) {
-    join.left_keys.push_back(std::move(sj.left_keys[i]));
-    join.right_keys.push_back(std::move(sj.right_keys[i]));
-  }
-  join.residual = std::move(sj.residual);
-  level.plan = MakeJoin(std::move(join), std::move(level.plan), std::move(sj.right), rows);
+  IBEX_RETURN_IF_ERROR(JoinSubquery(level, e, JoinType::kMark, e.kind == EK::kInSubquery));
   PlanExpr mark = PlanExpr::Column(lw, DataType::Boolean());
   return e.negated ? PlanExpr::Not(std::move(mark)) : mark;
 }
@@ -213,7 +206,7 @@ Status QueryPlanner::ApplySubqueryConjunct(Level& level, const ast::Expr& conjun
     return JoinSubquery(level, *e, anti ? JoinType::kAnti : JoinType::kSemi, anti);
   }
   null_rejecting_subquery_ = nullptr;
-  if (IsComparison(conjunct)) {
+  if (IsAstComparison(conjunct)) {
     for (const auto& a : conjunct.args) {
       if (a->kind == EK::kSubquery) {
         null_rejecting_subquery_ = a.get();

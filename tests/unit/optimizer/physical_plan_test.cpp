@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "optimizer/plan_validator.h"
+
 namespace ibex::optimizer {
 namespace {
 
@@ -42,9 +44,11 @@ PhysicalPlan EveryKindPlan() {
   kase.kind = ExprKind::kCase;
   kase.type = DataType::Decimal(3, 2);
   kase.has_else = true;
-  kase.args = {PlanExpr::IsNull(Col(0), true), dec, PlanExpr::Literal(Value::Null(DataType::Decimal(3, 2)))};
-  PlanExpr like = PlanExpr::Binary(ExprKind::kLike, ScalarOp::kNone, PlanExpr::Literal(Value::String("x")),
-                                   PlanExpr::Literal(Value::String("%x%")), DataType::Boolean());
+  kase.args = {PlanExpr::IsNull(Col(0), true), dec,
+               PlanExpr::Literal(Value::Null(DataType::Decimal(3, 2)))};
+  PlanExpr like =
+      PlanExpr::Binary(ExprKind::kLike, ScalarOp::kNone, PlanExpr::Literal(Value::String("x")),
+                       PlanExpr::Literal(Value::String("%x%")), DataType::Boolean());
   like.negated = true;
   PlanExpr extract;
   extract.kind = ExprKind::kExtract;
@@ -65,7 +69,8 @@ PhysicalPlan EveryKindPlan() {
   PlanExpr in_list;
   in_list.kind = ExprKind::kInList;
   in_list.type = DataType::Boolean();
-  in_list.args = {Col(0), PlanExpr::Literal(Value::Integer(1)), PlanExpr::Param(1, DataType::Integer())};
+  in_list.args = {Col(0), PlanExpr::Literal(Value::Integer(1)),
+                  PlanExpr::Param(1, DataType::Integer())};
   PlanExpr fn;
   fn.kind = ExprKind::kFunction;
   fn.name = "coalesce";
@@ -77,11 +82,19 @@ PhysicalPlan EveryKindPlan() {
   neg.type = DataType::Integer();
   neg.args = {Col(1)};
   ProjectSpec project;
-  project.exprs = {kase,
-                   PlanExpr::Cast(Col(0), DataType::Bigint()),
-                   PlanExpr::And({like, PlanExpr::Or({in_list, PlanExpr::Not(PlanExpr::Literal(Value::Boolean(false)))})}),
-                   extract, date_add, substring, fn, neg};
-  PlanNode p = Node(project, Ints({"c", "d", "e", "f", "g", "h", "i", "j"}), {Node(FilterSpec{PlanExpr::Literal(Value::Boolean(true))}, Ints({"a", "b"}), {s})});
+  project.exprs = {
+      kase,
+      PlanExpr::Cast(Col(0), DataType::Bigint()),
+      PlanExpr::And(
+          {like, PlanExpr::Or({in_list, PlanExpr::Not(PlanExpr::Literal(Value::Boolean(false)))})}),
+      extract,
+      date_add,
+      substring,
+      fn,
+      neg};
+  PlanNode p =
+      Node(project, Ints({"c", "d", "e", "f", "g", "h", "i", "j"}),
+           {Node(FilterSpec{PlanExpr::Literal(Value::Boolean(true))}, Ints({"a", "b"}), {s})});
 
   JoinSpec join;
   join.type = JoinType::kMark;
@@ -89,6 +102,7 @@ PhysicalPlan EveryKindPlan() {
   join.right_keys = {Col(0)};
   join.residual = PlanExpr::Compare(ScalarOp::kNe, Col(1), Col(9));
   join.null_aware = true;
+  join.at_most_one_match = true;
   ValuesSpec values;
   values.rows = {{PlanExpr::Literal(Value::Integer(1)), PlanExpr::Literal(Value::Integer(2))}};
   PlanNode j = Node(join, Ints({"c", "d", "e", "f", "g", "h", "i", "j", "mark"}),
@@ -175,7 +189,8 @@ TEST(PhysicalPlanTest, ExplainTextIsStable) {
   scan.table = "orders";
   scan.columns = {0, 4};
   Schema schema = {{"o_orderkey", DataType::Integer()}, {"o_orderdate", DataType::Date()}};
-  scan.filter = PlanExpr::Compare(ScalarOp::kGe, Col(1, DataType::Date()), PlanExpr::Literal(Value::Date(8582)));
+  scan.filter = PlanExpr::Compare(ScalarOp::kGe, Col(1, DataType::Date()),
+                                  PlanExpr::Literal(Value::Date(8582)));
   scan.prune.push_back({1, storage::ValueRange{Value::Date(8582), true, std::nullopt, true}});
   PlanNode left = Node(scan, schema);
   left.estimated_rows = 1500.4;
@@ -213,14 +228,51 @@ TEST(PhysicalPlanTest, DecimalResultTypes) {
   EXPECT_EQ(*ArithmeticResultType(ScalarOp::kMul, DataType::Bigint(), d(15, 2)), d(34, 2));
   // decimal / decimal and anything with DOUBLE is DOUBLE.
   EXPECT_EQ(*ArithmeticResultType(ScalarOp::kDiv, d(15, 2), d(15, 2)), DataType::Double());
-  EXPECT_EQ(*ArithmeticResultType(ScalarOp::kAdd, DataType::Double(), d(15, 2)), DataType::Double());
-  EXPECT_EQ(*ArithmeticResultType(ScalarOp::kMul, DataType::Integer(), DataType::Integer()), DataType::Bigint());
-  EXPECT_EQ(*ArithmeticResultType(ScalarOp::kSub, DataType::Date(), DataType::Date()), DataType::Integer());
+  EXPECT_EQ(*ArithmeticResultType(ScalarOp::kAdd, DataType::Double(), d(15, 2)),
+            DataType::Double());
+  EXPECT_EQ(*ArithmeticResultType(ScalarOp::kMul, DataType::Integer(), DataType::Integer()),
+            DataType::Bigint());
+  EXPECT_EQ(*ArithmeticResultType(ScalarOp::kSub, DataType::Date(), DataType::Date()),
+            DataType::Integer());
   EXPECT_FALSE(ArithmeticResultType(ScalarOp::kAdd, DataType::Varchar(), d(1, 0)).has_value());
   // comparisons meet at the common scale.
   EXPECT_EQ(*ComparisonType(d(15, 2), d(3, 2)), d(15, 2));
   EXPECT_EQ(*ComparisonType(DataType::Integer(), d(3, 2)), d(12, 2));
   EXPECT_FALSE(ComparisonType(DataType::Date(), DataType::Integer()).has_value());
+}
+
+TEST(PhysicalPlanTest, ValidatorCatchesContractBreaks) {
+  ScanSpec scan;
+  scan.table = "t";
+  scan.columns = {0, 1};
+  Schema schema = {{"a", DataType::Integer()}, {"d", DataType::Decimal(15, 2)}};
+  PhysicalPlan plan;
+  plan.root = Node(scan, schema);
+  ASSERT_TRUE(ValidatePlan(plan).ok());
+  auto with_filter = [&](PlanExpr pred) {
+    PhysicalPlan p = plan;
+    p.root = Node(FilterSpec{std::move(pred)}, schema, {plan.root});
+    AssignNodeIds(&p.root);
+    return ValidatePlan(p);
+  };
+  PlanExpr a = Col(0), d = Col(1, DataType::Decimal(15, 2));
+  // INTEGER compared with DECIMAL without a cast.
+  EXPECT_FALSE(with_filter(PlanExpr::Compare(ScalarOp::kLt, a, d)).ok());
+  EXPECT_TRUE(
+      with_filter(PlanExpr::Compare(ScalarOp::kLt, PlanExpr::Cast(a, DataType::Decimal(12, 2)), d))
+          .ok());
+  // A column out of range, or typed unlike its input.
+  EXPECT_FALSE(with_filter(PlanExpr::IsNull(Col(2), false)).ok());
+  EXPECT_FALSE(with_filter(PlanExpr::IsNull(Col(1), false)).ok());
+  // Decimal + without aligned scales.
+  PlanExpr sum = PlanExpr::Binary(ExprKind::kArith, ScalarOp::kAdd, d,
+                                  PlanExpr::Literal(Value::Decimal(1, DataType::Decimal(3, 3))),
+                                  DataType::Decimal(17, 3));
+  EXPECT_FALSE(with_filter(PlanExpr::IsNull(sum, false)).ok());
+  // A predicate that is not BOOLEAN.
+  Status s = with_filter(a);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("plan node 0"), std::string::npos) << s.ToString();
 }
 
 }  // namespace
