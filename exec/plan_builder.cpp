@@ -150,6 +150,7 @@ Result<Stage> Builder::BuildJoin(const opt::PlanNode& node) {
     return Status::NotSupported("semi/anti/mark join building its left side");
   }
   def->null_aware = spec.null_aware;
+  def->at_most_one_match = spec.at_most_one_match;
   def->left_types = TypesOf(node.children[0].schema);
   def->right_types = TypesOf(node.children[1].schema);
   IBEX_ASSIGN_OR_RETURN(std::vector<ExprPtr> left_keys, CompileAll(spec.left_keys));

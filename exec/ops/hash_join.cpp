@@ -87,6 +87,9 @@ Status JoinBuildSink::Finalize(ExecContext& ctx) {
   chunks_.clear();
   const size_t n = rows_.size;
   if (n >= kNull) return Status::NotSupported("hash join build side above 4G rows");
+  if (def_->at_most_one_match && def_->build_keys.empty() && n > 1) {
+    return Status::InvalidArgument("more than one row returned by a subquery used as an expression");
+  }
   next_.assign(n, kEnd);
   matched_.reset(new std::atomic<uint8_t>[std::max<size_t>(n, 1)]());
   if (!def_->build_keys.empty()) {
@@ -307,6 +310,13 @@ Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
     }
     probe_rows.resize(m);
     build_rows.resize(m);
+  }
+  if (d.at_most_one_match) {
+    for (size_t k = 1; k < probe_rows.size(); ++k) {
+      if (probe_rows[k] == probe_rows[k - 1]) {
+        return Status::InvalidArgument("more than one row returned by a subquery used as an expression");
+      }
+    }
   }
   const bool preserve_probe = d.kind == JoinKind::kFull ||
                               (d.kind == JoinKind::kLeft && !d.build_is_left) ||

@@ -35,6 +35,8 @@ struct HashJoinDef {
   ExprPtr residual;                 // over left ++ right columns, or null
   bool build_is_left = false;
   bool null_aware = false;
+  // Scalar subquery: a probe row with two matches (keyless: a build side of two rows) is an error.
+  bool at_most_one_match = false;
   std::vector<DataType> left_types;
   std::vector<DataType> right_types;
 };

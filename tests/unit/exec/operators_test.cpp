@@ -277,6 +277,21 @@ TEST_F(OperatorsTest, JoinOnSparseAndCompositeIntegerKeys) {
                                                           "2000000000|8|2000000000|8"}));
 }
 
+TEST_F(OperatorsTest, ScalarSubqueryJoinRejectsSecondMatch) {
+  PlanNode j = Join(opt::JoinType::kLeft, ScanT(), ScanU(), TU());
+  j.As<opt::JoinSpec>().at_most_one_match = true;
+  auto rows = Run(std::move(j));  // u has key 2 twice
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(rows.status().message().find("more than one row"), std::string::npos);
+  PlanNode ok = Join(opt::JoinType::kLeft, ScanT(), ScanU(), TU());
+  ok.As<opt::JoinSpec>().at_most_one_match = true;
+  ok.As<opt::JoinSpec>().residual =
+      PlanExpr::Compare(opt::ScalarOp::kEq, Col(4, DataType::Varchar()), PlanExpr::Literal(Value::String("x")));
+  auto one = Run(std::move(ok));  // the residual leaves one match per key
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->size(), 10u);
+}
+
 TEST_F(OperatorsTest, SemiAntiAndNullAwareMark) {
   opt::Schema ts{{"k", DataType::Integer()}, {"v", kDec}, {"s", DataType::Varchar()}};
   auto semi = Run(Join(opt::JoinType::kSemi, ScanT(), ScanU(), ts));
