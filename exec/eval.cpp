@@ -1,5 +1,6 @@
 #include "exec/eval.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -797,10 +798,11 @@ Result<Vector> EvalNode(const Expr& e, const Chunk& in) {
 
 }  // namespace
 
-Result<size_t> EvaluateFilter(const Expr& predicate, const Chunk& in,
-                              std::vector<uint32_t>* sel) {
-  IBEX_ASSIGN_OR_RETURN(Vector v, Evaluate(predicate, in));
-  sel->resize(in.size);
+namespace {
+
+// Rows where `v` (BOOLEAN) is TRUE, into sel; returns their number.
+size_t SelectTrue(const Vector& v, size_t n, std::vector<uint32_t>* sel) {
+  sel->resize(n);
   uint32_t* out = sel->data();
   size_t m = 0;
   const uint8_t* b = v.data<uint8_t>();
@@ -808,20 +810,78 @@ Result<size_t> EvaluateFilter(const Expr& predicate, const Chunk& in,
   if (v.is_constant()) {
     if ((nl == nullptr || nl[0] == 0) && b[0] != 0) {
       std::iota(sel->begin(), sel->end(), 0);
-      return in.size;
+      return n;
     }
-    return size_t{0};
+    return 0;
   }
   if (nl == nullptr) {
-    for (size_t i = 0; i < in.size; ++i) {
+    for (size_t i = 0; i < n; ++i) {
       out[m] = static_cast<uint32_t>(i);
       m += b[i];
     }
   } else {
-    for (size_t i = 0; i < in.size; ++i) {
+    for (size_t i = 0; i < n; ++i) {
       out[m] = static_cast<uint32_t>(i);
       m += b[i] & (nl[i] ^ 1);
     }
+  }
+  return m;
+}
+
+void CollectColumns(const Expr& e, std::vector<int>* out) {
+  if (e.kind == ExprKind::kColumn) out->push_back(e.column);
+  for (const auto& a : e.args) CollectColumns(*a, out);
+}
+
+// A rough evaluation cost: string work and CASE cost more than numeric comparisons.
+int Cost(const Expr& e) {
+  int c = e.type.is_string() || e.kind == ExprKind::kLike ? 8 : 1;
+  if (e.kind == ExprKind::kCase || e.kind == ExprKind::kFunction) c += 8;
+  for (const auto& a : e.args) c += Cost(*a);
+  return c;
+}
+
+}  // namespace
+
+Result<size_t> EvaluateFilter(const Expr& predicate, const Chunk& in,
+                              std::vector<uint32_t>* sel) {
+  if (predicate.kind != ExprKind::kAnd || predicate.args.size() < 2) {
+    IBEX_ASSIGN_OR_RETURN(Vector v, Evaluate(predicate, in));
+    return SelectTrue(v, in.size, sel);
+  }
+  // A conjunction: cheap conjuncts first, each later one only on the rows still selected
+  // (a chunk of just the columns the rest read, gathered when rows were dropped).
+  std::vector<const Expr*> terms;
+  for (const auto& a : predicate.args) terms.push_back(a.get());
+  std::stable_sort(terms.begin(), terms.end(),
+                   [](const Expr* a, const Expr* b) { return Cost(*a) < Cost(*b); });
+  IBEX_ASSIGN_OR_RETURN(Vector first, Evaluate(*terms[0], in));
+  size_t m = SelectTrue(first, in.size, sel);
+  std::vector<uint32_t> local;
+  for (size_t t = 1; t < terms.size() && m > 0; ++t) {
+    const Chunk* src = &in;
+    Chunk sub;
+    if (m < in.size) {
+      std::vector<int> cols;
+      for (size_t r = t; r < terms.size(); ++r) CollectColumns(*terms[r], &cols);
+      sub.size = m;
+      sub.columns.resize(in.columns.size());
+      for (int c : cols) {
+        if (sub.columns[static_cast<size_t>(c)].size() == 0 && !sub.columns[static_cast<size_t>(c)].is_constant()) {
+          sub.columns[static_cast<size_t>(c)] = in.columns[static_cast<size_t>(c)].Gather(sel->data(), m);
+        }
+      }
+      src = &sub;
+    }
+    IBEX_ASSIGN_OR_RETURN(Vector v, Evaluate(*terms[t], *src));
+    const size_t k = SelectTrue(v, src->size, &local);
+    if (src == &in) {
+      sel->swap(local);
+    } else {
+      for (size_t i = 0; i < k; ++i) local[i] = (*sel)[local[i]];
+      sel->swap(local);
+    }
+    m = k;
   }
   return m;
 }

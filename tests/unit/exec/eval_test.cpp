@@ -114,6 +114,25 @@ TEST(EvalTest, BetweenOnDecimalsIsExact) {
   EXPECT_EQ(sel[1], 2u);
 }
 
+TEST(EvalTest, ConjunctionNarrowsRowsTermByTerm) {
+  // (b <> 0) AND (10 / b > 2): the guard is cheaper, runs first, and the division only sees
+  // the rows it kept; NULL rows drop.
+  Chunk c = Two(DataType::Integer(), {Value::Integer(1), Value::Integer(2), Value::Integer(3), Value::Integer(4)},
+                DataType::Integer(), {Value::Integer(0), Value::Integer(2), Value::Null(DataType::Integer()),
+                                      Value::Integer(5)});
+  std::vector<ExprPtr> terms;
+  terms.push_back(Compare(CompareOp::kGt,
+                          Arith(ArithOp::kDiv, Literal(Value::Integer(10)), ColumnRef(1, DataType::Integer()),
+                                DataType::Integer()),
+                          Literal(Value::Integer(2))));
+  terms.push_back(Compare(CompareOp::kNe, ColumnRef(1, DataType::Integer()), Literal(Value::Integer(0))));
+  std::vector<uint32_t> sel;
+  auto m = EvaluateFilter(*And(std::move(terms)), c, &sel);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  ASSERT_EQ(*m, 1u);
+  EXPECT_EQ(sel[0], 1u);  // 10 / 2 = 5 > 2; 10 / 5 = 2 is not
+}
+
 TEST(EvalTest, ThreeValuedLogic) {
   const Value t = Value::Boolean(true);
   const Value f = Value::Boolean(false);
