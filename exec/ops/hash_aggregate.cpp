@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <unordered_map>
 
 #include "exec/eval.h"
 #include "exec/row_key.h"
@@ -25,19 +27,26 @@ class IntGroups {
     }
     return id;
   }
-  uint32_t NullGroup() {
-    if (null_id == kNone) {
-      null_id = size();
-      keys.push_back(0);
+  // The group of a key with NULL parts (`flags`: bit 0 first key NULL, bit 1 second), the
+  // other parts in `packed`. Rare; kept apart from the fast table.
+  uint32_t SideGroup(uint8_t flags, int64_t packed) {
+    auto [it, inserted] = side_.try_emplace({flags, packed}, size());
+    if (inserted) {
+      side_flags.emplace(size(), flags);
+      keys.push_back(packed);
     }
-    return null_id;
+    return it->second;
+  }
+  uint8_t FlagsOf(uint32_t id) const {
+    auto it = side_flags.find(id);
+    return it == side_flags.end() ? 0 : it->second;
   }
   int64_t MemoryBytes() const {
     return static_cast<int64_t>(slots_.capacity() * sizeof(Slot) + direct_ids_.capacity() * 4 +
                                 keys.capacity() * 8);
   }
   std::vector<int64_t> keys;  // by id
-  uint32_t null_id = kNone;
+  std::unordered_map<uint32_t, uint8_t> side_flags;  // ids of keys with NULL parts
 
  private:
   struct Slot {  // key and id side by side: one cache line per probe
@@ -95,7 +104,7 @@ class IntGroups {
     Rehash(1024);
     count_ = 0;
     for (uint32_t id = 0; id + 1 < size(); ++id) {  // the newest key is inserted by the caller
-      if (id != null_id) InsertHashed(keys[id], id);
+      if (side_flags.count(id) == 0) InsertHashed(keys[id], id);
     }
   }
   static uint64_t Mix(int64_t k) {
@@ -122,6 +131,7 @@ class IntGroups {
       slots_[s] = o;
     }
   }
+  std::map<std::pair<uint8_t, int64_t>, uint32_t> side_;
   bool direct_ = true;
   int64_t base_ = 0;
   std::vector<uint32_t> direct_ids_;
@@ -151,9 +161,12 @@ HashAggregateSink::HashAggregateSink(std::vector<ExprPtr> keys, std::vector<Aggr
   distinct_.resize(aggs_.size());
   bool any_distinct = false;
   for (const AggregateDef& a : aggs_) any_distinct |= a.distinct;
-  int_key_ = keys_.size() == 1 && !any_distinct &&
+  const bool two_ints = keys_.size() == 2 && key_types_[0].physical() == PhysicalType::kInt32 &&
+                        key_types_[1].physical() == PhysicalType::kInt32;
+  int_key_ = !any_distinct && (two_ints || keys_.size() == 1) &&
              (key_types_[0].physical() == PhysicalType::kInt32 ||
               key_types_[0].physical() == PhysicalType::kInt64);
+  packed_ = two_ints && int_key_;
   ints_ = std::make_unique<IntGroups>();
 }
 
@@ -220,19 +233,40 @@ Status HashAggregateSink::Consume(ExecContext& ctx, LocalState& local, Chunk& ch
       t.map.FindOrInsert(std::string_view(), HashBytes("", 0), &inserted);
     }
   } else if (int_key_) {
+    // One integer key, or two INTEGER keys packed into 64 bits.
     IBEX_ASSIGN_OR_RETURN(Vector k, Evaluate(*keys_[0], chunk));
     if (k.is_constant()) k = k.Flatten(n);
+    Vector k2;
+    if (packed_) {
+      IBEX_ASSIGN_OR_RETURN(k2, Evaluate(*keys_[1], chunk));
+      if (k2.is_constant()) k2 = k2.Flatten(n);
+    }
     const bool wide = k.physical() == PhysicalType::kInt64;
+    const bool nulls = k.nulls() != nullptr || (packed_ && k2.nulls() != nullptr);
+    auto key_at = [&](size_t i) -> int64_t {
+      if (packed_) {
+        return static_cast<int64_t>(
+            (static_cast<uint64_t>(static_cast<uint32_t>(k.data<int32_t>()[i])) << 32) |
+            static_cast<uint32_t>(k2.data<int32_t>()[i]));
+      }
+      return wide ? k.data<int64_t>()[i] : k.data<int32_t>()[i];
+    };
     // Runs of equal keys (tables stored in key order) reuse the previous row's group.
     int64_t last_key = 0;
     uint32_t last_group = IntGroups::kNone;
     for (size_t i = 0; i < n; ++i) {
-      if (k.IsNull(i)) {
-        t.groups[i] = t.ints.NullGroup();
-        last_group = IntGroups::kNone;
-        continue;
+      if (nulls) {
+        const uint8_t flags = static_cast<uint8_t>((k.IsNull(i) ? 1 : 0) | (packed_ && k2.IsNull(i) ? 2 : 0));
+        if (flags != 0) {
+          const int64_t rest = flags == 1 && packed_ ? static_cast<uint32_t>(k2.data<int32_t>()[i])
+                               : flags == 2          ? static_cast<int64_t>(static_cast<uint64_t>(static_cast<uint32_t>(k.data<int32_t>()[i])) << 32)
+                                                     : 0;
+          t.groups[i] = t.ints.SideGroup(flags, rest);
+          last_group = IntGroups::kNone;
+          continue;
+        }
       }
-      const int64_t v = wide ? k.data<int64_t>()[i] : k.data<int32_t>()[i];
+      const int64_t v = key_at(i);
       if (last_group == IntGroups::kNone || v != last_key) {
         last_group = t.ints.FindOrInsert(v);
         last_key = v;
@@ -296,7 +330,8 @@ Status HashAggregateSink::MergeTable(Table& t) {
   bool inserted;
   for (uint32_t g = 0; g < m; ++g) {
     if (int_key_) {
-      mapping[g] = g == t.ints.null_id ? ints_->NullGroup() : ints_->FindOrInsert(t.ints.keys[g]);
+      const uint8_t flags = t.ints.FlagsOf(g);
+      mapping[g] = flags != 0 ? ints_->SideGroup(flags, t.ints.keys[g]) : ints_->FindOrInsert(t.ints.keys[g]);
     } else {
       mapping[g] = map_.FindOrInsert(t.map.KeyOf(g), t.map.HashOf(g), &inserted);
     }
@@ -363,16 +398,28 @@ Result<Chunk> HashAggregateSink::Output(size_t begin, size_t end) const {
   out.size = end - begin;
   if (int_key_) {
     Vector k(key_types_[0], end - begin);
+    Vector k2(packed_ ? key_types_[1] : DataType::Integer(), end - begin);
     for (size_t g = begin; g < end; ++g) {
-      if (g == ints_->null_id) {
-        k.SetNull(g - begin);
+      const size_t r = g - begin;
+      const uint8_t flags = ints_->FlagsOf(static_cast<uint32_t>(g));
+      const int64_t v = ints_->keys[g];
+      if (packed_) {
+        k.mutable_data<int32_t>()[r] = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v) >> 32));
+        k2.mutable_data<int32_t>()[r] = static_cast<int32_t>(static_cast<uint32_t>(v));
+        if (flags & 2) k2.SetNull(r);
       } else if (k.physical() == PhysicalType::kInt64) {
-        k.mutable_data<int64_t>()[g - begin] = ints_->keys[g];
+        k.mutable_data<int64_t>()[r] = v;
       } else {
-        k.mutable_data<int32_t>()[g - begin] = static_cast<int32_t>(ints_->keys[g]);
+        k.mutable_data<int32_t>()[r] = static_cast<int32_t>(v);
       }
+      if (flags & 1) k.SetNull(r);
     }
+    k.CompactNulls();
     out.columns.push_back(std::move(k));
+    if (packed_) {
+      k2.CompactNulls();
+      out.columns.push_back(std::move(k2));
+    }
   } else if (!keys_.empty()) {
     std::vector<std::string_view> keys;
     keys.reserve(end - begin);

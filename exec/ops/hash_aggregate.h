@@ -100,7 +100,8 @@ class HashAggregateSink : public Sink {
   std::vector<DataType> key_types_;
   std::vector<AggregateDef> aggs_;
   AggMode mode_ = AggMode::kSingle;
-  bool int_key_ = false;  // one integer-like group key: IntGroups fast path (ints_)
+  bool int_key_ = false;  // one integer-like key or two INTEGER keys: IntGroups (ints_)
+  bool packed_ = false;   // two INTEGER keys packed into one int64
   std::unique_ptr<IntGroups> ints_;
   KeyMap map_;
   std::vector<std::unique_ptr<AggState>> states_;

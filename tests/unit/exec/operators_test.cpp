@@ -170,6 +170,27 @@ TEST_F(OperatorsTest, IntegerKeyAggregateWithNullGroup) {
                         {{"k", DataType::Integer()}, {"c", DataType::Bigint()}, {"s", DataType::Bigint()}}));
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(Sorted(*rows), (std::vector<std::string>{"-5|1|9", "1|1|7", "2000000000|2|11", "NULL|1|1"}));
+  // Two INTEGER keys (packed), NULL in either part, and the same NULL pattern twice.
+  opt::AggregateSpec two;
+  two.group_keys.push_back(Col(1, DataType::Integer()));
+  two.group_keys.push_back(Col(0, DataType::Integer()));
+  two.aggregates.push_back({opt::AggFunc::kCountStar, std::nullopt, false, DataType::Bigint()});
+  PlanNode values;
+  opt::ValuesSpec vs;
+  auto row = [](std::optional<int> a, std::optional<int> b) {
+    std::vector<PlanExpr> r;
+    r.push_back(PlanExpr::Literal(a ? Value::Integer(*a) : Value::Null(DataType::Integer())));
+    r.push_back(PlanExpr::Literal(b ? Value::Integer(*b) : Value::Null(DataType::Integer())));
+    return r;
+  };
+  vs.rows = {row(1, 2), row(1, std::nullopt), row(std::nullopt, 2), row(std::nullopt, std::nullopt),
+             row(1, std::nullopt), row(-1, -2), row(1, 2)};
+  values.payload = vs;
+  values.schema = {{"a", DataType::Integer()}, {"b", DataType::Integer()}};
+  auto pairs = Run(Unary(two, std::move(values),
+                         {{"b", DataType::Integer()}, {"a", DataType::Integer()}, {"c", DataType::Bigint()}}));
+  ASSERT_TRUE(pairs.ok()) << pairs.status().ToString();
+  EXPECT_EQ(Sorted(*pairs), (std::vector<std::string>{"-2|-1|1", "2|1|2", "2|NULL|1", "NULL|1|2", "NULL|NULL|1"}));
 }
 
 TEST_F(OperatorsTest, TwoPhaseAggregateEqualsSinglePhase) {
