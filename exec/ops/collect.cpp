@@ -12,6 +12,16 @@ struct CollectLocal : LocalState {
 };
 }  // namespace
 
+Status ChunkListLocal::MoveTo(MemoryReservation* memory, OperatorStats* stats,
+                              std::vector<Chunk>* into) {
+  IBEX_RETURN_IF_ERROR(memory->ResizeTo(memory->bytes() + bytes));
+  stats->AddMemory(memory->bytes());
+  for (Chunk& c : chunks) into->push_back(std::move(c));
+  chunks.clear();
+  bytes = 0;
+  return Status::OK();
+}
+
 std::unique_ptr<LocalState> ChunkCollector::MakeLocal(ExecContext& ctx) {
   if (memory_ == nullptr) memory_ = std::make_unique<MemoryReservation>(ctx.memory, Name());
   return std::make_unique<CollectLocal>();

@@ -15,6 +15,19 @@
 
 namespace ibex::exec {
 
+// Per-worker state of sinks that keep whole chunks until Finalize (join build, window).
+struct ChunkListLocal : LocalState {
+  std::vector<Chunk> chunks;
+  int64_t bytes = 0;
+
+  void Add(Chunk& chunk) {
+    bytes += ChunkBytes(chunk);
+    chunks.push_back(std::move(chunk));
+  }
+  // Moves the chunks into `into` after reserving their bytes (Combine).
+  Status MoveTo(MemoryReservation* memory, OperatorStats* stats, std::vector<Chunk>* into);
+};
+
 class ChunkCollector : public Sink {
  public:
   // limit < 0: no limit.

@@ -4,17 +4,13 @@
 
 #include "exec/cast.h"
 #include "exec/eval.h"
+#include "exec/ops/collect.h"
 
 namespace ibex::exec {
 
 namespace {
 
 constexpr uint32_t kNull = UINT32_MAX;
-
-struct BuildLocal : LocalState {
-  std::vector<Chunk> chunks;
-  int64_t bytes = 0;
-};
 
 // Rows `rows` of `v`; kNull entries become NULL.
 Vector GatherOrNull(const Vector& v, const std::vector<uint32_t>& rows, bool any_null) {
@@ -60,24 +56,18 @@ Vector PackKeys(const std::vector<Vector>& keys, size_t n) {
 
 std::unique_ptr<LocalState> JoinBuildSink::MakeLocal(ExecContext& ctx) {
   if (memory_ == nullptr) memory_ = std::make_unique<MemoryReservation>(ctx.memory, Name());
-  return std::make_unique<BuildLocal>();
+  return std::make_unique<ChunkListLocal>();
 }
 
 Status JoinBuildSink::Consume(ExecContext& ctx, LocalState& local, Chunk& chunk) {
   (void)ctx;
-  auto& l = static_cast<BuildLocal&>(local);
-  l.bytes += ChunkBytes(chunk);
-  l.chunks.push_back(std::move(chunk));
+  static_cast<ChunkListLocal&>(local).Add(chunk);
   return Status::OK();
 }
 
 Status JoinBuildSink::Combine(ExecContext& ctx, LocalState& local) {
   (void)ctx;
-  auto& l = static_cast<BuildLocal&>(local);
-  IBEX_RETURN_IF_ERROR(memory_->ResizeTo(memory_->bytes() + l.bytes));
-  for (Chunk& c : l.chunks) chunks_.push_back(std::move(c));
-  l.chunks.clear();
-  return Status::OK();
+  return static_cast<ChunkListLocal&>(local).MoveTo(memory_.get(), &stats, &chunks_);
 }
 
 Status JoinBuildSink::Finalize(ExecContext& ctx) {

@@ -14,13 +14,6 @@ namespace ibex::exec {
 
 namespace opt = ibex::optimizer;
 
-namespace {
-struct WindowLocal : LocalState {
-  std::vector<Chunk> chunks;
-  int64_t bytes = 0;
-};
-}  // namespace
-
 Result<std::unique_ptr<WindowSink>> MakeWindowSink(const opt::WindowSpec& spec,
                                                    std::vector<DataType> input_types,
                                                    const std::vector<Value>& params) {
@@ -50,25 +43,18 @@ Result<std::unique_ptr<WindowSink>> MakeWindowSink(const opt::WindowSpec& spec,
 
 std::unique_ptr<LocalState> WindowSink::MakeLocal(ExecContext& ctx) {
   if (memory_ == nullptr) memory_ = std::make_unique<MemoryReservation>(ctx.memory, Name());
-  return std::make_unique<WindowLocal>();
+  return std::make_unique<ChunkListLocal>();
 }
 
 Status WindowSink::Consume(ExecContext& ctx, LocalState& local, Chunk& chunk) {
   (void)ctx;
-  auto& l = static_cast<WindowLocal&>(local);
-  l.bytes += ChunkBytes(chunk);
-  l.chunks.push_back(std::move(chunk));
+  static_cast<ChunkListLocal&>(local).Add(chunk);
   return Status::OK();
 }
 
 Status WindowSink::Combine(ExecContext& ctx, LocalState& local) {
   (void)ctx;
-  auto& l = static_cast<WindowLocal&>(local);
-  IBEX_RETURN_IF_ERROR(memory_->ResizeTo(memory_->bytes() + l.bytes));
-  stats.AddMemory(memory_->bytes());
-  for (Chunk& c : l.chunks) chunks_.push_back(std::move(c));
-  l.chunks.clear();
-  return Status::OK();
+  return static_cast<ChunkListLocal&>(local).MoveTo(memory_.get(), &stats, &chunks_);
 }
 
 Status WindowSink::Finalize(ExecContext& ctx) {
