@@ -1,5 +1,8 @@
 #include "mpi_launch/coordinator_shell.h"
 
+#include <cstdio>
+
+#include "exec/local_runner.h"
 #include "frontend/shell/shell.h"
 
 namespace ibex::launch {
@@ -41,6 +44,17 @@ int RunCoordinatorShell(const LaunchOptions& options, const std::vector<RankRepo
       break;
   }
   shell.stop_on_error = options.on_error == OnError::kStop;
+  if (ranks.size() <= 1) {
+    // One rank: coordinator and executor in this process, on the single-rank engine.
+    auto local = exec::LocalRunner::Open(options.data_dir, options.workers.value_or(0));
+    if (!local.ok()) {
+      std::fprintf(stderr, "ibex: %s\n", local.status().ToString().c_str());
+      return 1;
+    }
+    storage::Catalog local_catalog = (*local)->catalog();
+    (*local)->set_shell_catalog(&local_catalog);
+    return sql::RunShell(shell, **local, local_catalog);
+  }
   storage::Catalog catalog(static_cast<int>(ranks.size() > 1 ? ranks.size() - 1 : 1));
   CoordinatorRunner runner(FormatRankReports(ranks));
   return sql::RunShell(shell, runner, catalog);

@@ -69,6 +69,14 @@ class StatementRunner {
     return Status::OK();
   }
 
+  // SET name = value (name lower-cased, value as written): settings the engine acts on
+  // (memory_limit). An error rejects the SET.
+  virtual Status SettingChanged(const std::string& name, const std::string& value) {
+    (void)name;
+    (void)value;
+    return Status::OK();
+  }
+
   // The \ranks meta-command: ranks, roles, bindings, state — one line each.
   virtual std::string DescribeRanks() {
     return "rank 0: coordinator (no executors in this process)\n";

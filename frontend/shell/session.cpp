@@ -257,8 +257,11 @@ bool Session::Dispatch(BoundStatement& bound, size_t first_line) {
     }
     case K::kSet: {
       const ast::Expr& v = *s.args[0];
-      variables_[storage::ToLowerAscii(s.name.name)] =
-          v.kind == ast::ExprKind::kColumnRef ? v.name : v.text;
+      const std::string name = storage::ToLowerAscii(s.name.name);
+      const std::string value = v.kind == ast::ExprKind::kColumnRef ? v.name : v.text;
+      Status st = runner_.SettingChanged(name, value);
+      if (!st.ok()) return sql_error(st.message(), s.span.begin);
+      variables_[name] = value;
       Emit(printer->Message("SET"));
       return true;
     }

@@ -1,0 +1,209 @@
+#include "exec/executor.h"
+
+#include <sched.h>
+
+#include <atomic>
+#include <chrono>
+
+namespace ibex::exec {
+
+int AvailableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+    const int n = CPU_COUNT(&set);
+    if (n > 0) return n;
+  }
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : static_cast<int>(hw);
+}
+
+Executor::Executor(int threads) {
+  if (threads <= 0) threads = AvailableCpus();
+  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+}
+
+Executor::~Executor() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  work_cv_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void Executor::WorkerLoop() {
+  uint64_t seen = 0;
+  for (;;) {
+    const std::function<void()>* task = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
+      if (stop_) return;
+      seen = generation_;
+      task = task_;
+    }
+    (*task)();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (--running_ == 0) done_cv_.notify_all();
+    }
+  }
+}
+
+void Executor::RunOnAll(const std::function<void()>& task) {
+  std::unique_lock<std::mutex> lock(mu_);
+  task_ = &task;
+  running_ = static_cast<int>(workers_.size());
+  ++generation_;
+  work_cv_.notify_all();
+  done_cv_.wait(lock, [&] { return running_ == 0; });
+  task_ = nullptr;
+}
+
+namespace {
+
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// One worker's chain: operator i pushes into operator i+1, the last into the sink. Times are
+// charged to each stage exclusive of what it pushes downstream.
+struct Chain {
+  ExecContext* ctx;
+  const Pipeline* p;
+  std::vector<std::unique_ptr<LocalState>> op_states;
+  std::unique_ptr<LocalState> sink_state;
+  std::vector<ChunkConsumer> consumers;  // consumers[i]: input of stage i (ops..., sink)
+
+  void Build() {
+    const size_t n = p->operators.size();
+    consumers.resize(n + 1);
+    consumers[n] = [this](Chunk& c) -> Status {
+      const int64_t t0 = NowNs();
+      Status s = p->sink->Consume(*ctx, *sink_state, c);
+      p->sink->stats.time_ns.fetch_add(NowNs() - t0, std::memory_order_relaxed);
+      return s;
+    };
+    for (size_t i = n; i-- > 0;) {
+      consumers[i] = [this, i](Chunk& c) -> Status {
+        if (ctx->cancelled()) return Status::Cancelled("query cancelled");
+        Operator* op = p->operators[i];
+        const int64_t t0 = NowNs();
+        int64_t downstream = 0;
+        const ChunkConsumer next = [&](Chunk& out) -> Status {
+          op->stats.rows_out.fetch_add(static_cast<int64_t>(out.size), std::memory_order_relaxed);
+          if (out.size == 0) return Status::OK();
+          const int64_t d0 = NowNs();
+          Status s = consumers[i + 1](out);
+          downstream += NowNs() - d0;
+          return s;
+        };
+        Status s = op->Execute(*ctx, *op_states[i], c, next);
+        op->stats.time_ns.fetch_add(NowNs() - t0 - downstream, std::memory_order_relaxed);
+        return s;
+      };
+    }
+  }
+};
+
+}  // namespace
+
+Status Executor::RunPipeline(ExecContext& ctx, const Pipeline& p) {
+  IBEX_RETURN_IF_ERROR(p.source->Prepare(ctx));
+  const size_t orders = p.source->WorkOrders();
+  std::atomic<size_t> cursor{0};
+  std::mutex status_mu;
+  Status first_error;
+  std::atomic<bool> failed{false};
+  std::deque<size_t> blocked;  // work orders to retry (guarded by status_mu)
+
+  auto fail = [&](Status s) {
+    std::lock_guard<std::mutex> lock(status_mu);
+    if (first_error.ok()) first_error = std::move(s);
+    failed.store(true);
+  };
+
+  std::function<void()> task = [&] {
+    Chain chain{&ctx, &p, {}, nullptr, {}};
+    for (Operator* op : p.operators) chain.op_states.push_back(op->MakeLocal(ctx));
+    chain.sink_state = p.sink->MakeLocal(ctx);
+    chain.Build();
+    const ChunkConsumer& head = chain.consumers[0];
+    int64_t downstream = 0;  // time spent above the source, not charged to it
+    const ChunkConsumer source_push = [&](Chunk& c) -> Status {
+      p.source->stats.rows_out.fetch_add(static_cast<int64_t>(c.size), std::memory_order_relaxed);
+      if (c.size == 0) return Status::OK();
+      const int64_t d0 = NowNs();
+      Status s = head(c);
+      downstream += NowNs() - d0;
+      return s;
+    };
+    for (;;) {
+      if (failed.load(std::memory_order_relaxed)) return;
+      size_t order = cursor.fetch_add(1);
+      if (order >= orders) {
+        std::lock_guard<std::mutex> lock(status_mu);
+        if (blocked.empty()) break;
+        order = blocked.front();
+        blocked.pop_front();
+      }
+      chain.sink_state->work_order = p.order_base + order;
+      for (auto& s : chain.op_states) s->work_order = p.order_base + order;
+      const int64_t t0 = NowNs();
+      downstream = 0;
+      Result<ProduceResult> r = p.source->Produce(ctx, order, source_push);
+      p.source->stats.time_ns.fetch_add(NowNs() - t0 - downstream, std::memory_order_relaxed);
+      if (!r.ok()) {
+        fail(r.status());
+        return;
+      }
+      if (*r == ProduceResult::kBlocked) {
+        std::lock_guard<std::mutex> lock(status_mu);
+        blocked.push_back(order);
+      }
+    }
+    std::lock_guard<std::mutex> lock(status_mu);
+    if (failed.load()) return;
+    Status s = p.sink->Combine(ctx, *chain.sink_state);
+    if (!s.ok()) {
+      if (first_error.ok()) first_error = std::move(s);
+      failed.store(true);
+    }
+  };
+  RunOnAll(task);
+  IBEX_RETURN_IF_ERROR(first_error);
+  // Operators with output after the last work order (outer joins): on this thread, feeding
+  // the rest of the pipeline through a fresh chain.
+  for (size_t i = 0; i < p.operators.size(); ++i) {
+    Chain chain{&ctx, &p, {}, nullptr, {}};
+    for (Operator* op : p.operators) chain.op_states.push_back(op->MakeLocal(ctx));
+    chain.sink_state = p.sink->MakeLocal(ctx);
+    chain.sink_state->work_order = p.order_base + orders;
+    chain.Build();
+    const ChunkConsumer& next = chain.consumers[i + 1];
+    const ChunkConsumer counted = [&](Chunk& c) -> Status {
+      p.operators[i]->stats.rows_out.fetch_add(static_cast<int64_t>(c.size));
+      return c.size == 0 ? Status::OK() : next(c);
+    };
+    IBEX_RETURN_IF_ERROR(p.operators[i]->Finish(ctx, counted));
+    IBEX_RETURN_IF_ERROR(p.sink->Combine(ctx, *chain.sink_state));
+  }
+  if (!p.finalize) return Status::OK();
+  const int64_t t0 = NowNs();
+  Status s = p.sink->Finalize(ctx);
+  p.sink->stats.time_ns.fetch_add(NowNs() - t0, std::memory_order_relaxed);
+  return s;
+}
+
+Status Executor::Run(ExecContext& ctx, const std::vector<Pipeline>& pipelines) {
+  for (const Pipeline& p : pipelines) {
+    if (ctx.cancelled()) return Status::Cancelled("query cancelled");
+    IBEX_RETURN_IF_ERROR(RunPipeline(ctx, p));
+  }
+  return Status::OK();
+}
+
+}  // namespace ibex::exec

@@ -1,0 +1,242 @@
+#include "exec/local_runner.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "exec/plan_builder.h"
+#include "optimizer/planner.h"
+#include "storage/persist/layout.h"
+
+namespace ibex::exec {
+
+namespace {
+
+
+Status StreamResult(const ChunkCollector& result, const std::vector<sql::ast::OutputColumn>& columns,
+                    sql::ResultSink& sink, sql::CancelToken& cancel) {
+  IBEX_RETURN_IF_ERROR(sink.Begin(columns));
+  std::vector<storage::Value> row;
+  for (const Chunk& c : result.chunks()) {
+    if (cancel.cancelled()) return Status::Cancelled("query cancelled");
+    for (size_t r = 0; r < c.size; ++r) {
+      row.clear();
+      for (size_t col = 0; col < c.columns.size(); ++col) row.push_back(c.GetValue(col, r));
+      IBEX_RETURN_IF_ERROR(sink.Row(row));
+    }
+  }
+  return sink.End();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<LocalRunner>> LocalRunner::Open(const std::string& data_dir, int workers) {
+  std::string dir = data_dir;
+  std::string temp;
+  if (dir.empty()) {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/ibex-data-XXXXXX";
+    if (mkdtemp(tmpl.data()) == nullptr) return Status::FromErrno("mkdtemp", tmpl, errno);
+    dir = temp = tmpl;
+  }
+  IBEX_ASSIGN_OR_RETURN(auto store, storage::LocalStore::Open(dir, 1));
+  auto runner = std::unique_ptr<LocalRunner>(new LocalRunner(std::move(store), workers, std::move(temp)));
+  runner->store_dir_ = storage::ExpandDataDir(dir, 0);
+  return runner;
+}
+
+LocalRunner::~LocalRunner() {
+  store_.reset();
+  if (!temp_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(temp_dir_, ec);
+  }
+}
+
+std::string LocalRunner::DescribeRanks() {
+  return "rank 0: coordinator and executor (single rank), " + std::to_string(executor_.threads()) +
+         " worker threads\n";
+}
+
+Status LocalRunner::SettingChanged(const std::string& name, const std::string& value) {
+  if (name == "memory_limit") {
+    std::string v = value;
+    if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'') v = v.substr(1, v.size() - 2);
+    IBEX_ASSIGN_OR_RETURN(int64_t bytes, ParseMemorySize(v));
+    memory_limit_ = bytes;
+  }
+  return Status::OK();
+}
+
+ExecContext LocalRunner::Context(MemoryTracker* memory, sql::CancelToken& cancel) {
+  ExecContext ctx;
+  ctx.memory = memory;
+  ctx.store = store_.get();
+  ctx.cache = &cache_;
+  ctx.cancelled_fn = [&cancel] { return cancel.cancelled(); };
+  return ctx;
+}
+
+int64_t LocalRunner::BlockCacheCapacity() {
+  if (const char* env = std::getenv("IBEX_BLOCK_CACHE")) {
+    auto bytes = ParseMemorySize(env);
+    if (bytes.ok()) return *bytes;
+  }
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<int64_t>(pages) * page / 2 : int64_t{1} << 30;
+}
+
+Status LocalRunner::CatalogChanged(const storage::Catalog& catalog) {
+  cache_.Clear();
+  const storage::Catalog& mine = store_->catalog();
+  for (const std::string& name : mine.TableNames()) {
+    if (catalog.FindTable(name) == nullptr) IBEX_RETURN_IF_ERROR(store_->DropTable(name));
+  }
+  for (const std::string& name : mine.ViewNames()) {
+    if (catalog.FindView(name) == nullptr) IBEX_RETURN_IF_ERROR(store_->DropView(name));
+  }
+  for (const std::string& name : catalog.TableNames()) {
+    if (store_->catalog().FindTable(name) == nullptr) {
+      IBEX_RETURN_IF_ERROR(store_->CreateTable(catalog.FindTable(name)->def));
+    }
+  }
+  for (const std::string& name : catalog.ViewNames()) {
+    const storage::ViewDef* v = catalog.FindView(name);
+    const storage::ViewDef* have = store_->catalog().FindView(name);
+    if (have == nullptr || !(*have == *v)) IBEX_RETURN_IF_ERROR(store_->CreateView(*v, true));
+  }
+  return Status::OK();
+}
+
+Result<int64_t> LocalRunner::Insert(const optimizer::PhysicalPlan& plan, sql::CancelToken& cancel) {
+  const auto& spec = plan.root.As<optimizer::SinkSpec>();
+  if (spec.create_table) IBEX_RETURN_IF_ERROR(store_->CreateTable(*spec.create_table));
+  IBEX_ASSIGN_OR_RETURN(const storage::Table* table, store_->catalog().GetTable(spec.table));
+  optimizer::PhysicalPlan input;
+  input.root = plan.root.children[0];
+  IBEX_ASSIGN_OR_RETURN(std::unique_ptr<ExecPlan> exec, BuildExecPlan(input, {}));
+  MemoryTracker memory(memory_limit_);
+  ExecContext ctx = Context(&memory, cancel);
+  IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
+  const int64_t rows = static_cast<int64_t>(exec->result->rows());
+  if (rows == 0) return rows;
+  // The rows go through the loader as a CSV file, so that inserted rows become blocks with
+  // zone maps and statistics and commit like any load (all or nothing).
+  std::string text;
+  for (const Chunk& c : exec->result->chunks()) {
+    for (size_t r = 0; r < c.size; ++r) {
+      for (size_t col = 0; col < spec.columns.size(); ++col) {
+        if (col > 0) text += ',';
+        const int src = spec.columns[col];
+        if (src < 0) continue;
+        const storage::Value v = c.GetValue(static_cast<size_t>(src), r);
+        if (v.is_null()) continue;
+        if (v.type().is_string()) {
+          text += '"';
+          for (char ch : v.str()) {
+            if (ch == '"') text += '"';
+            text += ch;
+          }
+          text += '"';
+        } else {
+          text += v.ToString();
+        }
+      }
+      text += '\n';
+    }
+  }
+  const std::string path = store_dir_ + "/.insert-" + std::to_string(table->table_id) + ".csv";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr) return Status::FromErrno("fopen", path, errno);
+    const size_t wrote = std::fwrite(text.data(), 1, text.size(), f);
+    const bool closed = std::fclose(f) == 0;
+    if (wrote != text.size() || !closed) return Status::IoError("cannot write " + path);
+  }
+  storage::CopyOptions options;
+  options.format = storage::FileFormat::kCsv;
+  cache_.Clear();
+  Result<storage::LoadResult> loaded = store_->Copy(spec.table, path, options);
+  std::remove(path.c_str());
+  IBEX_RETURN_IF_ERROR(loaded.status());
+  return loaded->rows;
+}
+
+Status LocalRunner::RunQuery(const sql::BoundStatement& bound, sql::ResultSink& sink,
+                             sql::CancelToken& cancel) {
+  IBEX_ASSIGN_OR_RETURN(optimizer::PhysicalPlan plan, optimizer::PlanStatement(bound, store_->catalog()));
+  if (plan.root.kind() == optimizer::NodeKind::kSink) {
+    IBEX_ASSIGN_OR_RETURN(int64_t rows, Insert(plan, cancel));
+    if (shell_catalog_ != nullptr) *shell_catalog_ = store_->catalog();
+    return sink.Message(plan.root.As<optimizer::SinkSpec>().create_table ? "SELECT " + std::to_string(rows)
+                                                                         : "INSERT 0 " + std::to_string(rows));
+  }
+  IBEX_ASSIGN_OR_RETURN(std::unique_ptr<ExecPlan> exec, BuildExecPlan(plan, {}));
+  MemoryTracker memory(memory_limit_);
+  ExecContext ctx = Context(&memory, cancel);
+  IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
+  const sql::BoundStatement& query = bound.prepared ? *bound.prepared : bound;
+  std::vector<sql::ast::OutputColumn> columns = query.outputs;
+  if (columns.size() != plan.root.schema.size()) {
+    columns.clear();
+    for (const auto& f : plan.root.schema) columns.push_back({f.name, sql::SqlType::Of(f.type)});
+  }
+  return StreamResult(*exec->result, columns, sink, cancel);
+}
+
+Status LocalRunner::Explain(const sql::BoundStatement& bound, sql::ResultSink& sink,
+                            sql::CancelToken& cancel) {
+  IBEX_ASSIGN_OR_RETURN(optimizer::PhysicalPlan plan, optimizer::PlanStatement(bound, store_->catalog()));
+  std::string text;
+  if (bound.ast->analyze) {
+    IBEX_ASSIGN_OR_RETURN(std::unique_ptr<ExecPlan> exec, BuildExecPlan(plan, {}));
+    MemoryTracker memory(memory_limit_);
+    ExecContext ctx = Context(&memory, cancel);
+    const auto t0 = std::chrono::steady_clock::now();
+    IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    text = ExplainAnalyzeText(plan, *exec);
+    char buf[160];
+    std::snprintf(buf, sizeof(buf), "Total: %.2f ms, %zu rows, peak memory %s, %d threads\n", ms,
+                  exec->result->rows(), FormatBytes(memory.peak()).c_str(), executor_.threads());
+    text += buf;
+  } else {
+    text = optimizer::ExplainText(plan);
+  }
+  IBEX_RETURN_IF_ERROR(sink.Begin({{"plan", sql::SqlType::Varchar()}}));
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    IBEX_RETURN_IF_ERROR(sink.Row({storage::Value::String(line)}));
+  }
+  return sink.End();
+}
+
+Status LocalRunner::Execute(const sql::BoundStatement& bound, sql::ResultSink& sink,
+                            sql::CancelToken& cancel) {
+  switch (bound.kind()) {
+    case sql::ast::StatementKind::kCopy: {
+      cache_.Clear();
+      IBEX_ASSIGN_OR_RETURN(storage::LoadResult r,
+                            store_->Copy(bound.copy.table, bound.copy.path, bound.copy.options));
+      return sink.Message("COPY " + std::to_string(r.rows));
+    }
+    case sql::ast::StatementKind::kExplain:
+      return Explain(bound, sink, cancel);
+    case sql::ast::StatementKind::kSelect:
+    case sql::ast::StatementKind::kExecute:
+    case sql::ast::StatementKind::kInsert:
+      return RunQuery(bound, sink, cancel);
+    default:
+      return Status::NotSupported(std::string(sql::StatementKindName(bound.kind())) +
+                                  " is not supported by the single-rank engine yet");
+  }
+}
+
+}  // namespace ibex::exec

@@ -1,0 +1,412 @@
+#include "exec/ops/hash_join.h"
+
+#include <algorithm>
+
+#include "exec/cast.h"
+#include "exec/eval.h"
+#include "exec/ops/collect.h"
+
+namespace ibex::exec {
+
+namespace {
+
+constexpr uint32_t kNull = UINT32_MAX;
+
+// Rows `rows` of `v`; kNull entries become NULL.
+Vector GatherOrNull(const Vector& v, const std::vector<uint32_t>& rows, bool any_null) {
+  if (!any_null) return v.Gather(rows.data(), rows.size());
+  std::vector<uint32_t> safe(rows);
+  for (uint32_t& r : safe) {
+    if (r == kNull) r = 0;
+  }
+  Vector out = v.size() == 0 && !v.is_constant() ? Vector(v.type(), rows.size())
+                                                 : v.Gather(safe.data(), safe.size());
+  if (out.is_constant()) out = out.Flatten(rows.size());
+  uint8_t* nl = out.mutable_nulls();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i] == kNull) nl[i] = 1;
+  }
+  return out;
+}
+
+// Two INTEGER/DATE keys fit one int64: the integer-key index serves them too.
+bool PackableKeys(const std::vector<Vector>& keys) {
+  return keys.size() == 2 && keys[0].physical() == PhysicalType::kInt32 &&
+         keys[1].physical() == PhysicalType::kInt32;
+}
+
+Vector PackKeys(const std::vector<Vector>& keys, size_t n) {
+  Vector out(DataType::Bigint(), n);
+  int64_t* d = out.mutable_data<int64_t>();
+  const int32_t* a = keys[0].data<int32_t>();
+  const int32_t* b = keys[1].data<int32_t>();
+  for (size_t i = 0; i < n; ++i) {
+    d[i] = static_cast<int64_t>((static_cast<uint64_t>(static_cast<uint32_t>(a[i])) << 32) |
+                                static_cast<uint32_t>(b[i]));
+  }
+  if (keys[0].nulls() != nullptr || keys[1].nulls() != nullptr) {
+    for (size_t i = 0; i < n; ++i) {
+      if (keys[0].IsNull(i) || keys[1].IsNull(i)) out.SetNull(i);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<LocalState> JoinBuildSink::MakeLocal(ExecContext& ctx) {
+  if (memory_ == nullptr) memory_ = std::make_unique<MemoryReservation>(ctx.memory, Name());
+  return std::make_unique<ChunkListLocal>();
+}
+
+Status JoinBuildSink::Consume(ExecContext& ctx, LocalState& local, Chunk& chunk) {
+  (void)ctx;
+  static_cast<ChunkListLocal&>(local).Add(chunk);
+  return Status::OK();
+}
+
+Status JoinBuildSink::Combine(ExecContext& ctx, LocalState& local) {
+  (void)ctx;
+  return static_cast<ChunkListLocal&>(local).MoveTo(memory_.get(), &stats, &chunks_);
+}
+
+Status JoinBuildSink::Finalize(ExecContext& ctx) {
+  (void)ctx;
+  const std::vector<DataType>& types = def_->build_is_left ? def_->left_types : def_->right_types;
+  rows_ = ConcatChunks(chunks_, types);
+  chunks_.clear();
+  const size_t n = rows_.size;
+  if (n >= kNull) return Status::NotSupported("hash join build side above 4G rows");
+  if (def_->at_most_one_match && def_->build_keys.empty() && n > 1) {
+    return Status::InvalidArgument("more than one row returned by a subquery used as an expression");
+  }
+  next_.assign(n, kEnd);
+  matched_.reset(new std::atomic<uint8_t>[std::max<size_t>(n, 1)]());
+  if (!def_->build_keys.empty()) {
+    std::vector<Vector> keys;
+    for (const auto& k : def_->build_keys) {
+      IBEX_ASSIGN_OR_RETURN(Vector v, Evaluate(*k, rows_));
+      if (v.is_constant()) v = v.Flatten(n);
+      keys.push_back(std::move(v));
+    }
+    int_key_ = (keys.size() == 1 && IntKey(keys[0].type())) || PackableKeys(keys);
+    if (int_key_) {
+      Vector packed;
+      if (keys.size() == 2) packed = PackKeys(keys, n);
+      const Vector& k = keys.size() == 2 ? packed : keys[0];
+      const bool wide = k.physical() == PhysicalType::kInt64;
+      auto key_at = [&](size_t i) -> int64_t { return wide ? k.data<int64_t>()[i] : k.data<int32_t>()[i]; };
+      int64_t lo = INT64_MAX;
+      int64_t hi = INT64_MIN;
+      for (size_t i = 0; i < n; ++i) {
+        if (k.IsNull(i)) continue;
+        lo = std::min(lo, key_at(i));
+        hi = std::max(hi, key_at(i));
+      }
+      // Direct addressing when the key range is at most 8 slots per row (or 1M slots).
+      const bool direct = lo <= hi && static_cast<uint64_t>(hi - lo) < std::max<uint64_t>(8 * n, 1u << 20);
+      index_.direct = direct;
+      index_.min = lo;
+      index_.max = hi;
+      if (direct) {
+        index_.heads.assign(static_cast<size_t>(hi - lo) + 1, kEnd);
+      } else {
+        size_t cap = 16;
+        int bits = 4;
+        while (cap < 2 * n) {
+          cap *= 2;
+          ++bits;
+        }
+        index_.keys.assign(cap, 0);
+        index_.heads.assign(cap, kEnd);
+        index_.mask = cap - 1;
+        index_.shift = 64 - bits;
+      }
+      for (size_t i = n; i-- > 0;) {
+        if (k.IsNull(i)) {
+          has_null_key_ = true;
+          continue;
+        }
+        const int64_t key = key_at(i);
+        size_t s;
+        if (direct) {
+          s = static_cast<size_t>(key - lo);
+        } else {
+          s = index_.Slot(key);
+          while (index_.heads[s] != kEnd && index_.keys[s] != key) s = (s + 1) & index_.mask;
+          if (index_.heads[s] == kEnd) index_.keys[s] = key;
+        }
+        next_[i] = index_.heads[s];
+        index_.heads[s] = static_cast<uint32_t>(i);
+      }
+    }
+    std::vector<const Vector*> cols;
+    for (const Vector& v : keys) cols.push_back(&v);
+    KeyBuffer kb;
+    if (!int_key_) kb.Encode(cols, nullptr, n);
+    bool inserted;
+    // Insert from the last row so each chain lists rows in input order.
+    for (size_t i = int_key_ ? 0 : n; i-- > 0;) {
+      if (kb.HasNull(i)) {
+        has_null_key_ = true;
+        continue;
+      }
+      const uint32_t id = map_.FindOrInsert(kb.Key(i), kb.Hash(i), &inserted);
+      if (inserted) first_.push_back(kEnd);
+      next_[i] = first_[id];
+      first_[id] = static_cast<uint32_t>(i);
+    }
+  }
+  const int64_t bytes = ChunkBytes(rows_) + map_.MemoryBytes() + static_cast<int64_t>(n) * 9 +
+                        static_cast<int64_t>(index_.keys.size() * 12);
+  IBEX_RETURN_IF_ERROR(memory_->ResizeTo(bytes));
+  stats.AddMemory(bytes);
+  stats.rows_out.store(static_cast<int64_t>(n));
+  return Status::OK();
+}
+
+std::string JoinProbeOp::Name() const {
+  static const char* kNames[] = {"inner", "left", "right", "full", "semi", "anti", "mark"};
+  return std::string("HashJoin[") + kNames[static_cast<int>(def_->kind)] + "]";
+}
+
+Chunk JoinProbeOp::Assemble(const Chunk& probe, const std::vector<uint32_t>& probe_rows,
+                            const std::vector<uint32_t>& build_rows) const {
+  const bool probe_null = std::find(probe_rows.begin(), probe_rows.end(), kNull) != probe_rows.end();
+  const bool build_null = std::find(build_rows.begin(), build_rows.end(), kNull) != build_rows.end();
+  Chunk out;
+  out.size = probe_rows.size();
+  auto add_probe = [&] {
+    for (const Vector& v : probe.columns) out.columns.push_back(GatherOrNull(v, probe_rows, probe_null));
+  };
+  auto add_build = [&] {
+    for (const Vector& v : build_->rows_.columns) {
+      out.columns.push_back(GatherOrNull(v, build_rows, build_null));
+    }
+  };
+  if (def_->build_is_left) {
+    add_build();
+    add_probe();
+  } else {
+    add_probe();
+    add_build();
+  }
+  return out;
+}
+
+Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
+                            const ChunkConsumer& push) {
+  (void)ctx;
+  (void)local;
+  const HashJoinDef& d = *def_;
+  const JoinBuildSink& b = *build_;
+  const size_t n = in.size;
+  std::vector<uint32_t> probe_rows;
+  std::vector<uint32_t> build_rows;
+  std::vector<uint8_t> probe_null_key(n, 0);
+  if (!d.probe_keys.empty()) {
+    std::vector<Vector> keys;
+    for (size_t k = 0; k < d.probe_keys.size(); ++k) {
+      IBEX_ASSIGN_OR_RETURN(Vector v, Evaluate(*d.probe_keys[k], in));
+      const DataType& bt = d.build_keys[k]->type;
+      if (v.type().physical() != bt.physical() || ScaleOf(v.type()) != ScaleOf(bt)) {
+        IBEX_ASSIGN_OR_RETURN(v, CastVector(v, bt, n));
+      }
+      if (v.is_constant()) v = v.Flatten(n);
+      keys.push_back(std::move(v));
+    }
+    probe_rows.reserve(n);
+    build_rows.reserve(n);
+    if (b.int_key_) {
+      Vector packed;
+      if (keys.size() == 2) packed = PackKeys(keys, n);
+      const Vector& k = keys.size() == 2 ? packed : keys[0];
+      const uint8_t* nl = k.nulls();
+      const JoinBuildSink::IntIndex& index = b.index_;
+      const uint32_t* heads = index.heads.data();
+      const int64_t* slot_keys = index.keys.data();
+      const uint32_t* next = b.next_.data();
+      const size_t mask = index.mask;
+      const int shift = index.shift;
+      const int64_t lo = index.min;
+      const uint64_t span = static_cast<uint64_t>(index.max - index.min);
+      auto emit = [&](size_t i, uint32_t r) {
+        for (; r != JoinBuildSink::kEnd; r = next[r]) {
+          probe_rows.push_back(static_cast<uint32_t>(i));
+          build_rows.push_back(r);
+        }
+      };
+      auto probe = [&](auto* data) {
+        for (size_t i = 0; i < n; ++i) {
+          if (nl != nullptr && nl[i] != 0) {
+            probe_null_key[i] = 1;
+            continue;
+          }
+          const int64_t key = static_cast<int64_t>(data[i]);
+          uint32_t r = JoinBuildSink::kEnd;
+          if (index.direct) {
+            const uint64_t off = static_cast<uint64_t>(key) - static_cast<uint64_t>(lo);
+            if (off <= span) r = heads[off];
+          } else {
+            for (size_t s = JoinBuildSink::IntIndex::Mix(key, shift);; s = (s + 1) & mask) {
+              if (heads[s] == JoinBuildSink::kEnd) break;
+              if (slot_keys[s] == key) {
+                r = heads[s];
+                break;
+              }
+            }
+          }
+          if (r != JoinBuildSink::kEnd) emit(i, r);
+        }
+      };
+      if (k.physical() == PhysicalType::kInt64) {
+        probe(k.data<int64_t>());
+      } else {
+        probe(k.data<int32_t>());
+      }
+    }
+    std::vector<const Vector*> cols;
+    for (const Vector& v : keys) cols.push_back(&v);
+    KeyBuffer kb;
+    if (!b.int_key_) kb.Encode(cols, nullptr, n);
+    for (size_t i = 0; i < (b.int_key_ ? 0 : n); ++i) {
+      if (kb.HasNull(i)) {
+        probe_null_key[i] = 1;
+        continue;
+      }
+      const uint32_t id = b.map_.Find(kb.Key(i), kb.Hash(i));
+      if (id == KeyMap::kNotFound) continue;
+      for (uint32_t r = b.first_[id]; r != JoinBuildSink::kEnd; r = b.next_[r]) {
+        probe_rows.push_back(static_cast<uint32_t>(i));
+        build_rows.push_back(r);
+      }
+    }
+  } else {
+    const auto m = static_cast<uint32_t>(b.rows_.size);
+    for (size_t i = 0; i < n; ++i) {
+      for (uint32_t r = 0; r < m; ++r) {
+        probe_rows.push_back(static_cast<uint32_t>(i));
+        build_rows.push_back(r);
+      }
+    }
+  }
+  if (d.residual != nullptr && !probe_rows.empty()) {
+    Chunk pairs = Assemble(in, probe_rows, build_rows);
+    std::vector<uint32_t> sel;
+    IBEX_ASSIGN_OR_RETURN(size_t m, EvaluateFilter(*d.residual, pairs, &sel));
+    for (size_t k = 0; k < m; ++k) {
+      probe_rows[k] = probe_rows[sel[k]];
+      build_rows[k] = build_rows[sel[k]];
+    }
+    probe_rows.resize(m);
+    build_rows.resize(m);
+  }
+  if (d.at_most_one_match) {
+    for (size_t k = 1; k < probe_rows.size(); ++k) {
+      if (probe_rows[k] == probe_rows[k - 1]) {
+        return Status::InvalidArgument("more than one row returned by a subquery used as an expression");
+      }
+    }
+  }
+  const bool preserve_probe = d.kind == JoinKind::kFull ||
+                              (d.kind == JoinKind::kLeft && !d.build_is_left) ||
+                              (d.kind == JoinKind::kRight && d.build_is_left);
+  const bool preserve_build = d.kind == JoinKind::kFull ||
+                              (d.kind == JoinKind::kLeft && d.build_is_left) ||
+                              (d.kind == JoinKind::kRight && !d.build_is_left);
+  switch (d.kind) {
+    case JoinKind::kInner:
+    case JoinKind::kLeft:
+    case JoinKind::kRight:
+    case JoinKind::kFull: {
+      if (preserve_build) {
+        for (uint32_t r : build_rows) b.matched_[r].store(1, std::memory_order_relaxed);
+      }
+      if (preserve_probe) {
+        std::vector<uint8_t> hit(n, 0);
+        for (uint32_t p : probe_rows) hit[p] = 1;
+        for (size_t i = 0; i < n; ++i) {
+          if (hit[i] == 0) {
+            probe_rows.push_back(static_cast<uint32_t>(i));
+            build_rows.push_back(kNull);
+          }
+        }
+      }
+      if (probe_rows.empty()) return Status::OK();
+      Chunk out = Assemble(in, probe_rows, build_rows);
+      return push(out);
+    }
+    case JoinKind::kSemi:
+    case JoinKind::kAnti:
+    case JoinKind::kMark: {
+      std::vector<uint8_t> hit(n, 0);
+      for (uint32_t p : probe_rows) hit[p] = 1;
+      const bool build_empty = b.rows_.size == 0;
+      if (d.kind == JoinKind::kMark) {
+        Chunk out;
+        out.size = n;
+        for (const Vector& v : in.columns) out.columns.push_back(v.Ref());
+        Vector mark(DataType::Boolean(), n);
+        uint8_t* mv = mark.mutable_data<uint8_t>();
+        for (size_t i = 0; i < n; ++i) {
+          mv[i] = hit[i];
+          if (hit[i] == 0 && d.null_aware && !build_empty &&
+              (probe_null_key[i] != 0 || b.has_null_key_)) {
+            mark.SetNull(i);
+          }
+        }
+        mark.CompactNulls();
+        out.columns.push_back(std::move(mark));
+        return push(out);
+      }
+      std::vector<uint32_t> sel;
+      const bool want = d.kind == JoinKind::kSemi;
+      for (size_t i = 0; i < n; ++i) {
+        bool emit = (hit[i] != 0) == want;
+        if (!want && d.null_aware && emit) {
+          // NOT IN: nothing qualifies when the subquery has a NULL; a NULL probe key only
+          // when the subquery is empty.
+          if (b.has_null_key_ && !build_empty) emit = false;
+          if (probe_null_key[i] != 0 && !build_empty) emit = false;
+        }
+        if (emit) sel.push_back(static_cast<uint32_t>(i));
+      }
+      if (sel.empty()) return Status::OK();
+      if (sel.size() == n) return push(in);
+      Chunk out = in.Gather(sel.data(), sel.size());
+      return push(out);
+    }
+  }
+  return Status::OK();
+}
+
+Status JoinProbeOp::Finish(ExecContext& ctx, const ChunkConsumer& push) {
+  (void)ctx;
+  const HashJoinDef& d = *def_;
+  const bool preserve_build = d.kind == JoinKind::kFull ||
+                              (d.kind == JoinKind::kLeft && d.build_is_left) ||
+                              (d.kind == JoinKind::kRight && !d.build_is_left);
+  if (!preserve_build) return Status::OK();
+  const JoinBuildSink& b = *build_;
+  const std::vector<DataType>& probe_types = d.build_is_left ? d.right_types : d.left_types;
+  std::vector<uint32_t> rows;
+  auto flush = [&]() -> Status {
+    if (rows.empty()) return Status::OK();
+    Chunk probe;
+    probe.size = 0;
+    for (const DataType& t : probe_types) probe.columns.emplace_back(t, 0);
+    std::vector<uint32_t> probe_rows(rows.size(), kNull);
+    Chunk out = Assemble(probe, probe_rows, rows);
+    rows.clear();
+    return push(out);
+  };
+  for (uint32_t r = 0; r < b.rows_.size; ++r) {
+    if (b.matched_[r].load(std::memory_order_relaxed) == 0) {
+      rows.push_back(r);
+      if (rows.size() == kChunkRows) IBEX_RETURN_IF_ERROR(flush());
+    }
+  }
+  return flush();
+}
+
+}  // namespace ibex::exec

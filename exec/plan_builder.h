@@ -1,0 +1,39 @@
+// Builds the engine's pipelines from an optimizer physical plan (optimizer/physical_plan.h):
+// one operator, source or sink per plan node, pipelines cut at breakers and listed in an
+// order that runs every dependency first (a join's build before its probe, an aggregate's
+// input before its output). The result of the root is collected by a ChunkCollector.
+// Exchange nodes are identity on one rank. Also renders EXPLAIN ANALYZE from the
+// operators' statistics.
+//
+// Threads: build on one thread; the ExecPlan is then run by an Executor.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "exec/operator.h"
+#include "exec/ops/collect.h"
+#include "optimizer/physical_plan.h"
+
+namespace ibex::exec {
+
+struct ExecPlan {
+  std::vector<std::unique_ptr<Source>> sources;
+  std::vector<std::unique_ptr<Operator>> operators;
+  std::vector<std::unique_ptr<Sink>> sinks;
+  std::vector<Pipeline> pipelines;
+  ChunkCollector* result = nullptr;
+  // Per plan node id: the statistics of the stages that implement it.
+  std::vector<std::vector<const OperatorStats*>> node_stats;
+};
+
+// `params`: values of $1..$n (EXECUTE).
+Result<std::unique_ptr<ExecPlan>> BuildExecPlan(const optimizer::PhysicalPlan& plan,
+                                                const std::vector<storage::Value>& params);
+
+// The EXPLAIN text of `plan` with each node's actual rows, time and memory appended.
+std::string ExplainAnalyzeText(const optimizer::PhysicalPlan& plan, const ExecPlan& exec);
+
+}  // namespace ibex::exec

@@ -1,0 +1,421 @@
+// Operators end to end on a LocalStore: hand-built physical plans (optimizer/physical_plan.h)
+// run through the plan builder and the executor with 2 worker threads.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "exec/executor.h"
+#include "exec/plan_builder.h"
+#include "exec/ops/scan.h"
+#include "storage/local_store.h"
+
+namespace ibex::exec {
+namespace {
+
+namespace opt = ibex::optimizer;
+using opt::PlanExpr;
+using opt::PlanNode;
+using storage::DataType;
+using storage::Value;
+
+const DataType kDec = DataType::Decimal(15, 2);
+
+class OperatorsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/ibex_exec_test_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    auto store = storage::LocalStore::Open(dir_ + "/data", 1);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+    // t(k, v, s): 10 rows, blocks of 4 rows; k ascending so zone maps prune.
+    storage::TableDef t{"t", {{"k", DataType::Integer()}, {"v", kDec}, {"s", DataType::Varchar()}}, {}, {}};
+    ASSERT_TRUE(store_->CreateTable(t).ok());
+    Write("t.csv",
+          "1,1.50,a\n2,2.25,b\n3,,a\n4,4.00,\n5,5.10,b\n6,6.00,a\n7,7.70,c\n8,8.00,b\n9,,c\n10,10.01,a\n");
+    storage::CopyOptions opts;
+    opts.block_rows = 4;
+    ASSERT_TRUE(store_->Copy("t", dir_ + "/t.csv", opts).ok());
+    // u(k, w): keys 2, 2, 5, 11 and a NULL key.
+    storage::TableDef u{"u", {{"k", DataType::Integer()}, {"w", DataType::Varchar()}}, {}, {}};
+    ASSERT_TRUE(store_->CreateTable(u).ok());
+    Write("u.csv", "2,x\n2,y\n5,z\n11,q\n,n\n");
+    ASSERT_TRUE(store_->Copy("u", dir_ + "/u.csv", storage::CopyOptions{}).ok());
+    // sp(k, j): keys spread too far for the direct-addressed join index (the hashed one).
+    storage::TableDef sp{"sp", {{"k", DataType::Integer()}, {"j", DataType::Integer()}}, {}, {}};
+    ASSERT_TRUE(store_->CreateTable(sp).ok());
+    Write("sp.csv", "1,7\n2000000000,8\n-5,9\n,1\n2000000000,3\n");
+    ASSERT_TRUE(store_->Copy("sp", dir_ + "/sp.csv", storage::CopyOptions{}).ok());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  void Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ + "/" + name) << text;
+  }
+
+  // Runs `root` and returns its rows as text, "a|b|c".
+  Result<std::vector<std::string>> Run(PlanNode root, int64_t memory_limit = 0) {
+    opt::PhysicalPlan plan;
+    plan.root = std::move(root);
+    opt::AssignNodeIds(&plan.root);
+    IBEX_ASSIGN_OR_RETURN(auto exec, BuildExecPlan(plan, {}));
+    MemoryTracker memory(memory_limit);
+    ExecContext ctx;
+    ctx.memory = &memory;
+    ctx.store = store_.get();
+    IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
+    std::vector<std::string> rows;
+    for (const Chunk& c : exec->result->chunks()) {
+      for (size_t r = 0; r < c.size; ++r) {
+        std::string line;
+        for (size_t col = 0; col < c.columns.size(); ++col) {
+          if (col > 0) line += "|";
+          line += c.GetValue(col, r).ToString();
+        }
+        rows.push_back(line);
+      }
+    }
+    last_explain_ = ExplainAnalyzeText(plan, *exec);
+    return rows;
+  }
+
+  static std::vector<std::string> Sorted(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  }
+
+  std::string dir_;
+  std::unique_ptr<storage::LocalStore> store_;
+  Executor executor_{2};
+  std::string last_explain_;
+};
+
+PlanNode Scan(const std::string& table, std::vector<int> columns, opt::Schema schema) {
+  PlanNode n;
+  opt::ScanSpec s;
+  s.table = table;
+  s.columns = std::move(columns);
+  n.payload = s;
+  n.schema = std::move(schema);
+  return n;
+}
+
+PlanNode ScanT() {
+  return Scan("t", {0, 1, 2}, {{"k", DataType::Integer()}, {"v", kDec}, {"s", DataType::Varchar()}});
+}
+PlanNode ScanU() { return Scan("u", {0, 1}, {{"k", DataType::Integer()}, {"w", DataType::Varchar()}}); }
+
+PlanExpr Col(int i, DataType t) { return PlanExpr::Column(i, t); }
+
+PlanNode Unary(opt::NodePayload payload, PlanNode child, opt::Schema schema) {
+  PlanNode n;
+  n.payload = std::move(payload);
+  n.schema = std::move(schema);
+  n.children.push_back(std::move(child));
+  return n;
+}
+
+TEST_F(OperatorsTest, ScanFilterSkipsBlocksByZoneMap) {
+  PlanNode scan = ScanT();
+  auto& spec = scan.As<opt::ScanSpec>();
+  spec.filter = PlanExpr::Compare(opt::ScalarOp::kGe, Col(0, DataType::Integer()), PlanExpr::Literal(Value::Integer(9)));
+  opt::ColumnRange range;
+  range.column = 0;
+  range.range.lower = Value::Integer(9);
+  spec.prune.push_back(range);
+  const storage::ValueRange pruned = range.range;
+  auto rows = Run(std::move(scan));
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(Sorted(*rows), (std::vector<std::string>{"10|10.01|a", "9|NULL|c"}));
+  // Blocks [1-4], [5-8] cannot hold k >= 9: only the last block was read.
+  EXPECT_NE(last_explain_.find("Scan"), std::string::npos);
+  TableScan probe("t", {0}, nullptr, {ScanPrune{0, pruned}});
+  MemoryTracker m;
+  ExecContext ctx;
+  ctx.memory = &m;
+  ctx.store = store_.get();
+  ASSERT_TRUE(probe.Prepare(ctx).ok());
+  EXPECT_EQ(probe.blocks_total(), 3u);
+  EXPECT_EQ(probe.blocks_skipped(), 2u);
+}
+
+TEST_F(OperatorsTest, GroupedAggregateWithNullsAndDistinct) {
+  opt::AggregateSpec agg;
+  agg.group_keys.push_back(Col(2, DataType::Varchar()));
+  agg.aggregates.push_back({opt::AggFunc::kCountStar, std::nullopt, false, DataType::Bigint()});
+  agg.aggregates.push_back({opt::AggFunc::kSum, Col(1, kDec), false, DataType::Decimal(38, 2)});
+  agg.aggregates.push_back({opt::AggFunc::kAvg, Col(1, kDec), false, DataType::Double()});
+  agg.aggregates.push_back({opt::AggFunc::kMax, Col(0, DataType::Integer()), false, DataType::Integer()});
+  agg.aggregates.push_back({opt::AggFunc::kCount, Col(1, kDec), false, DataType::Bigint()});
+  agg.aggregates.push_back({opt::AggFunc::kCount, Col(2, DataType::Varchar()), true, DataType::Bigint()});
+  opt::Schema schema{{"s", DataType::Varchar()}, {"c", DataType::Bigint()}, {"sum", DataType::Decimal(38, 2)},
+                     {"avg", DataType::Double()}, {"max", DataType::Integer()}, {"cnt", DataType::Bigint()},
+                     {"cd", DataType::Bigint()}};
+  auto rows = Run(Unary(agg, ScanT(), schema));
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(Sorted(*rows), (std::vector<std::string>{"NULL|1|4.00|4|4|1|0", "a|4|17.51|5.836666666666667|10|3|1",
+                                                     "b|3|15.35|5.116666666666666|8|3|1", "c|2|7.70|7.7|9|1|1"}));
+}
+
+TEST_F(OperatorsTest, IntegerKeyAggregateWithNullGroup) {
+  opt::AggregateSpec agg;
+  agg.group_keys.push_back(Col(0, DataType::Integer()));
+  agg.aggregates.push_back({opt::AggFunc::kCountStar, std::nullopt, false, DataType::Bigint()});
+  agg.aggregates.push_back({opt::AggFunc::kSum, Col(1, DataType::Integer()), false, DataType::Bigint()});
+  auto rows = Run(Unary(agg, Scan("sp", {0, 1}, {{"k", DataType::Integer()}, {"j", DataType::Integer()}}),
+                        {{"k", DataType::Integer()}, {"c", DataType::Bigint()}, {"s", DataType::Bigint()}}));
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(Sorted(*rows), (std::vector<std::string>{"-5|1|9", "1|1|7", "2000000000|2|11", "NULL|1|1"}));
+  // Two INTEGER keys (packed), NULL in either part, and the same NULL pattern twice.
+  opt::AggregateSpec two;
+  two.group_keys.push_back(Col(1, DataType::Integer()));
+  two.group_keys.push_back(Col(0, DataType::Integer()));
+  two.aggregates.push_back({opt::AggFunc::kCountStar, std::nullopt, false, DataType::Bigint()});
+  PlanNode values;
+  opt::ValuesSpec vs;
+  auto row = [](std::optional<int> a, std::optional<int> b) {
+    std::vector<PlanExpr> r;
+    r.push_back(PlanExpr::Literal(a ? Value::Integer(*a) : Value::Null(DataType::Integer())));
+    r.push_back(PlanExpr::Literal(b ? Value::Integer(*b) : Value::Null(DataType::Integer())));
+    return r;
+  };
+  vs.rows = {row(1, 2), row(1, std::nullopt), row(std::nullopt, 2), row(std::nullopt, std::nullopt),
+             row(1, std::nullopt), row(-1, -2), row(1, 2)};
+  values.payload = vs;
+  values.schema = {{"a", DataType::Integer()}, {"b", DataType::Integer()}};
+  auto pairs = Run(Unary(two, std::move(values),
+                         {{"b", DataType::Integer()}, {"a", DataType::Integer()}, {"c", DataType::Bigint()}}));
+  ASSERT_TRUE(pairs.ok()) << pairs.status().ToString();
+  EXPECT_EQ(Sorted(*pairs), (std::vector<std::string>{"-2|-1|1", "2|1|2", "2|NULL|1", "NULL|1|2", "NULL|NULL|1"}));
+}
+
+TEST_F(OperatorsTest, TwoPhaseAggregateEqualsSinglePhase) {
+  auto spec = [](opt::AggPhase phase) {
+    opt::AggregateSpec agg;
+    agg.phase = phase;
+    agg.group_keys.push_back(Col(phase == opt::AggPhase::kFinal ? 0 : 2, DataType::Varchar()));
+    agg.aggregates.push_back({opt::AggFunc::kCountStar, std::nullopt, false, DataType::Bigint()});
+    agg.aggregates.push_back({opt::AggFunc::kSum, Col(1, kDec), false, DataType::Decimal(38, 2)});
+    agg.aggregates.push_back({opt::AggFunc::kAvg, Col(1, kDec), false, DataType::Double()});
+    agg.aggregates.push_back({opt::AggFunc::kMin, Col(0, DataType::Integer()), false, DataType::Integer()});
+    agg.aggregates.push_back({opt::AggFunc::kStddevSamp, Col(0, DataType::Integer()), false, DataType::Double()});
+    return agg;
+  };
+  opt::Schema result{{"s", DataType::Varchar()}, {"c", DataType::Bigint()}, {"sum", DataType::Decimal(38, 2)},
+                     {"avg", DataType::Double()}, {"min", DataType::Integer()}, {"sd", DataType::Double()}};
+  opt::Schema partial{{"s", DataType::Varchar()}, {"c", DataType::Bigint()}, {"sum", DataType::Decimal(38, 2)},
+                      {"avg_sum", DataType::Decimal(38, 2)}, {"avg_count", DataType::Bigint()},
+                      {"min", DataType::Integer()}, {"sd_n", DataType::Bigint()}, {"sd_sum", DataType::Double()},
+                      {"sd_sq", DataType::Double()}};
+  auto single = Run(Unary(spec(opt::AggPhase::kSingle), ScanT(), result));
+  ASSERT_TRUE(single.ok()) << single.status().ToString();
+  auto two = Run(Unary(spec(opt::AggPhase::kFinal), Unary(spec(opt::AggPhase::kPartial), ScanT(), partial), result));
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  ASSERT_EQ(two->size(), 4u);
+  // Equal up to the last digits of the doubles (stddev is computed along another path).
+  auto prefix = [](const std::vector<std::string>& rows) {
+    std::vector<std::string> out;
+    for (const std::string& r : rows) out.push_back(r.substr(0, r.rfind('|') + 4));
+    return out;
+  };
+  EXPECT_EQ(prefix(Sorted(*two)), prefix(Sorted(*single)));
+}
+
+TEST_F(OperatorsTest, GlobalAggregateOverNoRowsGivesOneRow) {
+  PlanNode scan = ScanT();
+  scan.As<opt::ScanSpec>().filter = PlanExpr::Literal(Value::Boolean(false));
+  opt::AggregateSpec agg;
+  agg.aggregates.push_back({opt::AggFunc::kCountStar, std::nullopt, false, DataType::Bigint()});
+  agg.aggregates.push_back({opt::AggFunc::kSum, Col(1, kDec), false, DataType::Decimal(38, 2)});
+  auto rows = Run(Unary(agg, std::move(scan), {{"c", DataType::Bigint()}, {"s", DataType::Decimal(38, 2)}}));
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(*rows, (std::vector<std::string>{"0|NULL"}));
+}
+
+PlanNode Join(opt::JoinType type, PlanNode left, PlanNode right, opt::Schema schema, bool null_aware = false,
+              opt::BuildSide build = opt::BuildSide::kRight) {
+  PlanNode n;
+  opt::JoinSpec j;
+  j.type = type;
+  j.left_keys.push_back(Col(0, DataType::Integer()));
+  j.right_keys.push_back(Col(0, DataType::Integer()));
+  j.null_aware = null_aware;
+  j.build = build;
+  n.payload = j;
+  n.schema = std::move(schema);
+  n.children.push_back(std::move(left));
+  n.children.push_back(std::move(right));
+  return n;
+}
+
+opt::Schema TU() {
+  return {{"k", DataType::Integer()}, {"v", kDec}, {"s", DataType::Varchar()}, {"k2", DataType::Integer()},
+          {"w", DataType::Varchar()}};
+}
+
+TEST_F(OperatorsTest, InnerAndOuterJoins) {
+  auto inner = Run(Join(opt::JoinType::kInner, ScanT(), ScanU(), TU()));
+  ASSERT_TRUE(inner.ok()) << inner.status().ToString();
+  EXPECT_EQ(Sorted(*inner), (std::vector<std::string>{"2|2.25|b|2|x", "2|2.25|b|2|y", "5|5.10|b|5|z"}));
+  // Same answer when the left side is built.
+  auto inner_left = Run(Join(opt::JoinType::kInner, ScanT(), ScanU(), TU(), false, opt::BuildSide::kLeft));
+  ASSERT_TRUE(inner_left.ok()) << inner_left.status().ToString();
+  EXPECT_EQ(Sorted(*inner_left), Sorted(*inner));
+  auto right = Run(Join(opt::JoinType::kRight, ScanT(), ScanU(), TU()));
+  ASSERT_TRUE(right.ok()) << right.status().ToString();
+  EXPECT_EQ(Sorted(*right), (std::vector<std::string>{"2|2.25|b|2|x", "2|2.25|b|2|y", "5|5.10|b|5|z",
+                                                      "NULL|NULL|NULL|11|q", "NULL|NULL|NULL|NULL|n"}));
+  auto left = Run(Join(opt::JoinType::kLeft, ScanT(), ScanU(), TU()));
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(left->size(), 11u);  // 8 unmatched t rows + 3 pairs
+  auto full = Run(Join(opt::JoinType::kFull, ScanT(), ScanU(), TU(), false, opt::BuildSide::kLeft));
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_EQ(full->size(), 13u);
+}
+
+TEST_F(OperatorsTest, JoinOnSparseAndCompositeIntegerKeys) {
+  opt::Schema two{{"k", DataType::Integer()}, {"j", DataType::Integer()}};
+  auto scan_sp = [&] { return Scan("sp", {0, 1}, two); };
+  opt::Schema four = two;
+  four.push_back({"k2", DataType::Integer()});
+  four.push_back({"j2", DataType::Integer()});
+  auto one = Run(Join(opt::JoinType::kInner, scan_sp(), scan_sp(), four));
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(Sorted(*one), (std::vector<std::string>{"-5|9|-5|9", "1|7|1|7", "2000000000|3|2000000000|3",
+                                                    "2000000000|3|2000000000|8", "2000000000|8|2000000000|3",
+                                                    "2000000000|8|2000000000|8"}));
+  PlanNode both = Join(opt::JoinType::kInner, scan_sp(), scan_sp(), four);
+  auto& spec = both.As<opt::JoinSpec>();
+  spec.left_keys.push_back(Col(1, DataType::Integer()));
+  spec.right_keys.push_back(Col(1, DataType::Integer()));
+  auto composite = Run(std::move(both));
+  ASSERT_TRUE(composite.ok()) << composite.status().ToString();
+  EXPECT_EQ(Sorted(*composite), (std::vector<std::string>{"-5|9|-5|9", "1|7|1|7", "2000000000|3|2000000000|3",
+                                                          "2000000000|8|2000000000|8"}));
+}
+
+TEST_F(OperatorsTest, ScalarSubqueryJoinRejectsSecondMatch) {
+  PlanNode j = Join(opt::JoinType::kLeft, ScanT(), ScanU(), TU());
+  j.As<opt::JoinSpec>().at_most_one_match = true;
+  auto rows = Run(std::move(j));  // u has key 2 twice
+  ASSERT_FALSE(rows.ok());
+  EXPECT_NE(rows.status().message().find("more than one row"), std::string::npos);
+  PlanNode ok = Join(opt::JoinType::kLeft, ScanT(), ScanU(), TU());
+  ok.As<opt::JoinSpec>().at_most_one_match = true;
+  ok.As<opt::JoinSpec>().residual =
+      PlanExpr::Compare(opt::ScalarOp::kEq, Col(4, DataType::Varchar()), PlanExpr::Literal(Value::String("x")));
+  auto one = Run(std::move(ok));  // the residual leaves one match per key
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->size(), 10u);
+}
+
+TEST_F(OperatorsTest, SemiAntiAndNullAwareMark) {
+  opt::Schema ts{{"k", DataType::Integer()}, {"v", kDec}, {"s", DataType::Varchar()}};
+  auto semi = Run(Join(opt::JoinType::kSemi, ScanT(), ScanU(), ts));
+  ASSERT_TRUE(semi.ok());
+  EXPECT_EQ(Sorted(*semi), (std::vector<std::string>{"2|2.25|b", "5|5.10|b"}));
+  auto anti = Run(Join(opt::JoinType::kAnti, ScanT(), ScanU(), ts));
+  ASSERT_TRUE(anti.ok());
+  EXPECT_EQ(anti->size(), 8u);
+  // NOT IN over a subquery with a NULL: no row qualifies.
+  auto not_in = Run(Join(opt::JoinType::kAnti, ScanT(), ScanU(), ts, true));
+  ASSERT_TRUE(not_in.ok());
+  EXPECT_TRUE(not_in->empty());
+  opt::Schema ms = ts;
+  ms.push_back({"mark", DataType::Boolean()});
+  auto mark = Run(Join(opt::JoinType::kMark, ScanT(), ScanU(), ms, true));
+  ASSERT_TRUE(mark.ok());
+  auto sorted = Sorted(*mark);
+  EXPECT_EQ(sorted[0], "10|10.01|a|NULL");  // no match, but u has a NULL key
+  EXPECT_EQ(sorted[2], "2|2.25|b|true");
+}
+
+TEST_F(OperatorsTest, SortTopNLimit) {
+  opt::SortSpec sort;
+  sort.keys.push_back({Col(1, kDec), true, false});  // v DESC NULLS LAST
+  auto sorted = Run(Unary(sort, ScanT(), {{"k", DataType::Integer()}, {"v", kDec}, {"s", DataType::Varchar()}}));
+  ASSERT_TRUE(sorted.ok());
+  ASSERT_EQ(sorted->size(), 10u);
+  EXPECT_EQ((*sorted)[0], "10|10.01|a");
+  EXPECT_EQ((*sorted)[7], "1|1.50|a");
+  // The two NULLs tie (their order is unspecified) and come last.
+  EXPECT_NE((*sorted)[8].find("|NULL|"), std::string::npos);
+  EXPECT_NE((*sorted)[9].find("|NULL|"), std::string::npos);
+  opt::TopNSpec top;
+  top.keys.push_back({Col(2, DataType::Varchar()), false, true});  // s NULLS FIRST
+  top.keys.push_back({Col(0, DataType::Integer()), true, false});
+  top.limit = 3;
+  top.offset = 1;
+  auto tn = Run(Unary(top, ScanT(), {{"k", DataType::Integer()}, {"v", kDec}, {"s", DataType::Varchar()}}));
+  ASSERT_TRUE(tn.ok());
+  EXPECT_EQ(*tn, (std::vector<std::string>{"10|10.01|a", "6|6.00|a", "3|NULL|a"}));
+  opt::LimitSpec lim;
+  lim.limit = 2;
+  auto l = Run(Unary(lim, Unary(sort, ScanT(), {{"k", DataType::Integer()}, {"v", kDec}, {"s", DataType::Varchar()}}),
+                     {{"k", DataType::Integer()}, {"v", kDec}, {"s", DataType::Varchar()}}));
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(*l, (std::vector<std::string>{"10|10.01|a", "8|8.00|b"}));
+}
+
+TEST_F(OperatorsTest, SetOperations) {
+  auto keys = [](PlanNode scan) {
+    opt::ProjectSpec p;
+    p.exprs.push_back(Col(0, DataType::Integer()));
+    return Unary(p, std::move(scan), {{"k", DataType::Integer()}});
+  };
+  auto setop = [&](opt::SetOpKind kind, bool all) {
+    PlanNode n;
+    n.payload = opt::SetOpSpec{kind, all};
+    n.schema = {{"k", DataType::Integer()}};
+    n.children.push_back(keys(ScanU()));
+    n.children.push_back(keys(ScanT()));
+    return n;
+  };
+  auto u = Run(setop(opt::SetOpKind::kUnion, false));
+  ASSERT_TRUE(u.ok());
+  EXPECT_EQ(u->size(), 12u);  // 1..10, 11, NULL
+  auto ua = Run(setop(opt::SetOpKind::kUnion, true));
+  ASSERT_TRUE(ua.ok());
+  EXPECT_EQ(ua->size(), 15u);
+  auto i = Run(setop(opt::SetOpKind::kIntersect, false));
+  ASSERT_TRUE(i.ok());
+  EXPECT_EQ(Sorted(*i), (std::vector<std::string>{"2", "5"}));
+  auto e = Run(setop(opt::SetOpKind::kExcept, true));
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(Sorted(*e), (std::vector<std::string>{"11", "2", "NULL"}));
+}
+
+TEST_F(OperatorsTest, WindowRowNumberRankRunningSum) {
+  opt::WindowSpec w;
+  w.partition_keys.push_back(Col(2, DataType::Varchar()));
+  w.order_keys.push_back({Col(0, DataType::Integer()), false, false});
+  w.functions.push_back({opt::WindowFunc::kRowNumber, std::nullopt, DataType::Bigint()});
+  w.functions.push_back({opt::WindowFunc::kSum, Col(1, kDec), DataType::Decimal(38, 2)});
+  opt::Schema s{{"k", DataType::Integer()}, {"v", kDec}, {"s", DataType::Varchar()}, {"rn", DataType::Bigint()},
+                {"run", DataType::Decimal(38, 2)}};
+  auto rows = Run(Unary(w, ScanT(), s));
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  auto sorted = Sorted(*rows);
+  EXPECT_NE(std::find(sorted.begin(), sorted.end(), "10|10.01|a|4|17.51"), sorted.end());
+  EXPECT_NE(std::find(sorted.begin(), sorted.end(), "3|NULL|a|2|1.50"), sorted.end());
+}
+
+TEST_F(OperatorsTest, MemoryLimitStopsQueryNamingOperator) {
+  opt::SortSpec sort;
+  sort.keys.push_back({Col(0, DataType::Integer()), false, false});
+  auto rows = Run(Unary(sort, ScanT(), {{"k", DataType::Integer()}, {"v", kDec}, {"s", DataType::Varchar()}}), 64);
+  ASSERT_FALSE(rows.ok());
+  EXPECT_EQ(rows.status().code(), StatusCode::kOutOfMemory);
+  EXPECT_NE(rows.status().message().find("Sort"), std::string::npos) << rows.status().ToString();
+  // The engine stays usable.
+  auto again = Run(ScanU());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->size(), 5u);
+}
+
+}  // namespace
+}  // namespace ibex::exec
