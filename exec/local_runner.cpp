@@ -232,6 +232,7 @@ Status LocalRunner::Execute(const sql::BoundStatement& bound, sql::ResultSink& s
     case sql::ast::StatementKind::kSelect:
     case sql::ast::StatementKind::kExecute:
     case sql::ast::StatementKind::kInsert:
+    case sql::ast::StatementKind::kCreateTableAs:  // the shell created the table; fill it
       return RunQuery(bound, sink, cancel);
     default:
       return Status::NotSupported(std::string(sql::StatementKindName(bound.kind())) +

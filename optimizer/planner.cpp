@@ -88,7 +88,8 @@ Result<PhysicalPlan> PlanAst(const sql::ast::Statement& s, int param_count,
       Result<PlanNode> root = planner.PlanQuery(*s.query);
       return Finish(std::move(root), std::move(param_types), param_count);
     }
-    case K::kInsert: {
+    case K::kInsert:
+    case K::kCreateTableAs: {  // the shell has created the table: fill it like an INSERT
       Result<PlanNode> root = PlanInsert(s, catalog, planner, &param_types);
       return Finish(std::move(root), std::move(param_types), param_count);
     }
