@@ -19,6 +19,7 @@ with their error and left out of the totals of both engines.
 from __future__ import annotations
 
 import argparse
+import pathlib
 import os
 import shlex
 import statistics
@@ -155,7 +156,7 @@ def main() -> int:
         "IBEX_MPIRUN_FLAGS", "--oversubscribe --mca btl_tcp_if_include lo --mca oob_tcp_if_include lo"))
     p.add_argument("--ibex-args", default="", help="more ibex arguments (one string)")
     p.add_argument("--data-cache", default=os.path.join(tempfile.gettempdir(), "ibex-sqltest-data"))
-    p.add_argument("--benchmarks-dir", default="/work/shared/benchmarks")
+    p.add_argument("--benchmarks-dir", default=str(pathlib.Path(__file__).resolve().parents[2] / "benchmarks"))
     p.add_argument("--timeout", type=float, default=3600)
     args = p.parse_args()
     engines = Engines(args)

@@ -1,5 +1,5 @@
 // ibex's side of the load benchmark: creates the tables of a schema file (plain CREATE TABLEs,
-// as in ../shared/benchmarks/schema/*.sql, read by schema_file.h: the SQL front end is not
+// as in benchmarks/schema/*.sql, read by schema_file.h: the SQL front end is not
 // storage's) in a fresh data directory and loads each table's .tbl file with the storage
 // loader on one rank, printing one line per table and the total, in seconds.
 //

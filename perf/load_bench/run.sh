@@ -19,8 +19,7 @@ build=${1:-$repo/build/release}
 data=${2:-/tmp/ibex_load_bench}
 threads=${3:-2}
 rounds=${4:-3}
-schemas=${IBEX_SCHEMA_DIR:-$repo/../shared/benchmarks/schema}
-[[ -d $schemas ]] || schemas=/work/shared/benchmarks/schema
+schemas=${IBEX_SCHEMA_DIR:-$repo/benchmarks/schema}
 
 bench=$build/perf/load_bench/ibex_load_bench
 [[ -x $bench ]] || { echo "build first: cmake --build $build --target ibex_load_bench" >&2; exit 1; }

@@ -1,5 +1,5 @@
 // Reads a benchmark schema file (plain CREATE TABLEs with "--" comments, as
-// ../shared/benchmarks/schema/*.sql) into catalog table definitions. The benchmarks use it to
+// benchmarks/schema/*.sql) into catalog table definitions. The benchmarks use it to
 // hand-build their tables: the SQL front end is not storage's.
 #pragma once
 

@@ -9,13 +9,14 @@ file, 77 the file was skipped because it requires a feature not enabled (CTest s
 Skipped, with the reason in the log).
 
     sqllogictest.py --ibex build/release/mpi_launch/ibex [--ranks 3] [--features engine]
-                    [--datagen .../ibex-datagen --benchmarks-dir ../shared/benchmarks]
+                    [--datagen .../ibex-datagen --benchmarks-dir benchmarks]
                     FILE.test ...
 """
 
 from __future__ import annotations
 
 import argparse
+import pathlib
 import os
 import shlex
 import sys
@@ -51,7 +52,7 @@ def ParseArgs(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--datagen", help="ibex-datagen, for 'load' records")
     p.add_argument("--data-cache", default=os.path.join(tempfile.gettempdir(), "ibex-sqltest-data"),
                    help="where generated benchmark data is kept between runs")
-    p.add_argument("--benchmarks-dir", default="/work/shared/benchmarks",
+    p.add_argument("--benchmarks-dir", default=str(pathlib.Path(__file__).resolve().parents[3] / "benchmarks"),
                    help="the SSB/TPC-H texts (schema/*.sql) for 'load' records")
     p.add_argument("--rel-tol", type=float, default=1e-9, help="relative tolerance of R columns")
     p.add_argument("--abs-tol", type=float, default=1e-12, help="absolute tolerance of R columns")

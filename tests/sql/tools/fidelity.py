@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generator fidelity check (issue 6 item 9): the answers of the aggregate queries on
 ibex-datagen SF 1 data against the reference answers computed on the official generators'
-data (shared/benchmarks/reference-sf1), within per-query tolerances.
+data (benchmarks/reference-sf1), within per-query tolerances.
 
     tests/sql/tools/fidelity.py --engine duckdb [--duckdb /tmp/duck] --datagen .../ibex-datagen
     tests/sql/tools/fidelity.py --engine ibex --ibex .../ibex --datagen ... [--ranks N] \
@@ -40,6 +40,7 @@ while sampling noise passes:
 from __future__ import annotations
 
 import argparse
+import pathlib
 import os
 import statistics
 import sys
@@ -146,7 +147,7 @@ def main() -> int:
     p.add_argument("--datagen", required=True)
     p.add_argument("--scale-factor", default="1")
     p.add_argument("--data-cache", default=os.path.join(tempfile.gettempdir(), "ibex-sqltest-data"))
-    p.add_argument("--benchmarks-dir", default="/work/shared/benchmarks")
+    p.add_argument("--benchmarks-dir", default=str(pathlib.Path(__file__).resolve().parents[3] / "benchmarks"))
     p.add_argument("--features", default=os.environ.get("IBEX_SQL_FEATURES", ""))
     p.add_argument("--timeout", type=float, default=3000)
     args = p.parse_args()

@@ -14,6 +14,7 @@ Run by hand, never by the build; the answers are then checked in.
 """
 
 import argparse
+import pathlib
 import os
 import sys
 import tempfile
@@ -116,7 +117,7 @@ def main() -> int:
     p.add_argument("--threads", default="2")
     p.add_argument("--datagen")
     p.add_argument("--data-cache", default=os.path.join(tempfile.gettempdir(), "ibex-sqltest-data"))
-    p.add_argument("--benchmarks-dir", default="/work/shared/benchmarks")
+    p.add_argument("--benchmarks-dir", default=str(pathlib.Path(__file__).resolve().parents[3] / "benchmarks"))
     p.add_argument("--hash-threshold", type=int, default=200)
     args = p.parse_args()
     config = slt_session.EngineConfig(

@@ -4,13 +4,14 @@ in tests/sql/benchmarks/ (tier fast), SF 0.1 and SF 1 in tests/sql/full/ (tier f
 fills in their expected answers with DuckDB (fill_expected.py) from the same generated files.
 
     tests/sql/tools/gen_benchmark_tests.py --datagen build/release/storage/datagen/ibex-datagen \
-        --duckdb /tmp/duck [--benchmarks-dir ../shared/benchmarks] [--scale-factors 0.01,0.1,1]
+        --duckdb /tmp/duck [--benchmarks-dir benchmarks] [--scale-factors 0.01,0.1,1]
 
 Run by hand when the queries or the generator change; the answers are checked in. They hold
 for the data of this ibex-datagen (it is deterministic), not for dbgen's.
 """
 
 import argparse
+import pathlib
 import os
 import subprocess
 import sys
@@ -43,7 +44,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--datagen", required=True)
     p.add_argument("--duckdb", default="/tmp/duck")
-    p.add_argument("--benchmarks-dir", default="/work/shared/benchmarks")
+    p.add_argument("--benchmarks-dir", default=str(pathlib.Path(__file__).resolve().parents[3] / "benchmarks"))
     p.add_argument("--data-cache", default=os.path.join(tempfile.gettempdir(), "ibex-sqltest-data"))
     p.add_argument("--scale-factors", default="0.01,0.1,1")
     p.add_argument("--benchmarks", default="ssb,tpch")
