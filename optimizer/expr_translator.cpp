@@ -1,5 +1,6 @@
 #include "optimizer/expr_translator.h"
 
+#include "frontend/binder/binder.h"
 #include "frontend/binder/type_rules.h"
 #include "optimizer/constant_folding.h"
 #include "storage/catalog.h"
@@ -8,26 +9,6 @@ namespace ibex::optimizer {
 
 using EK = sql::ast::ExprKind;
 using storage::TypeId;
-
-bool SameAst(const ast::Expr& a, const ast::Expr& b) {
-  if (&a == &b) return true;
-  if (a.kind != b.kind) return false;
-  if (a.kind == EK::kColumnRef) {
-    return a.bound.scope_depth == b.bound.scope_depth && a.bound.from_index == b.bound.from_index &&
-           a.bound.column_index == b.bound.column_index;
-  }
-  if (a.name != b.name || a.text != b.text || a.literal != b.literal || a.negated != b.negated ||
-      a.distinct != b.distinct || a.interval_unit != b.interval_unit ||
-      a.has_operand != b.has_operand || a.has_else != b.has_else ||
-      a.cast_type.name != b.cast_type.name || a.cast_type.params != b.cast_type.params ||
-      a.subquery != b.subquery || a.window != b.window || a.args.size() != b.args.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.args.size(); ++i) {
-    if (!SameAst(*a.args[i], *b.args[i])) return false;
-  }
-  return true;
-}
 
 DataType ExprTranslator::TypeOf(const sql::SqlType& t, DataType fallback) {
   return t.kind == sql::SqlType::Kind::kData ? t.data : fallback;
@@ -257,7 +238,7 @@ Result<PlanExpr> ExprTranslator::TranslateFunction(const ast::Expr& e) {
 
 Result<PlanExpr> ExprTranslator::Translate(const ast::Expr& e, std::optional<DataType> expected) {
   for (const auto& [pattern, replacement] : subs_) {
-    if (SameAst(*pattern, e)) return replacement;
+    if (sql::SameExpr(*pattern, e)) return replacement;
   }
   switch (e.kind) {
     case EK::kColumnRef: {

@@ -28,9 +28,6 @@ struct ScopeColumns {
   int shift = 0;
 };
 
-// Whether two bound AST expressions denote the same value (grouping expressions, aggregates).
-bool SameAst(const ast::Expr& a, const ast::Expr& b);
-
 class ExprTranslator {
  public:
   using SubqueryHook = std::function<Result<PlanExpr>(const ast::Expr&)>;

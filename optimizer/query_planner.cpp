@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "frontend/binder/binder.h"
 #include "optimizer/cardinality.h"
 #include "optimizer/constant_folding.h"
 #include "optimizer/predicate_pushdown.h"
@@ -43,7 +44,7 @@ namespace {
 
 void AddUnique(const ast::Expr* e, std::vector<const ast::Expr*>* out) {
   for (const ast::Expr* x : *out) {
-    if (SameAst(*x, *e)) return;
+    if (sql::SameExpr(*x, *e)) return;
   }
   out->push_back(e);
 }
@@ -253,7 +254,7 @@ Result<PlanNode> QueryPlanner::PlanSelect(const ast::SelectCore& core,
     for (const auto& o : *order_by) {
       int pos = o.expr->bound.select_index;
       for (size_t i = 0; pos < 0 && i < core.items.size(); ++i) {
-        if (SameAst(*core.items[i].expr, *o.expr)) pos = static_cast<int>(i);
+        if (sql::SameExpr(*core.items[i].expr, *o.expr)) pos = static_cast<int>(i);
       }
       if (pos < 0) {
         IBEX_ASSIGN_OR_RETURN(PlanExpr p, Translate(level, *o.expr));

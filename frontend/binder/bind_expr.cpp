@@ -499,7 +499,7 @@ bool BinderImpl::ContainsAggregate(const ast::Expr& e) {
   return false;
 }
 
-bool BinderImpl::SameExpr(const ast::Expr& a, const ast::Expr& b) {
+bool SameExpr(const ast::Expr& a, const ast::Expr& b) {
   if (&a == &b) return true;
   if (a.kind != b.kind) return false;
   if (a.kind == EK::kColumnRef) {

@@ -63,6 +63,11 @@ SqlResult<int> BindScript(std::string_view script, storage::Catalog& catalog);
 
 // Applies a bound CREATE/DROP TABLE/VIEW (or the CREATE of a CREATE TABLE AS) to `catalog`. Errors
 // from the catalog (a name taken meanwhile) come back positioned at the statement's name.
+// Whether two bound expressions denote the same value: same shape, same literals, and column
+// references to the same column of the same scope (grouping keys, repeated aggregates). Used by
+// the binder's grouping check and by the optimizer.
+bool SameExpr(const ast::Expr& a, const ast::Expr& b);
+
 SqlResult<bool> ApplyCatalogStatement(const BoundStatement& bound, storage::Catalog& catalog);
 
 }  // namespace ibex::sql

@@ -60,7 +60,6 @@ class BinderImpl {
   // BOOLEAN (or UNKNOWN) condition of WHERE/ON/HAVING/WHEN.
   void BindCondition(ast::Expr& e, Scope& scope, const ExprPlace& place, const char* clause);
   static bool ContainsAggregate(const ast::Expr& e);
-  static bool SameExpr(const ast::Expr& a, const ast::Expr& b);
   // Every column of the current scope used outside aggregates must be grouped.
   void CheckGrouped(const ast::Expr& e, const std::vector<ast::ExprPtr>& group_by) const;
   // A string literal compared with a DATE must be a valid date.
