@@ -85,4 +85,28 @@ bool CheckStream(int src, int dst, uint64_t offset, const std::byte* in, size_t 
   return true;
 }
 
+uint64_t Fold(const std::byte* in, size_t bytes) {
+  constexpr int kLanes = 8;
+  uint64_t sum[kLanes] = {}, sum2[kLanes] = {};
+  size_t words = bytes / 8;
+  size_t i = 0;
+  for (; i + kLanes <= words; i += kLanes) {
+    for (int l = 0; l < kLanes; ++l) {
+      uint64_t w;
+      std::memcpy(&w, in + (i + l) * 8, 8);
+      sum[l] += w;
+      sum2[l] += sum[l];
+    }
+  }
+  for (; i < words; ++i) {
+    uint64_t w;
+    std::memcpy(&w, in + i * 8, 8);
+    sum[0] += w;
+    sum2[0] += sum[0];
+  }
+  uint64_t h = bytes;
+  for (int l = 0; l < kLanes; ++l) h = (h ^ sum[l]) * 0x9E3779B97F4A7C15ULL ^ sum2[l];
+  return h;
+}
+
 }  // namespace ibex::perf
