@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <type_traits>
 
 #include "common/check.h"
 #include "net/rdma/exchange_wire.h"
@@ -135,10 +136,14 @@ struct ExchangeService::Impl {
   std::set<ExchangeKey> finished;
   std::set<uint64_t> forgotten;
   std::vector<Status> peer_failed;
-  std::vector<std::vector<SlotEntry>> credit_out;  // by sender rank
-  bool credit_task_scheduled = false;
-  std::vector<std::vector<SlotEntry>> ready_out;   // store path, by destination
-  bool ready_task_scheduled = false;
+  // Slot entries queued under mu by any thread, sent by the network thread as one notice per
+  // rank covering everything queued before it ran.
+  struct Outbox {
+    std::vector<std::vector<SlotEntry>> lists;  // by rank
+    bool scheduled = false;
+  };
+  Outbox credit_box;  // credits back to senders
+  Outbox ready_box;   // store path: ready notices to receivers
   ExchangeStats stats;
 
   // Network thread only.
@@ -296,43 +301,34 @@ struct ExchangeService::Impl {
     ReturnCreditLocked(source, key, slot);
   }
   void ReturnCreditLocked(int source, const ExchangeKey& key, uint32_t slot) {
-    credit_out[source].push_back(SlotEntry{key, slot, 0});
-    if (credit_task_scheduled) return;
-    credit_task_scheduled = true;
-    Submit([this] {
-      std::vector<std::vector<SlotEntry>> out(size);
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        out.swap(credit_out);
-        credit_out.resize(size);
-        credit_task_scheduled = false;
-      }
-      for (int s = 0; s < size; ++s) {
-        if (!out[s].empty()) {
-          SendNotice(s, Notice{generation, static_cast<uint32_t>(rank), CreditNotice{std::move(out[s])}});
-        }
-      }
-    });
+    QueueLocked<CreditNotice>(&credit_box, source, SlotEntry{key, slot, 0});
   }
 
   // Store path (any thread, under mu): the slot is written; its ready notice goes out with
   // every other one committed before the network thread gets to it (one AM per destination).
   void QueueReadyLocked(int dest, const SlotEntry& entry) {
-    ready_out[dest].push_back(entry);
-    if (ready_task_scheduled) return;
-    ready_task_scheduled = true;
-    Submit([this] {
+    QueueLocked<ReadyNotice>(&ready_box, dest, entry);
+  }
+
+  template <typename Body>  // ReadyNotice or CreditNotice
+  void QueueLocked(Outbox* box, int to, const SlotEntry& entry) {
+    box->lists[to].push_back(entry);
+    if (box->scheduled) return;
+    box->scheduled = true;
+    Submit([this, box] {
       std::vector<std::vector<SlotEntry>> out(size);
       {
         std::lock_guard<std::mutex> lock(mu);
-        out.swap(ready_out);
-        ready_out.resize(size);
-        ready_task_scheduled = false;
-        for (const auto& list : out) stats.ready_notices += list.empty() ? 0 : 1;
+        out.swap(box->lists);
+        box->lists.resize(size);
+        box->scheduled = false;
+        if constexpr (std::is_same_v<Body, ReadyNotice>) {
+          for (const auto& list : out) stats.ready_notices += list.empty() ? 0 : 1;
+        }
       }
-      for (int d = 0; d < size; ++d) {
-        if (!out[d].empty()) {
-          SendNotice(d, Notice{generation, static_cast<uint32_t>(rank), ReadyNotice{std::move(out[d])}});
+      for (int r = 0; r < size; ++r) {
+        if (!out[r].empty()) {
+          SendNotice(r, Notice{generation, static_cast<uint32_t>(rank), Body{std::move(out[r])}});
         }
       }
     });
@@ -643,12 +639,12 @@ Result<std::unique_ptr<ExchangeService>> ExchangeService::Create(Fabric& fabric,
   im.credits.assign(size, SlotCredits(options.slots_per_peer, options.reserved_slots,
                                       options.max_open_exchanges));
   im.blocked.resize(size);
-  im.credit_out.resize(size);
+  im.credit_box.lists.resize(size);
   im.pipes.resize(size);
   im.remotes.resize(size);
   im.peer_failed.resize(size);
   for (int r = 0; r < size; ++r) im.peer_failed[r] = fabric.PeerStatus(r);
-  im.ready_out.resize(size);
+  im.ready_box.lists.resize(size);
   im.mapped.assign(size, nullptr);
 
   std::string where = "rank " + std::to_string(fabric.rank()) + ": exchange service";
