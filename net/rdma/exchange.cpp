@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <type_traits>
 
 #include "common/check.h"
 #include "net/rdma/exchange_wire.h"
@@ -21,6 +22,7 @@ namespace ibex::net {
 const char* ExchangePathName(ExchangePath path) {
   switch (path) {
     case ExchangePath::kAuto: return "auto";
+    case ExchangePath::kStore: return "store";
     case ExchangePath::kPut: return "put";
     case ExchangePath::kActiveMessage: return "am";
   }
@@ -118,6 +120,9 @@ struct ExchangeService::Impl {
   Mapped staging;
   uint32_t staging_count = 0;
   std::vector<Remote> remotes;
+  // By destination: where this process sees that rank's receive region (ucp_rkey_ptr; our
+  // own region for ourselves), or nullptr. Written once in Create, then read-only.
+  std::vector<std::byte*> mapped;
 
   std::mutex mu;
   std::vector<SlotCredits> credits;                        // by destination
@@ -131,8 +136,14 @@ struct ExchangeService::Impl {
   std::set<ExchangeKey> finished;
   std::set<uint64_t> forgotten;
   std::vector<Status> peer_failed;
-  std::vector<std::vector<SlotEntry>> credit_out;  // by sender rank
-  bool credit_task_scheduled = false;
+  // Slot entries queued under mu by any thread, sent by the network thread as one notice per
+  // rank covering everything queued before it ran.
+  struct Outbox {
+    std::vector<std::vector<SlotEntry>> lists;  // by rank
+    bool scheduled = false;
+  };
+  Outbox credit_box;  // credits back to senders
+  Outbox ready_box;   // store path: ready notices to receivers
   ExchangeStats stats;
 
   // Network thread only.
@@ -148,6 +159,15 @@ struct ExchangeService::Impl {
     return region.base + (static_cast<size_t>(source) * k + slot) * slot_bytes;
   }
   std::byte* StagingAddress(uint32_t i) const { return staging.base + size_t{i} * slot_bytes; }
+  // Our slot `slot` in `dest`'s region, as mapped here (store path only).
+  std::byte* MappedSlot(int dest, uint32_t slot) const {
+    return mapped[dest] + (static_cast<size_t>(rank) * k + slot) * slot_bytes;
+  }
+  // Under mu: whether a sender may Acquire toward `dest` now (the store path needs no staging).
+  bool CanAcquireLocked(int dest, const ExchangeKey& key) {
+    return credits[dest].CanTake(key) &&
+           (service->paths_[dest] == ExchangePath::kStore || !free_staging.empty());
+  }
 
   // A closure for the network thread that uses this Impl: counted so that teardown can wait
   // until none is left in the queue.
@@ -186,6 +206,11 @@ struct ExchangeService::Impl {
     UcxOp* op = Op([this, dest](ucs_status_t st) {
       if (st != UCS_OK) SendFailed(dest, "ucp_am_send_nbx(exchange notice)", st);
     }, EncodeNotice(notice));
+    // Store path: the slot bytes a ready notice names were written by an operator thread
+    // (ordered before this thread by the queue's mutex) and a credit notice follows the
+    // consumer's last read of its slot. The fence orders all of that before the notice becomes
+    // visible; the receiver's acquire fence in HandleNotice pairs with it (docs/net.md).
+    std::atomic_thread_fence(std::memory_order_release);
     FinishOp(op, ucp_am_send_nbx(fabric.data_ep(dest), kAmExchangeNotice, nullptr, 0,
                                  op->keep.data(), op->keep.size(), &op->param));
   }
@@ -276,20 +301,34 @@ struct ExchangeService::Impl {
     ReturnCreditLocked(source, key, slot);
   }
   void ReturnCreditLocked(int source, const ExchangeKey& key, uint32_t slot) {
-    credit_out[source].push_back(SlotEntry{key, slot, 0});
-    if (credit_task_scheduled) return;
-    credit_task_scheduled = true;
-    Submit([this] {
+    QueueLocked<CreditNotice>(&credit_box, source, SlotEntry{key, slot, 0});
+  }
+
+  // Store path (any thread, under mu): the slot is written; its ready notice goes out with
+  // every other one committed before the network thread gets to it (one AM per destination).
+  void QueueReadyLocked(int dest, const SlotEntry& entry) {
+    QueueLocked<ReadyNotice>(&ready_box, dest, entry);
+  }
+
+  template <typename Body>  // ReadyNotice or CreditNotice
+  void QueueLocked(Outbox* box, int to, const SlotEntry& entry) {
+    box->lists[to].push_back(entry);
+    if (box->scheduled) return;
+    box->scheduled = true;
+    Submit([this, box] {
       std::vector<std::vector<SlotEntry>> out(size);
       {
         std::lock_guard<std::mutex> lock(mu);
-        out.swap(credit_out);
-        credit_out.resize(size);
-        credit_task_scheduled = false;
+        out.swap(box->lists);
+        box->lists.resize(size);
+        box->scheduled = false;
+        if constexpr (std::is_same_v<Body, ReadyNotice>) {
+          for (const auto& list : out) stats.ready_notices += list.empty() ? 0 : 1;
+        }
       }
-      for (int s = 0; s < size; ++s) {
-        if (!out[s].empty()) {
-          SendNotice(s, Notice{generation, static_cast<uint32_t>(rank), CreditNotice{std::move(out[s])}});
+      for (int r = 0; r < size; ++r) {
+        if (!out[r].empty()) {
+          SendNotice(r, Notice{generation, static_cast<uint32_t>(rank), Body{std::move(out[r])}});
         }
       }
     });
@@ -400,6 +439,10 @@ struct ExchangeService::Impl {
   }
 
   void HandleNotice(std::span<const std::byte> bytes) {
+    // Pairs with the release fence in SendNotice: slot bytes stored by the sender (store
+    // path), or reads of a slot by the consumer before its credit came back, are ordered
+    // before whatever this notice lets happen next.
+    std::atomic_thread_fence(std::memory_order_acquire);
     Result<Notice> notice = DecodeNotice(bytes);
     if (!notice.ok()) {
       WireReader r(bytes);
@@ -596,20 +639,13 @@ Result<std::unique_ptr<ExchangeService>> ExchangeService::Create(Fabric& fabric,
   im.credits.assign(size, SlotCredits(options.slots_per_peer, options.reserved_slots,
                                       options.max_open_exchanges));
   im.blocked.resize(size);
-  im.credit_out.resize(size);
+  im.credit_box.lists.resize(size);
   im.pipes.resize(size);
   im.remotes.resize(size);
   im.peer_failed.resize(size);
   for (int r = 0; r < size; ++r) im.peer_failed[r] = fabric.PeerStatus(r);
-  s->paths_.resize(size);
-  for (int r = 0; r < size; ++r) {
-    ExchangePath p = options.path;
-    if (p == ExchangePath::kAuto) {
-      p = fabric.peer(r).put_native || r == fabric.rank() ? ExchangePath::kPut
-                                                          : ExchangePath::kActiveMessage;
-    }
-    s->paths_[r] = p;
-  }
+  im.ready_box.lists.resize(size);
+  im.mapped.assign(size, nullptr);
 
   std::string where = "rank " + std::to_string(fabric.rank()) + ": exchange service";
   size_t region_bytes = size_t{options.slots_per_peer} * options.slot_bytes * size;
@@ -658,12 +694,30 @@ Result<std::unique_ptr<ExchangeService>> ExchangeService::Create(Fabric& fabric,
         unpack = us;
         bad = r;
       }
+      void* local = nullptr;
+      if (r == fabric.rank()) {
+        im.mapped[r] = im.region.base;
+      } else if (us == UCS_OK &&
+                 ucp_rkey_ptr(im.remotes[r].rkey, im.remotes[r].base, &local) == UCS_OK) {
+        im.mapped[r] = static_cast<std::byte*>(local);
+      }
     }
   });
   if (unpack != UCS_OK) {
     return Status::NetworkError(UcxError("ucp_ep_rkey_unpack", unpack) + " for " +
                                 fabric.Describe(bad))
         .Annotate(where);
+  }
+  s->paths_.resize(size);
+  for (int r = 0; r < size; ++r) {
+    ExchangePath p = options.path;
+    if (p == ExchangePath::kStore && im.mapped[r] == nullptr) p = ExchangePath::kAuto;
+    if (p == ExchangePath::kAuto) {
+      p = im.mapped[r] != nullptr                          ? ExchangePath::kStore
+          : fabric.peer(r).put_native || r == fabric.rank() ? ExchangePath::kPut
+                                                             : ExchangePath::kActiveMessage;
+    }
+    s->paths_[r] = p;
   }
   fabric.SetAmHandler(kAmExchangeNotice, &Impl::OnNotice, &im);
   fabric.SetAmHandler(kAmExchangeData, &Impl::OnData, &im);
@@ -822,9 +876,14 @@ Result<SendState> ExchangeSender::Acquire(int dest, StagingBuffer* out) {
     return Status::InvalidArgument(state_->key.ToString() + ": Acquire after Finish");
   }
   IBEX_RETURN_IF_ERROR(im.SenderError(*state_));
-  if (im.free_staging.empty() || !im.credits[dest].CanTake(state_->key)) return SendState::kBlocked;
+  if (!im.CanAcquireLocked(dest, state_->key)) return SendState::kBlocked;
   out->dest = dest;
   out->slot = *im.credits[dest].Take(state_->key);
+  if (service_->paths_[dest] == ExchangePath::kStore) {
+    out->staging = StagingBuffer::kNoStaging;
+    out->data = std::span(im.MappedSlot(dest, out->slot), im.slot_bytes);
+    return SendState::kOk;
+  }
   out->staging = im.free_staging.back();
   im.free_staging.pop_back();
   out->data = std::span(im.StagingAddress(out->staging), im.slot_bytes);
@@ -839,7 +898,15 @@ Status ExchangeSender::Commit(StagingBuffer buffer, size_t bytes) {
     std::lock_guard<std::mutex> lock(im.mu);
     IBEX_RETURN_IF_ERROR(im.SenderError(*state_));
     ++state_->sent[buffer.dest];
-    if (service_->paths_[buffer.dest] == ExchangePath::kPut) {
+    ExchangePath path = service_->paths_[buffer.dest];
+    if (path == ExchangePath::kStore) {
+      IBEX_CHECK_EQ(buffer.staging, StagingBuffer::kNoStaging);
+      ++im.stats.store_buffers;
+      im.QueueReadyLocked(buffer.dest, SlotEntry{state_->key, buffer.slot,
+                                                 static_cast<uint32_t>(bytes)});
+      return Status::OK();
+    }
+    if (path == ExchangePath::kPut) {
       ++im.stats.put_buffers;
     } else {
       ++im.stats.am_buffers;
@@ -871,8 +938,7 @@ void ExchangeSender::WhenUnblocked(int dest, std::function<void()> wake) {
   auto& im = *service_->impl_;
   {
     std::lock_guard<std::mutex> lock(im.mu);
-    bool ready = (!im.free_staging.empty() && im.credits[dest].CanTake(state_->key)) ||
-                 !im.SenderError(*state_).ok();
+    bool ready = im.CanAcquireLocked(dest, state_->key) || !im.SenderError(*state_).ok();
     if (!ready) {
       im.blocked[dest].push_back(std::move(wake));
       return;

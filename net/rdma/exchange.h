@@ -1,7 +1,10 @@
 // Exchange channels: streams of buffers from M sender ranks to N receiver ranks, identified by
 // ExchangeKey. One ExchangeService per fabric owns this rank's registered receive region
 // (UCP_MEM_MAP_ALLOCATE, `slots_per_peer` slots of `slot_bytes` per sender rank) and its
-// staging buffers, and moves buffers by one of two paths chosen per peer (docs/net.md):
+// staging buffers, and moves buffers by one of three paths chosen per peer (docs/net.md):
+//   store: the receiver's region is mapped into this process (ucp_rkey_ptr: shared memory):
+//        Acquire hands out the remote slot itself, the caller writes it, Commit sends only the
+//        "slots ready" AM (no staging buffer, no put, no flush; one copy in total);
 //   put: ucp_put_nbx into the remote slot, ucp_ep_flush_nbx, then one "slots ready" AM;
 //   am:  ucp_am_send_nbx of the staging buffer (UCX picks eager or rendezvous), received
 //        straight into the slot.
@@ -35,7 +38,9 @@
 
 namespace ibex::net {
 
-enum class ExchangePath { kAuto, kPut, kActiveMessage };
+// kAuto: store where the peer's region is mapped, else put where puts are native, else am.
+// kStore forced: store where mapped, else as kAuto. kPut / kActiveMessage: forced (tests).
+enum class ExchangePath { kAuto, kStore, kPut, kActiveMessage };
 const char* ExchangePathName(ExchangePath path);
 
 struct ExchangeOptions {
@@ -56,8 +61,12 @@ class ExchangeService;
 struct SenderState;
 struct ReceiverState;
 
-// A registered staging buffer with a remote slot reserved for it. Fill data() then Commit.
+// A buffer with a remote slot reserved for it: a registered staging buffer (put, am paths) or,
+// on the store path, the remote slot itself (`staging` == kNoStaging). Fill data(), then
+// Commit. On the store path the bytes land in the receiver's memory as they are written, so
+// write only bytes that are meant to be sent, and nothing after Commit.
 struct StagingBuffer {
+  static constexpr uint32_t kNoStaging = UINT32_MAX;
   int dest = -1;
   uint32_t slot = 0;
   uint32_t staging = 0;
@@ -143,9 +152,10 @@ class ExchangeReceiver {
 };
 
 struct ExchangeStats {
+  uint64_t store_buffers = 0;
   uint64_t put_buffers = 0;
   uint64_t am_buffers = 0;
-  uint64_t ready_notices = 0;  // batches; put_buffers / ready_notices = batching factor
+  uint64_t ready_notices = 0;  // batches; (store+put buffers) / ready_notices = batching factor
   uint64_t flushes = 0;
   uint64_t early_copied = 0;
   uint64_t dropped = 0;

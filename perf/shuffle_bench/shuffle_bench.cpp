@@ -3,10 +3,17 @@
 // See perf/README.md for how to run it and what the figures mean.
 //
 // Per pattern and message size: every rank sends its rows (a traffic matrix, shuffle_plan.h)
-// as messages of `msg` bytes (an 8-byte chunk index + payload) through one exchange; the
-// receiver copies each slot into place in its receive buffer and releases it (what a consumer
-// reading the data costs). MPI_Alltoallv moves the same payload from and to the same buffers.
-// Every byte of both results is verified after the timed region.
+// as messages of `msg` bytes (an 8-byte chunk index + payload) through one exchange.
+// Producer (--produce): `copy` copies each message from the send array (the array MPI reads)
+// into the buffer Acquire gives (on the store path: the receiver's slot itself); `generate`
+// writes the deterministic payload straight into that buffer, the way the engine's
+// partitioner writes rows into it (MPI's timed region then excludes filling its send array).
+// Consumer (--consume): `copy` copies each slot into place in the receive array (what
+// MPI_Alltoallv delivers); `fold` reads every byte in place (a checksum per message, the way
+// operators consume slots; MPI's timed region excludes reading its receive array) and
+// releases the slot. MPI_Alltoallv moves the same payload from and to the same arrays.
+// Every byte of both results is verified after the timed region (fold: each message's
+// checksum against the checksum of the expected bytes).
 #include <mpi.h>
 
 #include <algorithm>
@@ -49,6 +56,9 @@ struct Args {
   bool mpi = true;
   bool ibex = true;
   int spin_us = 50;
+  bool generate = false;  // --produce generate
+  bool fold = false;      // --consume fold
+  uint32_t slots = 0;     // --slots: receive slots per sender rank; 0: ~16 MiB worth
 };
 
 size_t ParseSize(const std::string& s) {
@@ -98,11 +108,28 @@ bool ParseArgs(int argc, char** argv, Args* a, std::string* error) {
       a->plot = value();
     } else if (arg == "--path") {
       std::string p = value();
-      a->path = p == "put" ? ExchangePath::kPut
+      a->path = p == "store" ? ExchangePath::kStore
+                : p == "put" ? ExchangePath::kPut
                 : p == "am" ? ExchangePath::kActiveMessage
                             : ExchangePath::kAuto;
     } else if (arg == "--spin-us") {
       a->spin_us = std::max(0, std::atoi(value().c_str()));
+    } else if (arg == "--produce") {
+      std::string v = value();
+      if (v != "copy" && v != "generate") {
+        *error = "--produce copy|generate";
+        return false;
+      }
+      a->generate = v == "generate";
+    } else if (arg == "--consume") {
+      std::string v = value();
+      if (v != "copy" && v != "fold") {
+        *error = "--consume copy|fold";
+        return false;
+      }
+      a->fold = v == "fold";
+    } else if (arg == "--slots") {
+      a->slots = static_cast<uint32_t>(std::max(0, std::atoi(value().c_str())));
     } else if (arg == "--no-ibex") {
       a->ibex = false;
     } else if (arg == "--no-mpi") {
@@ -110,7 +137,8 @@ bool ParseArgs(int argc, char** argv, Args* a, std::string* error) {
     } else if (arg == "--help" || arg == "-h") {
       *error =
           "usage: ibex-shuffle-bench [--patterns uniform,zipf,incast] [--sizes 4K,64K,1M,4M]\n"
-          "       [--bytes-per-rank 128M] [--reps 3] [--warmup 1] [--path auto|put|am]\n"
+          "       [--bytes-per-rank 128M] [--reps 3] [--warmup 1] [--path auto|store|put|am]\n"
+          "       [--produce copy|generate] [--consume copy|fold] [--slots N]\n"
           "       [--csv FILE] [--plot FILE.svg] [--no-mpi] [--no-ibex] [--spin-us 50]";
       return false;
     } else {
@@ -173,9 +201,16 @@ struct Waker {
   }
 };
 
+// What the consumer of one ibex run leaves behind: the receive array (--consume copy) or the
+// checksum of every message by source and chunk (--consume fold).
+struct Received {
+  std::vector<std::byte>* recv;
+  std::vector<std::vector<uint64_t>> folds;
+};
+
 // One ibex shuffle of `l`; returns this rank's elapsed seconds or an error.
 Result<double> RunIbex(ExchangeService& service, const Layout& l, const std::vector<std::byte>& send,
-                       std::vector<std::byte>& recv, size_t msg, uint64_t query, int rank,
+                       Received& out, const Args& args, size_t msg, uint64_t query, int rank,
                        int size) {
   const size_t payload = msg - 8;
   std::vector<int> senders, receivers;
@@ -210,7 +245,12 @@ Result<double> RunIbex(ExchangeService& service, const Layout& l, const std::vec
           }
           uint64_t chunk = next[d]++;
           std::memcpy(buf.data.data(), &chunk, 8);
-          std::memcpy(buf.data.data() + 8, send.data() + l.send_offset[d] + chunk * payload, payload);
+          if (args.generate) {
+            FillStream(rank, d, chunk * payload, buf.data.data() + 8, payload);
+          } else {
+            std::memcpy(buf.data.data() + 8, send.data() + l.send_offset[d] + chunk * payload,
+                        payload);
+          }
           IBEX_RETURN_IF_ERROR(sender->Commit(buf, msg));
           progress = true;
         }
@@ -241,7 +281,11 @@ Result<double> RunIbex(ExchangeService& service, const Layout& l, const std::vec
         return Status::Corruption("message from rank " + std::to_string(buf.source()) +
                                   " with chunk " + std::to_string(chunk) + " out of range");
       }
-      std::memcpy(recv.data() + at, buf.data().data() + 8, payload);
+      if (args.fold) {
+        out.folds[buf.source()][chunk] = Fold(buf.data().data() + 8, payload);
+      } else {
+        std::memcpy(out.recv->data() + at, buf.data().data() + 8, payload);
+      }
       progress = true;
     }
     if (!progress && (finished || blocked_send) && (ended || blocked_recv)) {
@@ -301,6 +345,19 @@ bool Verify(const Layout& l, const std::vector<std::byte>& recv, int rank, int s
   return true;
 }
 
+// --consume fold: every message's checksum against that of the bytes it should have carried.
+bool VerifyFolds(const Layout& l, const std::vector<std::vector<uint64_t>>& folds, size_t payload,
+                 int rank, int size) {
+  std::vector<std::byte> expect(payload);
+  for (int s = 0; s < size; ++s) {
+    for (uint64_t c = 0; c < l.matrix[s][rank] / payload; ++c) {
+      FillStream(s, rank, c * payload, expect.data(), payload);
+      if (folds[s][c] != Fold(expect.data(), payload)) return false;
+    }
+  }
+  return true;
+}
+
 double MaxOverRanks(double v) {
   double out = 0;
   MPI_Allreduce(&v, &out, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
@@ -348,6 +405,13 @@ int Main(int argc, char** argv) {
                 size, args.bytes_per_rank / 1048576.0, args.reps, args.warmup);
     std::printf("ibex transports: %s\n", (*fabric)->TransportSummary().c_str());
     std::printf("MPI  transports: %s\n", args.mpi ? MpiTransport().c_str() : "(not run)");
+    std::printf("ibex producer: %s; consumer: %s\n",
+                args.generate ? "generate payload in place in the acquired buffer (MPI's send "
+                                "array is filled untimed)"
+                              : "copy from the send array MPI reads",
+                args.fold ? "checksum every byte in place in the slot (MPI's receive array is "
+                            "not read in its timed region)"
+                          : "copy into the receive array MPI writes");
     std::printf("GB/s = bytes between distinct ranks / slowest rank's time, aggregate over ranks\n\n");
     std::printf("%-8s %9s %6s %11s %12s %10s %7s %5s\n", "pattern", "msg", "ranks", "ibex GB/s",
                 "ibex/rank", "MPI GB/s", "ratio", "path");
@@ -359,7 +423,8 @@ int Main(int argc, char** argv) {
     ExchangeOptions o;
     o.slot_bytes = msg;
     // Enough slots for ~16 MiB in flight per peer, 4..64 of them.
-    o.slots_per_peer = static_cast<uint32_t>(std::clamp<size_t>((16u << 20) / msg, 4, 64));
+    o.slots_per_peer = args.slots > 0 ? args.slots
+                                      : static_cast<uint32_t>(std::clamp<size_t>((16u << 20) / msg, 4, 64));
     o.reserved_slots = 1;
     o.max_open_exchanges = 1;
     o.staging_buffers = static_cast<uint32_t>(
@@ -374,6 +439,10 @@ int Main(int argc, char** argv) {
     for (Pattern p : args.patterns) {
       Layout l = MakeLayout(p, rank, size, args.bytes_per_rank, msg - 8);
       std::vector<std::byte> send(l.send_total), recv(l.recv_total);
+      Received got{&recv, {}};
+      if (args.fold) {
+        for (int s = 0; s < size; ++s) got.folds.emplace_back(l.matrix[s][rank] / (msg - 8));
+      }
       for (int d = 0; d < size; ++d) {
         FillStream(rank, d, 0, send.data() + l.send_offset[d], l.matrix[rank][d]);
       }
@@ -382,13 +451,14 @@ int Main(int argc, char** argv) {
         bool ok = true;
         if (args.ibex) {
           std::memset(recv.data(), 0, recv.size());
-          auto t = RunIbex(**service, l, send, recv, msg, query++, rank, size);
+          for (auto& f : got.folds) std::fill(f.begin(), f.end(), 0);
+          auto t = RunIbex(**service, l, send, got, args, msg, query++, rank, size);
           if (!t.ok()) {
             std::fprintf(stderr, "rank %d: ibex: %s\n", rank, t.status().ToString().c_str());
             MPI_Abort(MPI_COMM_WORLD, 1);
           }
           double slowest = MaxOverRanks(*t);
-          ok = Verify(l, recv, rank, size);
+          ok = args.fold ? VerifyFolds(l, got.folds, msg - 8, rank, size) : Verify(l, recv, rank, size);
           if (!ok) {
             std::fprintf(stderr, "rank %d: ibex result wrong (%s, %zu)\n", rank, PatternName(p), msg);
           }

@@ -22,4 +22,8 @@ std::vector<std::vector<uint64_t>> TrafficMatrix(Pattern pattern, int ranks,
 void FillStream(int src, int dst, uint64_t offset, std::byte* out, size_t bytes);
 bool CheckStream(int src, int dst, uint64_t offset, const std::byte* in, size_t bytes);
 
+// A consumer reading `bytes` (a multiple of 8) in place: a Fletcher-style checksum over 8
+// independent 64-bit lanes (sums and sums of sums, so reordered words change it too).
+uint64_t Fold(const std::byte* in, size_t bytes);
+
 }  // namespace ibex::perf

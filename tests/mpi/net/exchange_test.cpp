@@ -185,12 +185,17 @@ TEST_P(ExchangePathTest, RandomSizesAllToAllManySlots) {
   MPI_Alltoall(counts.data(), 1, MPI_INT, incoming.data(), 1, MPI_INT, MPI_COMM_WORLD);
   for (int c : incoming) to_me += c;
   EXPECT_EQ(r.received, to_me);
-  // Each channel records its path: forced, or from the transport (AM where puts are emulated).
+  // Each channel records its path: forced, or from the transport (stores where the peer's
+  // region is mapped, AM where puts are emulated).
   for (int d = 0; d < Size(); ++d) {
     ExchangePath expect = GetParam();
+    if (expect == ExchangePath::kStore && d != Rank() && !fabric_->peer(d).mapped_directly) {
+      expect = ExchangePath::kAuto;
+    }
     if (expect == ExchangePath::kAuto) {
-      expect = d == Rank() || fabric_->peer(d).put_native ? ExchangePath::kPut
-                                                          : ExchangePath::kActiveMessage;
+      expect = d == Rank() || fabric_->peer(d).mapped_directly ? ExchangePath::kStore
+               : fabric_->peer(d).put_native                   ? ExchangePath::kPut
+                                                               : ExchangePath::kActiveMessage;
     }
     EXPECT_EQ((*sender)->path(d), expect) << d;
   }
@@ -200,7 +205,10 @@ TEST_P(ExchangePathTest, RandomSizesAllToAllManySlots) {
     EXPECT_EQ((*sender)->path((Rank() + 1) % Size()), ExchangePath::kActiveMessage);
   }
   ExchangeStats stats = service->stats();
-  EXPECT_EQ(stats.put_buffers + stats.am_buffers, r.sent);
+  EXPECT_EQ(stats.store_buffers + stats.put_buffers + stats.am_buffers, r.sent);
+  if (GetParam() == ExchangePath::kPut) {
+    EXPECT_EQ(stats.store_buffers, 0u);
+  }
   sender->reset();
   receiver->reset();
   EXPECT_TRUE(AllOk(r.status.ok() && r.errors.empty()));
@@ -260,8 +268,8 @@ TEST_P(ExchangePathTest, SlowReceiverExhaustsCredits) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, ExchangePathTest,
-                         ::testing::Values(ExchangePath::kAuto, ExchangePath::kPut,
-                                           ExchangePath::kActiveMessage),
+                         ::testing::Values(ExchangePath::kAuto, ExchangePath::kStore,
+                                           ExchangePath::kPut, ExchangePath::kActiveMessage),
                          [](const auto& info) { return std::string(ExchangePathName(info.param)); });
 
 // Exchange A is consumed only after exchange B has ended; the reserve keeps B moving although
