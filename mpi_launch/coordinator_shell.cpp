@@ -45,8 +45,9 @@ int RunCoordinatorShell(const LaunchOptions& options, const std::vector<RankRepo
   }
   shell.stop_on_error = options.on_error == OnError::kStop;
   if (ranks.size() <= 1) {
-    // One rank: coordinator and executor in this process, on the single-rank engine.
-    auto local = exec::LocalRunner::Open(options.data_dir, options.workers.value_or(0));
+    // One rank: coordinator and executor in this process, on the single-rank engine, with
+    // the worker count its placement gave it (--workers, or its cores).
+    auto local = exec::LocalRunner::Open(options.data_dir, ranks.empty() ? 0 : ranks.front().workers);
     if (!local.ok()) {
       std::fprintf(stderr, "ibex: %s\n", local.status().ToString().c_str());
       return 1;
