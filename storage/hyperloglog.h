@@ -10,17 +10,11 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/hash.h"
+
 namespace ibex::storage {
 
-// A strong 64-bit mix of an integer (the murmur3 finalizer).
-inline uint64_t HashInt(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
+using ibex::HashInt;  // the murmur3 finalizer (common/hash.h)
 
 // 64-bit hash of bytes (multiply-rotate over 8-byte words, then HashInt).
 uint64_t HashBytes(std::string_view bytes);

@@ -4,17 +4,10 @@
 #include <deque>
 #include <string>
 
+#include "common/hash.h"
+
 namespace ibex::net::testing {
 namespace {
-
-uint64_t Mix(uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  x ^= x >> 33;
-  return x;
-}
 
 constexpr size_t kHeader = 32;
 
@@ -25,9 +18,9 @@ std::vector<std::byte> MakePayload(int source, int dest, uint64_t seq, size_t by
   uint64_t header[4] = {static_cast<uint64_t>(source), static_cast<uint64_t>(dest), seq,
                         out.size()};
   std::memcpy(out.data(), header, kHeader);
-  uint64_t state = Mix(seq * 1315423911u + static_cast<uint64_t>(source) * 2654435761u + dest);
+  uint64_t state = HashInt(seq * 1315423911u + static_cast<uint64_t>(source) * 2654435761u + dest);
   for (size_t i = kHeader; i < out.size(); i += 8) {
-    state = Mix(state + i);
+    state = HashInt(state + i);
     std::memcpy(out.data() + i, &state, std::min<size_t>(8, out.size() - i));
   }
   return out;
