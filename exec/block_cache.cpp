@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "storage/local_store.h"
+#include "storage/block_source.h"
 
 namespace ibex::exec {
 
@@ -17,7 +17,7 @@ int64_t ColumnBytes(const storage::ColumnVector& cv) {
 }
 }  // namespace
 
-Result<BlockCache::Columns> BlockCache::Get(const storage::LocalStore& store, const std::string& table,
+Result<BlockCache::Columns> BlockCache::Get(const storage::BlockSource& store, const std::string& table,
                                             uint64_t table_id, int partition, size_t index,
                                             uint64_t block_id, const std::vector<int>& columns) {
   Columns out(columns.size());

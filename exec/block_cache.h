@@ -19,7 +19,7 @@
 #include "storage/blocks/column_vector.h"
 
 namespace ibex::storage {
-class LocalStore;
+class BlockSource;
 }
 
 namespace ibex::exec {
@@ -32,7 +32,7 @@ class BlockCache {
 
   // Table columns `columns` of block `index` (id `block_id`) of `partition`; one entry per
   // element of `columns`.
-  Result<Columns> Get(const storage::LocalStore& store, const std::string& table, uint64_t table_id,
+  Result<Columns> Get(const storage::BlockSource& store, const std::string& table, uint64_t table_id,
                       int partition, size_t index, uint64_t block_id, const std::vector<int>& columns);
   void Clear();
   int64_t bytes() const;

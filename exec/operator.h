@@ -20,7 +20,7 @@
 #include "exec/vector.h"
 
 namespace ibex::storage {
-class LocalStore;
+class BlockSource;
 }
 
 namespace ibex::exec {
@@ -31,7 +31,7 @@ class BlockCache;
 
 struct ExecContext {
   MemoryTracker* memory = nullptr;
-  const storage::LocalStore* store = nullptr;
+  const storage::BlockSource* store = nullptr;
   BlockCache* cache = nullptr;  // decoded blocks kept between queries; may be null
   std::function<bool()> cancelled_fn;  // polled once per chunk; may be empty
 

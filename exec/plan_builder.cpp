@@ -34,7 +34,8 @@ std::vector<DataType> TypesOf(const opt::Schema& schema) {
 
 class Builder {
  public:
-  Builder(ExecPlan* plan, const std::vector<Value>& params) : plan_(plan), params_(params) {}
+  Builder(ExecPlan* plan, const std::vector<Value>& params, const FragmentBuild* fragment)
+      : plan_(plan), params_(params), fragment_(fragment) {}
 
   Result<Stage> Build(const opt::PlanNode& node);
 
@@ -89,6 +90,7 @@ class Builder {
 
   ExecPlan* plan_;
   const std::vector<Value>& params_;
+  const FragmentBuild* fragment_;  // null: a whole plan on one rank
 };
 
 Result<AggKind> ToAggKind(opt::AggFunc f) {
@@ -254,9 +256,12 @@ Result<Stage> Builder::Build(const opt::PlanNode& node) {
     }
       std::vector<ScanPrune> prune;
       for (const opt::ColumnRange& r : spec.prune) prune.push_back(ScanPrune{r.column, r.range});
-      return Stage{AddSource(node.id, std::make_unique<TableScan>(spec.table, spec.columns,
-                                                                  std::move(filter), std::move(prune))),
-                   {}};
+      auto scan = std::make_unique<TableScan>(spec.table, spec.columns, std::move(filter),
+                                              std::move(prune));
+      if (fragment_ != nullptr && fragment_->partition >= 0) {
+        scan->RestrictToPartition(fragment_->partition);
+      }
+      return Stage{AddSource(node.id, std::move(scan)), {}};
     }
     case opt::NodeKind::kFilter: {
       IBEX_ASSIGN_OR_RETURN(ExprPtr pred, Compile(node.As<opt::FilterSpec>().predicate));
@@ -338,6 +343,14 @@ Result<Stage> Builder::Build(const opt::PlanNode& node) {
       return Stage{AddSource(node.id, std::make_unique<ValuesSource>(std::move(rows))), {}};
     }
     case opt::NodeKind::kExchange:
+      if (node.children.empty()) {
+        // A fragment's receiving end: the runtime supplies the source.
+        if (fragment_ == nullptr || !fragment_->exchange_source) {
+          return Status::Internal("exchange receiver outside a distributed fragment");
+        }
+        IBEX_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, fragment_->exchange_source(node));
+        return Stage{AddSource(node.id, std::move(source)), {}};
+      }
       // One rank: every exchange is the identity.
       return Build(node.children[0]);
     case opt::NodeKind::kSink:
@@ -350,9 +363,22 @@ Result<Stage> Builder::Build(const opt::PlanNode& node) {
 
 Result<std::unique_ptr<ExecPlan>> BuildExecPlan(const opt::PhysicalPlan& plan,
                                                 const std::vector<Value>& params) {
+  return BuildExecPlan(plan, params, FragmentBuild{});
+}
+
+Result<std::unique_ptr<ExecPlan>> BuildExecPlan(const opt::PhysicalPlan& plan,
+                                                const std::vector<Value>& params,
+                                                FragmentBuild fragment) {
   auto out = std::make_unique<ExecPlan>();
-  Builder b(out.get(), params);
+  const bool distributed = fragment.partition >= 0 || fragment.exchange_source || fragment.root_sink;
+  Builder b(out.get(), params, distributed ? &fragment : nullptr);
   IBEX_ASSIGN_OR_RETURN(Stage root, b.Build(plan.root));
+  if (fragment.root_sink) {
+    Sink* sink = fragment.root_sink.get();
+    out->sinks.push_back(std::move(fragment.root_sink));
+    b.Terminate(std::move(root), sink);
+    return out;
+  }
   auto collector = std::make_unique<ChunkCollector>(TypesOf(plan.root.schema));
   out->result = collector.get();
   out->sinks.push_back(std::move(collector));

@@ -8,6 +8,7 @@
 // Threads: build on one thread; the ExecPlan is then run by an Executor.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,20 @@ struct ExecPlan {
 // `params`: values of $1..$n (EXECUTE).
 Result<std::unique_ptr<ExecPlan>> BuildExecPlan(const optimizer::PhysicalPlan& plan,
                                                 const std::vector<storage::Value>& params);
+
+// How one fragment of a distributed plan (optimizer/fragment.h) is built on a rank by the
+// runtime (scheduler/): its scans read one partition, its exchange receivers (Exchange nodes
+// without children) become sources the runtime makes, and its root feeds the runtime's sink
+// (an exchange sender) instead of a ChunkCollector (then ExecPlan::result is null).
+struct FragmentBuild {
+  int partition = -1;  // -1: every partition
+  std::function<Result<std::unique_ptr<Source>>(const optimizer::PlanNode& receiver)>
+      exchange_source;
+  std::unique_ptr<Sink> root_sink;
+};
+Result<std::unique_ptr<ExecPlan>> BuildExecPlan(const optimizer::PhysicalPlan& plan,
+                                                const std::vector<storage::Value>& params,
+                                                FragmentBuild fragment);
 
 // The EXPLAIN text of `plan` with each node's actual rows, time and memory appended.
 std::string ExplainAnalyzeText(const optimizer::PhysicalPlan& plan, const ExecPlan& exec);

@@ -112,7 +112,10 @@ std::string RangeText(const ColumnRange& r, const Names& names) {
 }
 
 void Describe(const PlanNode& n, std::string* out) {
-  Names in = n.children.empty() ? Names{} : n.children[0].ColumnNames();
+  // An exchange's receiving end in a fragment has no child: its keys name its own columns.
+  Names in = !n.children.empty()              ? n.children[0].ColumnNames()
+             : n.kind() == NodeKind::kExchange ? n.ColumnNames()
+                                               : Names{};
   std::string& s = *out;
   s += NodeKindName(n.kind());
   switch (n.kind()) {
@@ -211,6 +214,7 @@ void Describe(const PlanNode& n, std::string* out) {
       s += std::string("[") + kNames[static_cast<int>(x.kind)] + "]";
       if (!x.keys.empty()) s += " keys=[" + ExprList(x.keys, in) + "]";
       if (!x.merge_keys.empty()) s += " merge=[" + SortKeys(x.merge_keys, in) + "]";
+      if (x.fragment >= 0) s += " from=F" + std::to_string(x.fragment);
       break;
     }
     case NodeKind::kSink: {

@@ -225,10 +225,14 @@ struct ValuesSpec {
 // executor; kGather: everything to one place (rank 0 for results), merged by `merge_keys`
 // when the inputs are sorted runs.
 enum class ExchangeKind : uint8_t { kShuffle = 0, kBroadcast = 1, kGather = 2 };
+// In a whole plan an Exchange has one child, its sending side. In a fragment
+// (optimizer/fragment.h) an Exchange without children is a receiving end: `fragment` names the
+// fragment that sends into it (plan format 3).
 struct ExchangeSpec {
   ExchangeKind kind = ExchangeKind::kGather;
   std::vector<PlanExpr> keys;
   std::vector<SortKey> merge_keys;
+  int32_t fragment = -1;
   bool operator==(const ExchangeSpec&) const = default;
 };
 

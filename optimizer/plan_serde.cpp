@@ -15,7 +15,7 @@ using storage::ByteReader;
 using storage::ByteWriter;
 
 constexpr char kMagic[4] = {'I', 'B', 'X', 'P'};
-constexpr uint16_t kVersion = 2;  // 2: JoinSpec::at_most_one_match
+constexpr uint16_t kVersion = 3;  // 2: JoinSpec::at_most_one_match, 3: ExchangeSpec::fragment
 constexpr int kMaxDepth = 2000;
 
 // ---- writer -----------------------------------------------------------------------------------
@@ -154,6 +154,7 @@ struct PayloadWriter {
     w->Put<uint8_t>(static_cast<uint8_t>(s.kind));
     PutExprs(w, s.keys);
     PutSortKeys(w, s.merge_keys);
+    w->Put<int32_t>(s.fragment);
   }
   void operator()(const SinkSpec& s) const {
     w->PutString(s.table);
@@ -374,6 +375,7 @@ class Reader {
         s.kind = Enum<ExchangeKind>(3, "exchange");
         s.keys = Exprs();
         s.merge_keys = SortKeys();
+        s.fragment = r_.Get<int32_t>();
         return s;
       }
       case NodeKind::kSink: {

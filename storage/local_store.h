@@ -15,20 +15,21 @@
 #include <vector>
 
 #include "common/status.h"
+#include "storage/block_source.h"
 #include "storage/catalog.h"
 #include "storage/loader/loader.h"
 #include "storage/persist/partition_store.h"
 
 namespace ibex::storage {
 
-class LocalStore {
+class LocalStore : public BlockSource {
  public:
   // Opens (or creates) the data directory and recovers it to its committed epoch. Fails when
   // it was written with a different number of partitions.
   static Result<std::unique_ptr<LocalStore>> Open(const std::string& data_dir_pattern,
                                                   int num_partitions);
 
-  const Catalog& catalog() const { return catalog_; }
+  const Catalog& catalog() const override { return catalog_; }
   int num_partitions() const { return catalog_.num_partitions(); }
 
   // DDL, each committed as a new epoch.
@@ -43,7 +44,7 @@ class LocalStore {
 
   // Reads columns `wanted` (empty = all) of block `index` of partition `partition` of `table`.
   Result<Block> ReadBlock(std::string_view table, int partition, size_t index,
-                          const std::vector<int>& wanted) const;
+                          const std::vector<int>& wanted) const override;
 
  private:
   LocalStore(std::string catalog_root, Catalog catalog)

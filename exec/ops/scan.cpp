@@ -4,7 +4,7 @@
 
 #include "exec/block_cache.h"
 #include "exec/eval.h"
-#include "storage/local_store.h"
+#include "storage/block_source.h"
 
 namespace ibex::exec {
 

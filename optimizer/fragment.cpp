@@ -1,0 +1,217 @@
+#include "optimizer/fragment.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace ibex::optimizer {
+
+namespace {
+
+// Where the rows of a subtree are, as far as fragments care.
+enum class Where : uint8_t { kCoordinator, kExecutors, kReplicated };
+
+class Cutter {
+ public:
+  Cutter(const storage::Catalog& catalog, FragmentedPlan* out) : catalog_(catalog), out_(out) {}
+
+  // Makes a new fragment of `root`, cutting its exchanges into further fragments; returns its
+  // id.
+  int NewFragment(PlanNode root, const ExchangeSpec& output, int consumer) {
+    int id = static_cast<int>(out_->fragments.size());
+    out_->fragments.emplace_back();
+    Fragment& f = out_->fragments.back();
+    f.id = id;
+    f.output = output;
+    f.output.fragment = id;
+    f.consumer = consumer;
+    std::vector<int> inputs;
+    CutChildren(&root, id, &inputs);
+    // out_->fragments may have grown: index again.
+    out_->fragments[id].root = std::move(root);
+    out_->fragments[id].inputs = std::move(inputs);
+    return id;
+  }
+
+  Result<Where> Locate(const PlanNode& node) const {
+    switch (node.kind()) {
+      case NodeKind::kScan: {
+        const storage::Table* t = catalog_.FindTable(node.As<ScanSpec>().table);
+        if (t != nullptr && t->def.distribution.kind == storage::DistributionKind::kReplicated) {
+          return Where::kReplicated;
+        }
+        return Where::kExecutors;
+      }
+      case NodeKind::kValues:
+        return Where::kCoordinator;
+      case NodeKind::kExchange:
+        if (node.children.empty()) {
+          switch (node.As<ExchangeSpec>().kind) {
+            case ExchangeKind::kGather:
+              return Where::kCoordinator;
+            case ExchangeKind::kBroadcast:
+              return Where::kReplicated;
+            case ExchangeKind::kShuffle:
+              return Where::kExecutors;
+          }
+        }
+        break;
+      default:
+        break;
+    }
+    bool executors = false, coordinator = false;
+    for (const PlanNode& c : node.children) {
+      IBEX_ASSIGN_OR_RETURN(Where w, Locate(c));
+      executors |= w == Where::kExecutors;
+      coordinator |= w == Where::kCoordinator;
+    }
+    if (executors && coordinator) {
+      return Status::Internal("fragment: node " + std::to_string(node.id) + " (" +
+                              NodeKindName(node.kind()) +
+                              ") combines rows at the coordinator with rows on the executors");
+    }
+    if (executors) return Where::kExecutors;
+    if (coordinator) return Where::kCoordinator;
+    return Where::kReplicated;
+  }
+
+ private:
+  void CutChildren(PlanNode* node, int fragment, std::vector<int>* inputs) {
+    for (PlanNode& child : node->children) {
+      if (child.kind() == NodeKind::kExchange && !child.children.empty()) {
+        PlanNode sender = std::move(child.children[0]);
+        child.children.clear();
+        int id = NewFragment(std::move(sender), child.As<ExchangeSpec>(), fragment);
+        child.As<ExchangeSpec>().fragment = id;
+        inputs->push_back(id);
+      } else {
+        CutChildren(&child, fragment, inputs);
+      }
+    }
+  }
+
+  const storage::Catalog& catalog_;
+  FragmentedPlan* out_;
+};
+
+}  // namespace
+
+const char* FragmentPlaceName(FragmentPlace place) {
+  switch (place) {
+    case FragmentPlace::kCoordinator:
+      return "coordinator";
+    case FragmentPlace::kExecutors:
+      return "executors";
+    case FragmentPlace::kOneExecutor:
+      return "one executor";
+  }
+  return "?";
+}
+
+std::vector<int> FragmentedPlan::BottomUpOrder() const {
+  // Fragments are numbered in pre-order (a consumer before what it receives), so the reverse
+  // numbering is bottom-up.
+  std::vector<int> order;
+  for (int i = static_cast<int>(fragments.size()) - 1; i >= 0; --i) order.push_back(i);
+  return order;
+}
+
+Result<FragmentedPlan> CutFragments(const PhysicalPlan& plan, const storage::Catalog& catalog,
+                                    int executors) {
+  FragmentedPlan out;
+  out.param_count = plan.param_count;
+  out.param_types = plan.param_types;
+  Cutter cutter(catalog, &out);
+
+  PlanNode root = plan.root;
+  if (root.kind() != NodeKind::kExchange || root.As<ExchangeSpec>().kind != ExchangeKind::kGather) {
+    if (executors > 1) {
+      return Status::Internal("fragment: a distributed plan must end in a gather");
+    }
+    // One executor: the whole plan runs there and is gathered to the coordinator.
+    PlanNode gather;
+    gather.id = root.id;
+    gather.schema = root.schema;
+    gather.estimated_rows = root.estimated_rows;
+    gather.payload = ExchangeSpec{ExchangeKind::kGather, {}, {}, -1};
+    gather.children.push_back(std::move(root));
+    root = std::move(gather);
+  }
+  // Fragment 0 is the receiving end of the final gather.
+  out.fragments.emplace_back();
+  out.fragments[0].id = 0;
+  out.fragments[0].place = FragmentPlace::kCoordinator;
+  PlanNode sender = std::move(root.children[0]);
+  root.children.clear();
+  int first = cutter.NewFragment(std::move(sender), root.As<ExchangeSpec>(), 0);
+  root.As<ExchangeSpec>().fragment = first;
+  out.fragments[0].root = std::move(root);
+  out.fragments[0].inputs = {first};
+
+  for (size_t i = 1; i < out.fragments.size(); ++i) {
+    Fragment& f = out.fragments[i];
+    if (executors <= 1) {
+      f.place = FragmentPlace::kExecutors;
+      continue;
+    }
+    IBEX_ASSIGN_OR_RETURN(Where w, cutter.Locate(f.root));
+    f.place = w == Where::kCoordinator  ? FragmentPlace::kCoordinator
+              : w == Where::kExecutors ? FragmentPlace::kExecutors
+                                       : FragmentPlace::kOneExecutor;
+  }
+  // A fragment at the coordinator must not read tables: only executors hold blocks.
+  for (const Fragment& f : out.fragments) {
+    if (f.place != FragmentPlace::kCoordinator) continue;
+    std::vector<const PlanNode*> stack{&f.root};
+    while (!stack.empty()) {
+      const PlanNode* n = stack.back();
+      stack.pop_back();
+      if (n->kind() == NodeKind::kScan) {
+        return Status::Internal("fragment " + std::to_string(f.id) +
+                                " runs at the coordinator but scans " + n->As<ScanSpec>().table);
+      }
+      for (const PlanNode& c : n->children) stack.push_back(&c);
+    }
+  }
+  return out;
+}
+
+std::string ExplainFragments(const FragmentedPlan& plan) {
+  static constexpr const char* kKinds[] = {"shuffle", "broadcast", "gather"};
+  std::string out;
+  for (const Fragment& f : plan.fragments) {
+    out += "Fragment " + std::to_string(f.id) + " [" + FragmentPlaceName(f.place) + "]";
+    if (f.id == 0) {
+      out += " -> result";
+    } else {
+      out += std::string(" -> ") + kKinds[static_cast<int>(f.output.kind)];
+      // Keys over the fragment root's columns: print them through a one-node explain.
+      PlanNode probe;
+      probe.schema = f.root.schema;
+      ExchangeSpec spec = f.output;
+      spec.fragment = -1;
+      probe.payload = spec;
+      std::string text = ExplainText(probe);  // "Exchange[kind] keys=[..] merge=[..] rows=.."
+      size_t open = text.find(']');
+      size_t rows = text.rfind(" rows=");
+      if (open != std::string::npos && rows != std::string::npos && rows > open + 1) {
+        out += text.substr(open + 1, rows - open - 1);
+      }
+      out += " to F" + std::to_string(f.consumer);
+    }
+    out += "\n";
+    std::istringstream lines(ExplainText(f.root));
+    std::string line;
+    while (std::getline(lines, line)) out += "  " + line + "\n";
+  }
+  return out;
+}
+
+PhysicalPlan FragmentPlan(const FragmentedPlan& plan, int fragment) {
+  PhysicalPlan p;
+  p.root = plan.fragments[static_cast<size_t>(fragment)].root;
+  p.param_count = plan.param_count;
+  p.param_types = plan.param_types;
+  return p;
+}
+
+}  // namespace ibex::optimizer

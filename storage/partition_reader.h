@@ -1,0 +1,39 @@
+// PartitionReader: an executor's view of the data — the committed catalog the coordinator
+// last sent, and its own partition's files (storage/persist/partition_store.h). Scans on an
+// executor read through it (storage/block_source.h); a block of another partition is an
+// error, not a remote read. Update() installs a newer catalog and lets the partition drop what
+// the new epoch no longer references (PartitionStore::Recover).
+//
+// Thread safety: Update on one thread while no scan runs; reads from any threads otherwise.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "storage/block_source.h"
+#include "storage/persist/partition_store.h"
+
+namespace ibex::storage {
+
+class PartitionReader : public BlockSource {
+ public:
+  // Opens (and recovers) partition `partition` under `root` for the committed `catalog`.
+  static Result<std::unique_ptr<PartitionReader>> Open(std::string root, int partition,
+                                                       Catalog catalog);
+
+  const Catalog& catalog() const override { return catalog_; }
+  int partition() const { return store_->partition(); }
+  Result<Block> ReadBlock(std::string_view table, int partition, size_t index,
+                          const std::vector<int>& wanted) const override;
+  // A newer committed catalog (after DDL or a load); recovers the partition to it.
+  Status Update(Catalog catalog);
+
+ private:
+  PartitionReader(std::unique_ptr<PartitionStore> store, Catalog catalog)
+      : store_(std::move(store)), catalog_(std::move(catalog)) {}
+
+  std::unique_ptr<PartitionStore> store_;
+  Catalog catalog_;
+};
+
+}  // namespace ibex::storage
