@@ -54,6 +54,10 @@ class [[nodiscard]] Status {
   static Status NotSupported(std::string msg) { return {StatusCode::kNotSupported, std::move(msg)}; }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
   // An I/O error from errno, naming the call and the path: "open /x/y: No such file".
+  // A status rebuilt from its parts (a status that crossed the network); kOk gives OK.
+  static Status FromCode(StatusCode code, std::string msg) {
+    return code == StatusCode::kOk ? Status() : Status(code, std::move(msg));
+  }
   static Status FromErrno(std::string_view what, std::string_view path, int err);
 
   bool ok() const { return code_ == StatusCode::kOk; }

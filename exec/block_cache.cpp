@@ -1,10 +1,25 @@
 #include "exec/block_cache.h"
 
-#include <algorithm>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
+
+#include "exec/memory.h"
 #include "storage/block_source.h"
 
 namespace ibex::exec {
+
+int64_t DefaultBlockCacheBytes(int ranks_on_node) {
+  if (const char* env = std::getenv("IBEX_BLOCK_CACHE")) {
+    auto bytes = ParseMemorySize(env);
+    if (bytes.ok()) return *bytes;
+  }
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  const int64_t half = pages > 0 && page > 0 ? static_cast<int64_t>(pages) * page / 2 : int64_t{1} << 30;
+  return half / std::max(1, ranks_on_node);
+}
 
 namespace {
 int64_t ColumnBytes(const storage::ColumnVector& cv) {

@@ -24,6 +24,10 @@ class BlockSource;
 
 namespace ibex::exec {
 
+// The default capacity for a rank: IBEX_BLOCK_CACHE (e.g. 4GB) when set, else half of the
+// machine's memory divided among `ranks_on_node` ranks.
+int64_t DefaultBlockCacheBytes(int ranks_on_node = 1);
+
 class BlockCache {
  public:
   explicit BlockCache(int64_t capacity_bytes) : capacity_(capacity_bytes) {}

@@ -81,36 +81,9 @@ ExecContext LocalRunner::Context(MemoryTracker* memory, sql::CancelToken& cancel
   return ctx;
 }
 
-int64_t LocalRunner::BlockCacheCapacity() {
-  if (const char* env = std::getenv("IBEX_BLOCK_CACHE")) {
-    auto bytes = ParseMemorySize(env);
-    if (bytes.ok()) return *bytes;
-  }
-  const long pages = sysconf(_SC_PHYS_PAGES);
-  const long page = sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && page > 0 ? static_cast<int64_t>(pages) * page / 2 : int64_t{1} << 30;
-}
-
 Status LocalRunner::CatalogChanged(const storage::Catalog& catalog) {
   cache_.Clear();
-  const storage::Catalog& mine = store_->catalog();
-  for (const std::string& name : mine.TableNames()) {
-    if (catalog.FindTable(name) == nullptr) IBEX_RETURN_IF_ERROR(store_->DropTable(name));
-  }
-  for (const std::string& name : mine.ViewNames()) {
-    if (catalog.FindView(name) == nullptr) IBEX_RETURN_IF_ERROR(store_->DropView(name));
-  }
-  for (const std::string& name : catalog.TableNames()) {
-    if (store_->catalog().FindTable(name) == nullptr) {
-      IBEX_RETURN_IF_ERROR(store_->CreateTable(catalog.FindTable(name)->def));
-    }
-  }
-  for (const std::string& name : catalog.ViewNames()) {
-    const storage::ViewDef* v = catalog.FindView(name);
-    const storage::ViewDef* have = store_->catalog().FindView(name);
-    if (have == nullptr || !(*have == *v)) IBEX_RETURN_IF_ERROR(store_->CreateView(*v, true));
-  }
-  return Status::OK();
+  return store_->ApplyDefinitions(catalog);
 }
 
 Result<int64_t> LocalRunner::Insert(const optimizer::PhysicalPlan& plan, sql::CancelToken& cancel) {

@@ -47,9 +47,6 @@ class LocalRunner : public sql::StatementRunner {
   LocalRunner(std::unique_ptr<storage::LocalStore> store, int workers, std::string temp_dir)
       : store_(std::move(store)), executor_(workers), temp_dir_(std::move(temp_dir)) {}
 
-  // Bytes of decoded blocks kept between queries: IBEX_BLOCK_CACHE (e.g. 4GB), default half
-  // of the machine's memory.
-  static int64_t BlockCacheCapacity();
   // A query's context: its memory tracker, the store, the block cache, the shell's Ctrl-C.
   ExecContext Context(MemoryTracker* memory, sql::CancelToken& cancel);
   // INSERT / CREATE TABLE AS: runs the Sink's input and loads its rows; returns their count.
@@ -59,7 +56,7 @@ class LocalRunner : public sql::StatementRunner {
 
   std::unique_ptr<storage::LocalStore> store_;
   Executor executor_;
-  BlockCache cache_{BlockCacheCapacity()};
+  BlockCache cache_{DefaultBlockCacheBytes()};  // decoded blocks kept between queries
   std::string temp_dir_;
   int64_t memory_limit_ = 0;
   std::string store_dir_;                      // the catalog's root (scratch files go there)

@@ -388,10 +388,22 @@ Result<std::unique_ptr<ExecPlan>> BuildExecPlan(const opt::PhysicalPlan& plan,
 
 std::string ExplainAnalyzeText(const opt::PhysicalPlan& plan, const ExecPlan& exec) {
   std::istringstream lines(opt::ExplainText(plan));
+  // ExplainText prints one line per node in pre-order; a fragment's nodes keep the whole
+  // plan's ids, so map lines to ids by walking the tree the same way.
+  std::vector<int> ids;
+  std::vector<const opt::PlanNode*> stack{&plan.root};
+  while (!stack.empty()) {
+    const opt::PlanNode* n = stack.back();
+    stack.pop_back();
+    ids.push_back(n->id);
+    for (auto it = n->children.rbegin(); it != n->children.rend(); ++it) stack.push_back(&*it);
+  }
   std::string out;
   std::string line;
-  size_t node = 0;
+  size_t line_no = 0;
   while (std::getline(lines, line)) {
+    const size_t node = line_no < ids.size() && ids[line_no] >= 0 ? static_cast<size_t>(ids[line_no])
+                                                                  : SIZE_MAX;
     out += line;
     if (node < exec.node_stats.size() && !exec.node_stats[node].empty()) {
       int64_t rows = 0;
@@ -410,7 +422,7 @@ std::string ExplainAnalyzeText(const opt::PhysicalPlan& plan, const ExecPlan& ex
       if (mem > 0) out += " memory=" + FormatBytes(mem);
     }
     out += '\n';
-    ++node;
+    ++line_no;
   }
   return out;
 }

@@ -103,4 +103,23 @@ Result<Block> LocalStore::ReadBlock(std::string_view table, int partition, size_
   return partitions_[static_cast<size_t>(partition)]->ReadBlock(*t, part.blocks[index], wanted);
 }
 
+Status LocalStore::ApplyDefinitions(const Catalog& wanted) {
+  const Catalog mine = catalog_;
+  for (const std::string& name : mine.TableNames()) {
+    if (wanted.FindTable(name) == nullptr) IBEX_RETURN_IF_ERROR(DropTable(name));
+  }
+  for (const std::string& name : mine.ViewNames()) {
+    if (wanted.FindView(name) == nullptr) IBEX_RETURN_IF_ERROR(DropView(name));
+  }
+  for (const std::string& name : wanted.TableNames()) {
+    if (catalog_.FindTable(name) == nullptr) IBEX_RETURN_IF_ERROR(CreateTable(wanted.FindTable(name)->def));
+  }
+  for (const std::string& name : wanted.ViewNames()) {
+    const ViewDef* v = wanted.FindView(name);
+    const ViewDef* have = catalog_.FindView(name);
+    if (have == nullptr || !(*have == *v)) IBEX_RETURN_IF_ERROR(CreateView(*v, true));
+  }
+  return Status::OK();
+}
+
 }  // namespace ibex::storage

@@ -9,7 +9,10 @@
 // CancelToken::Cancel() may be called from any thread and from a signal handler.
 #pragma once
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,16 +22,30 @@
 
 namespace ibex::sql {
 
-// Set when the user pressed Ctrl-C (or anyone else cancels). Lock-free: signal-safe.
+// Set when the user pressed Ctrl-C (or anyone else cancels). Lock-free: signal-safe. A runner
+// that sleeps while a query runs elsewhere (the distributed engine) can also be woken: Cancel
+// writes 8 bytes to the notify descriptor (an eventfd) when one is set — write() is
+// async-signal-safe.
 class CancelToken {
  public:
   bool cancelled() const { return flag_.load(std::memory_order_relaxed); }
-  void Cancel() { flag_.store(true, std::memory_order_relaxed); }
+  void Cancel() {
+    flag_.store(true, std::memory_order_relaxed);
+    const int fd = notify_fd_.load(std::memory_order_relaxed);
+    if (fd >= 0) {
+      const uint64_t one = 1;
+      [[maybe_unused]] ssize_t n = ::write(fd, &one, sizeof(one));
+    }
+  }
   void Reset() { flag_.store(false, std::memory_order_relaxed); }
+  // -1: none. The caller owns the descriptor and unsets it before closing it.
+  void set_notify_fd(int fd) { notify_fd_.store(fd, std::memory_order_relaxed); }
 
  private:
   std::atomic<bool> flag_{false};
+  std::atomic<int> notify_fd_{-1};
   static_assert(std::atomic<bool>::is_always_lock_free);
+  static_assert(std::atomic<int>::is_always_lock_free);
 };
 
 // Receives one statement's result as a stream: Begin, any number of Row calls, End. A sink

@@ -1,0 +1,438 @@
+#include "scheduler/coordinator.h"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <sstream>
+#include <thread>
+
+#include "exec/memory.h"
+#include "optimizer/distribution.h"
+#include "optimizer/fragment.h"
+#include "optimizer/planner.h"
+#include "scheduler/query_execution.h"
+
+namespace ibex::scheduler {
+
+namespace opt = ibex::optimizer;
+
+namespace {
+
+// How long executors get to confirm the end of a query that failed or was cancelled before
+// the coordinator gives up on them (they are told at once; this only bounds a lost reply).
+constexpr auto kCancelGrace = std::chrono::seconds(10);
+
+// Wakes a thread blocked in poll() when the user presses Ctrl-C (the CancelToken writes the
+// eventfd from the signal handler), when the statement's deadline passes, or when the query
+// ends; on the first two it cancels the query. No polling loop: poll() sleeps until one of
+// those happens.
+class CancelWatcher {
+ public:
+  CancelWatcher(sql::CancelToken& token, int64_t timeout_ms, std::function<void(Status)> cancel)
+      : token_(token), fd_(eventfd(0, EFD_CLOEXEC)) {
+    if (fd_ < 0) return;  // no watcher: Ctrl-C still reaches the workers through the flag
+    token_.set_notify_fd(fd_);
+    if (token_.cancelled()) Notify();
+    thread_ = std::thread([this, timeout_ms, cancel = std::move(cancel)] {
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+      while (true) {
+        int wait = -1;
+        if (timeout_ms > 0) {
+          auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+          wait = static_cast<int>(std::max<int64_t>(0, left));
+        }
+        pollfd p{fd_, POLLIN, 0};
+        int n = poll(&p, 1, wait);
+        if (done_.load()) return;
+        if (n == 0) {
+          cancel(Status::Timeout("canceling statement due to statement timeout (" +
+                                 std::to_string(timeout_ms) + " ms)"));
+          return;
+        }
+        if (n > 0) {
+          uint64_t v;
+          [[maybe_unused]] ssize_t r = read(fd_, &v, sizeof(v));
+          if (token_.cancelled()) {
+            cancel(Status::Cancelled("canceling statement due to user request"));
+            return;
+          }
+        }
+      }
+    });
+  }
+  ~CancelWatcher() {
+    if (fd_ < 0) return;
+    done_.store(true);
+    Notify();
+    if (thread_.joinable()) thread_.join();
+    token_.set_notify_fd(-1);
+    close(fd_);
+  }
+
+ private:
+  void Notify() {
+    const uint64_t one = 1;
+    [[maybe_unused]] ssize_t n = write(fd_, &one, sizeof(one));
+  }
+  sql::CancelToken& token_;
+  int fd_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+Status StreamResult(const exec::ChunkCollector& result,
+                    const std::vector<sql::ast::OutputColumn>& columns, sql::ResultSink& sink,
+                    sql::CancelToken& cancel) {
+  IBEX_RETURN_IF_ERROR(sink.Begin(columns));
+  std::vector<storage::Value> row;
+  for (const exec::Chunk& c : result.chunks()) {
+    if (cancel.cancelled()) return Status::Cancelled("canceling statement due to user request");
+    for (size_t r = 0; r < c.size; ++r) {
+      row.clear();
+      for (size_t col = 0; col < c.columns.size(); ++col) row.push_back(c.GetValue(col, r));
+      IBEX_RETURN_IF_ERROR(sink.Row(row));
+    }
+  }
+  return sink.End();
+}
+
+// Whether `s` is only the echo of a cancellation (so a more telling error wins).
+bool IsEcho(const Status& s) { return s.code() == StatusCode::kCancelled; }
+
+}  // namespace
+
+Coordinator::Coordinator(net::Fabric& fabric, net::ExchangeService& exchanges,
+                         std::unique_ptr<storage::LocalStore> store, int workers,
+                         std::string ranks_text)
+    : fabric_(fabric),
+      exchanges_(exchanges),
+      store_(std::move(store)),
+      executor_(workers),
+      ranks_text_(std::move(ranks_text)),
+      executors_(fabric.size() - 1),
+      queries_run_(static_cast<size_t>(fabric.size()), 0),
+      busy_ns_(static_cast<size_t>(fabric.size()), 0) {
+  fabric_.RegisterControlHandler(kControlQueryDone, [this](int source, std::span<const std::byte> p) {
+    OnQueryDone(source, p);
+  });
+  fabric_.RegisterControlHandler(kControlCatalogAck, [this](int source, std::span<const std::byte> p) {
+    OnCatalogAck(source, p);
+  });
+  fabric_.AddPeerFailureCallback([this](int rank, const Status& why) { OnPeerFailed(rank, why); });
+}
+
+Coordinator::~Coordinator() = default;
+
+Result<std::unique_ptr<Coordinator>> Coordinator::Open(net::Fabric& fabric,
+                                                       net::ExchangeService& exchanges,
+                                                       const std::string& data_dir, int workers,
+                                                       std::string ranks_text) {
+  const int executors = fabric.size() - 1;
+  if (executors < 1) return Status::InvalidArgument("a distributed job needs at least one executor");
+  IBEX_ASSIGN_OR_RETURN(std::unique_ptr<storage::LocalStore> store,
+                        storage::LocalStore::Open(data_dir, executors));
+  std::unique_ptr<Coordinator> c(new Coordinator(fabric, exchanges, std::move(store),
+                                                 std::max(1, workers), std::move(ranks_text)));
+  IBEX_RETURN_IF_ERROR(c->PublishCatalog());
+  return c;
+}
+
+void Coordinator::Broadcast(uint16_t type, const std::string& bytes) {
+  for (int r = 1; r <= executors_; ++r) {
+    if (fabric_.PeerStatus(r).ok()) (void)fabric_.SendControl(r, type, AsBytes(bytes));
+  }
+}
+
+Status Coordinator::ExecutorsAlive() const {
+  std::lock_guard lock(mu_);
+  if (failed_.empty()) return Status::OK();
+  std::string text;
+  for (const auto& [rank, why] : failed_) {
+    if (!text.empty()) text += "; ";
+    text += why;
+  }
+  return Status::PeerFailed("executor gone: " + text +
+                            " (the job cannot run queries without it; restart the job)");
+}
+
+Status Coordinator::PublishCatalog() {
+  IBEX_RETURN_IF_ERROR(ExecutorsAlive());
+  const std::string bytes = EncodeCatalog(store_->catalog());
+  {
+    std::lock_guard lock(mu_);
+    publishing_epoch_ = store_->catalog().epoch();
+    acks_waiting_.clear();
+    for (int r = 1; r <= executors_; ++r) acks_waiting_.insert(r);
+    ack_error_ = Status::OK();
+  }
+  Broadcast(kControlCatalog, bytes);
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return acks_waiting_.empty(); });
+  return ack_error_;
+}
+
+void Coordinator::OnCatalogAck(int source, std::span<const std::byte> payload) {
+  Result<CatalogAck> ack = DecodeCatalogAck(payload);
+  if (!ack.ok()) {
+    fabric_.FailPeer(source, ack.status().message());
+    return;
+  }
+  std::lock_guard lock(mu_);
+  if (ack->epoch != publishing_epoch_ || acks_waiting_.erase(source) == 0) return;
+  if (!ack->status.ok() && ack_error_.ok()) ack_error_ = ack->status;
+  cv_.notify_all();
+}
+
+void Coordinator::OnQueryDone(int source, std::span<const std::byte> payload) {
+  Result<QueryDone> done = DecodeQueryDone(payload);
+  if (!done.ok()) {
+    fabric_.FailPeer(source, done.status().message());
+    return;
+  }
+  std::lock_guard lock(mu_);
+  if (done->query != running_ || waiting_.erase(source) == 0) return;
+  for (FragmentReport& r : done->reports) {
+    busy_ns_[static_cast<size_t>(source)] += r.time_ns;
+    reports_.emplace_back(source, std::move(r));
+  }
+  ++queries_run_[static_cast<size_t>(source)];
+  if (!done->status.ok()) {
+    if (remote_error_.ok() || (IsEcho(remote_error_) && !IsEcho(done->status))) {
+      remote_error_ = done->status;
+    }
+    if (local_ != nullptr) local_->Cancel(done->status);
+  }
+  cv_.notify_all();
+}
+
+void Coordinator::OnPeerFailed(int rank, const Status& why) {
+  std::lock_guard lock(mu_);
+  failed_.emplace(rank, why.message());
+  Status err = Status::PeerFailed("executor " + why.message());
+  if (why.message().rfind("rank", 0) != 0) {
+    err = Status::PeerFailed("executor " + fabric_.Describe(rank) + " failed: " + why.message());
+  }
+  if (running_ != 0 && waiting_.erase(rank) > 0) {
+    if (remote_error_.ok() || IsEcho(remote_error_)) remote_error_ = err;
+    if (local_ != nullptr) local_->Cancel(err);
+  }
+  if (acks_waiting_.erase(rank) > 0 && ack_error_.ok()) ack_error_ = err;
+  cv_.notify_all();
+}
+
+Result<opt::FragmentedPlan> Coordinator::Plan(const sql::BoundStatement& bound) {
+  IBEX_ASSIGN_OR_RETURN(opt::PhysicalPlan plan, opt::PlanStatement(bound, store_->catalog()));
+  if (plan.root.kind() == opt::NodeKind::kSink) {
+    return Status::NotSupported("INSERT and CREATE TABLE AS on several executors");
+  }
+  IBEX_RETURN_IF_ERROR(opt::Distribute(&plan, store_->catalog(), executors_));
+  return opt::CutFragments(plan, store_->catalog(), executors_);
+}
+
+Coordinator::RunResult Coordinator::RunDistributed(const opt::FragmentedPlan& plan, bool analyze,
+                                                   sql::CancelToken& cancel) {
+  RunResult out;
+  const auto t0 = std::chrono::steady_clock::now();
+  out.status = ExecutorsAlive();
+  if (!out.status.ok()) return out;
+  const uint64_t id = next_query_++;
+
+  QueryContext ctx;
+  ctx.exchanges = &exchanges_;
+  ctx.executor = &executor_;
+  ctx.memory_limit = memory_limit_;
+  ctx.user_cancelled = [&cancel] { return cancel.cancelled(); };
+  out.local = std::make_unique<QueryExecution>(id, plan, executors_, std::vector<storage::Value>{},
+                                               analyze, std::move(ctx));
+  QueryExecution* local = out.local.get();
+  out.status = local->Open();
+  if (!out.status.ok()) return out;
+
+  StartQuery start;
+  start.query = id;
+  start.executors = executors_;
+  start.plan = plan;
+  start.analyze = analyze;
+  {
+    std::lock_guard lock(mu_);
+    running_ = id;
+    waiting_.clear();
+    for (int r = 1; r <= executors_; ++r) waiting_.insert(r);
+    remote_error_ = Status::OK();
+    reports_.clear();
+    local_ = local;
+  }
+  Broadcast(kControlStartQuery, EncodeStartQuery(start));
+
+  auto cancel_everywhere = [this, local, id](const Status& why) {
+    local->Cancel(why);
+    Broadcast(kControlCancelQuery, EncodeCancelQuery(CancelQuery{id, why}));
+  };
+  Status st;
+  {
+    CancelWatcher watcher(cancel, statement_timeout_ms_, cancel_everywhere);
+    st = local->Run();
+    if (!st.ok()) cancel_everywhere(st);
+    std::unique_lock lock(mu_);
+    if (st.ok()) {
+      cv_.wait(lock, [&] { return waiting_.empty() || !remote_error_.ok(); });
+    }
+    if (!waiting_.empty()) {
+      if (!remote_error_.ok()) {
+        lock.unlock();
+        cancel_everywhere(remote_error_);
+        lock.lock();
+      }
+      if (!cv_.wait_for(lock, kCancelGrace, [&] { return waiting_.empty(); })) {
+        std::string ranks;
+        for (int r : waiting_) ranks += (ranks.empty() ? "" : ", ") + fabric_.Describe(r);
+        if (st.ok()) st = Status::Timeout("query " + std::to_string(id) + ": " + ranks +
+                                          " did not confirm the end of the query");
+      }
+    }
+    Status remote = remote_error_;
+    if (!remote.ok() && (st.ok() || (IsEcho(st) && !IsEcho(remote)))) st = remote;
+    out.reports = std::move(reports_);
+    running_ = 0;
+    local_ = nullptr;
+  }
+  if (!st.ok() && cancel.cancelled() && st.code() == StatusCode::kCancelled) {
+    st = Status::Cancelled("canceling statement due to user request");
+  }
+  out.status = st;
+  for (const FragmentReport& r : local->reports()) out.reports.emplace_back(0, r);
+  out.millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+Status Coordinator::Query(const sql::BoundStatement& bound, sql::ResultSink& sink,
+                          sql::CancelToken& cancel) {
+  IBEX_ASSIGN_OR_RETURN(opt::FragmentedPlan plan, Plan(bound));
+  RunResult run = RunDistributed(plan, false, cancel);
+  IBEX_RETURN_IF_ERROR(run.status);
+  const sql::BoundStatement& query = bound.prepared ? *bound.prepared : bound;
+  std::vector<sql::ast::OutputColumn> columns = query.outputs;
+  const opt::Schema& schema = plan.fragments[0].root.schema;
+  if (columns.size() != schema.size()) {
+    columns.clear();
+    for (const auto& f : schema) columns.push_back({f.name, sql::SqlType::Of(f.type)});
+  }
+  return StreamResult(*run.local->result(), columns, sink, cancel);
+}
+
+Status Coordinator::Explain(const sql::BoundStatement& bound, sql::ResultSink& sink,
+                            sql::CancelToken& cancel) {
+  IBEX_ASSIGN_OR_RETURN(opt::FragmentedPlan plan, Plan(bound));
+  std::string text = opt::ExplainFragments(plan);
+  if (bound.ast->analyze) {
+    RunResult run = RunDistributed(plan, true, cancel);
+    IBEX_RETURN_IF_ERROR(run.status);
+    text += "Per rank:\n";
+    for (const opt::Fragment& f : plan.fragments) {
+      for (const auto& [rank, r] : run.reports) {
+        if (r.fragment != f.id) continue;
+        char buf[256];
+        std::snprintf(buf, sizeof(buf),
+                      "Fragment %d on rank %d: time=%.2fms sent=%s received=%s network_wait=%.2fms\n",
+                      f.id, rank, static_cast<double>(r.time_ns) / 1e6,
+                      exec::FormatBytes(r.bytes_sent).c_str(),
+                      exec::FormatBytes(r.bytes_received).c_str(),
+                      static_cast<double>(r.network_wait_ns) / 1e6);
+        text += buf;
+        std::istringstream lines(r.operators);
+        std::string line;
+        while (std::getline(lines, line)) text += "  " + line + "\n";
+      }
+    }
+    int64_t sent = 0;
+    for (const auto& [rank, r] : run.reports) sent += r.bytes_sent;
+    char buf[200];
+    std::snprintf(buf, sizeof(buf), "Total: %.2f ms, %zu rows, %s sent over the network, %d executors\n",
+                  run.millis, run.local->result()->rows(), exec::FormatBytes(sent).c_str(), executors_);
+    text += buf;
+  }
+  IBEX_RETURN_IF_ERROR(sink.Begin({{"plan", sql::SqlType::Varchar()}}));
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) IBEX_RETURN_IF_ERROR(sink.Row({storage::Value::String(line)}));
+  return sink.End();
+}
+
+Status Coordinator::Execute(const sql::BoundStatement& bound, sql::ResultSink& sink,
+                            sql::CancelToken& cancel) {
+  switch (bound.kind()) {
+    case sql::ast::StatementKind::kCopy: {
+      IBEX_RETURN_IF_ERROR(ExecutorsAlive());
+      IBEX_ASSIGN_OR_RETURN(storage::LoadResult r,
+                            store_->Copy(bound.copy.table, bound.copy.path, bound.copy.options));
+      IBEX_RETURN_IF_ERROR(PublishCatalog());
+      if (shell_catalog_ != nullptr) *shell_catalog_ = store_->catalog();
+      return sink.Message("COPY " + std::to_string(r.rows));
+    }
+    case sql::ast::StatementKind::kExplain:
+      return Explain(bound, sink, cancel);
+    case sql::ast::StatementKind::kSelect:
+    case sql::ast::StatementKind::kExecute:
+    case sql::ast::StatementKind::kInsert:
+    case sql::ast::StatementKind::kCreateTableAs:
+      return Query(bound, sink, cancel);
+    default:
+      return Status::NotSupported(std::string(sql::StatementKindName(bound.kind())) +
+                                  " is not supported on several executors yet");
+  }
+}
+
+Status Coordinator::CatalogChanged(const storage::Catalog& catalog) {
+  IBEX_RETURN_IF_ERROR(ExecutorsAlive());
+  IBEX_RETURN_IF_ERROR(store_->ApplyDefinitions(catalog));
+  return PublishCatalog();
+}
+
+Status Coordinator::SettingChanged(const std::string& name, const std::string& value) {
+  std::string v = value;
+  if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'') v = v.substr(1, v.size() - 2);
+  if (name == "memory_limit") {
+    IBEX_ASSIGN_OR_RETURN(memory_limit_, exec::ParseMemorySize(v));
+  } else if (name == "statement_timeout") {
+    // PostgreSQL's forms: a number of milliseconds, or with a unit: ms, s, min. 0: none.
+    size_t end = 0;
+    double n = 0;
+    try {
+      n = std::stod(v, &end);
+    } catch (const std::exception&) {
+      return Status::InvalidArgument("statement_timeout: '" + v + "' is not a duration (e.g. 5s, 500ms, 2min)");
+    }
+    std::string unit = v.substr(end);
+    while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+    double ms = unit.empty() || unit == "ms" ? n : unit == "s" ? n * 1000 : unit == "min" ? n * 60000 : -1;
+    if (ms < 0 || n < 0) {
+      return Status::InvalidArgument("statement_timeout: '" + v + "' is not a duration (e.g. 5s, 500ms, 2min)");
+    }
+    statement_timeout_ms_ = static_cast<int64_t>(ms);
+  }
+  return Status::OK();
+}
+
+std::string Coordinator::DescribeRanks() {
+  std::string out = ranks_text_;
+  std::lock_guard lock(mu_);
+  for (int r = 1; r <= executors_; ++r) {
+    char buf[200];
+    auto it = failed_.find(r);
+    std::string state = it != failed_.end()       ? "failed: " + it->second
+                        : waiting_.count(r) != 0  ? "running query " + std::to_string(running_)
+                                                  : "idle";
+    std::snprintf(buf, sizeof(buf), "executor rank %d: %s, %lld queries, %.2f s busy\n", r,
+                  state.c_str(), static_cast<long long>(queries_run_[static_cast<size_t>(r)]),
+                  static_cast<double>(busy_ns_[static_cast<size_t>(r)]) / 1e9);
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace ibex::scheduler

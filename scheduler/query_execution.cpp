@@ -1,0 +1,244 @@
+#include "scheduler/query_execution.h"
+
+#include <chrono>
+
+namespace ibex::scheduler {
+
+namespace opt = ibex::optimizer;
+
+namespace {
+
+std::vector<storage::DataType> TypesOf(const opt::Schema& schema) {
+  std::vector<storage::DataType> t;
+  for (const opt::Field& f : schema) t.push_back(f.type);
+  return t;
+}
+
+int64_t NanosSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+      .count();
+}
+
+}  // namespace
+
+QueryExecution::QueryExecution(uint64_t query, opt::FragmentedPlan plan, int executors,
+                               std::vector<storage::Value> params, bool analyze, QueryContext ctx)
+    : query_(query),
+      rank_(ctx.exchanges->fabric().rank()),
+      plan_(std::move(plan)),
+      layout_(LayOut(plan_, executors)),
+      params_(std::move(params)),
+      analyze_(analyze),
+      ctx_(std::move(ctx)),
+      memory_(ctx_.memory_limit) {}
+
+QueryExecution::~QueryExecution() {
+  {
+    std::lock_guard lock(signal_->mu);
+    signal_->stop = true;
+  }
+  signal_->cv.notify_all();
+  if (drain_.joinable()) drain_.join();
+  plans_.clear();
+  channels_.clear();
+  inbound_.clear();
+  ctx_.exchanges->ForgetQuery(query_);
+}
+
+Status QueryExecution::Open() {
+  for (int f : layout_.ReceivedBy(rank_)) {
+    Inbound in;
+    in.fragment = f;
+    const auto& senders = layout_.fragments[static_cast<size_t>(f)].ranks;
+    in.inbox = std::make_unique<exec::ExchangeInbox>(
+        TypesOf(plan_.fragments[static_cast<size_t>(f)].root.schema),
+        static_cast<int>(senders.size()));
+    IBEX_ASSIGN_OR_RETURN(in.receiver,
+                          ctx_.exchanges->OpenReceiver(net::ExchangeKey{query_, static_cast<uint32_t>(f)},
+                                                       senders));
+    inbound_.push_back(std::move(in));
+  }
+  if (!inbound_.empty()) drain_ = std::thread([this] { DrainLoop(); });
+  return Status::OK();
+}
+
+// Takes every buffer that has arrived, into its inbox; sleeps on the signal in between. A
+// receiver's WhenReady is armed at most once at a time (the flag), so wake-ups don't pile up.
+void QueryExecution::DrainLoop() {
+  std::shared_ptr<Signal> signal = signal_;
+  while (true) {
+    uint64_t seen;
+    {
+      std::lock_guard lock(signal->mu);
+      if (signal->stop) return;
+      seen = signal->count;
+    }
+    bool all_ended = true;
+    for (Inbound& in : inbound_) {
+      while (!in.ended && !cancelled_.load()) {
+        net::ReceivedBuffer buffer;
+        Result<net::ReceiveState> state = in.receiver->TryReceive(&buffer);
+        if (!state.ok()) {
+          in.inbox->Fail(state.status());
+          in.ended = true;
+          Cancel(state.status());
+          break;
+        }
+        if (*state == net::ReceiveState::kBuffer) {
+          Status added = in.inbox->AddBuffer(buffer.source(), buffer.data());
+          buffer.Release();
+          if (!added.ok()) {
+            Status why = added.Annotate("rank " + std::to_string(rank_) + ": exchange " +
+                                        std::to_string(in.fragment) + " from rank " +
+                                        std::to_string(buffer.source()));
+            in.inbox->Fail(why);
+            in.ended = true;
+            Cancel(why);
+          }
+          continue;
+        }
+        if (*state == net::ReceiveState::kEnd) {
+          in.inbox->MarkEnded();
+          in.ended = true;
+          break;
+        }
+        // kBlocked: arm a wake-up unless one is pending.
+        if (!in.armed->exchange(true)) {
+          std::shared_ptr<std::atomic<bool>> armed = in.armed;
+          in.receiver->WhenReady([signal, armed] {
+            armed->store(false);
+            {
+              std::lock_guard lock(signal->mu);
+              ++signal->count;
+            }
+            signal->cv.notify_all();
+          });
+        }
+        break;
+      }
+      all_ended = all_ended && in.ended;
+    }
+    if (all_ended || cancelled_.load()) return;
+    std::unique_lock lock(signal->mu);
+    signal->cv.wait(lock, [&] { return signal->stop || signal->count != seen; });
+  }
+}
+
+void QueryExecution::Cancel(const Status& why) {
+  std::vector<exec::ExchangeSendSink*> senders;
+  {
+    std::lock_guard lock(mu_);
+    if (cancelled_.exchange(true)) return;
+    cancel_reason_ = why.ok() ? Status::Cancelled("query cancelled") : why;
+    senders = senders_;
+  }
+  for (Inbound& in : inbound_) {
+    if (in.inbox) in.inbox->Fail(cancel_reason_);
+  }
+  for (exec::ExchangeSendSink* s : senders) s->Wake();
+  {
+    std::lock_guard lock(signal_->mu);
+    ++signal_->count;
+  }
+  signal_->cv.notify_all();
+}
+
+exec::ExchangeInbox* QueryExecution::InboxOf(int fragment) {
+  for (Inbound& in : inbound_) {
+    if (in.fragment == fragment) return in.inbox.get();
+  }
+  return nullptr;
+}
+
+Status QueryExecution::Run() {
+  for (int f : plan_.BottomUpOrder()) {
+    if (!layout_.RunsOn(f, rank_)) continue;
+    if (cancelled_.load()) break;
+    Status st = RunFragment(f);
+    if (!st.ok()) {
+      // Our own failure ends the query everywhere (the caller tells the others); what we
+      // report is the first reason.
+      Cancel(st);
+      break;
+    }
+  }
+  std::lock_guard lock(mu_);
+  return cancelled_.load() ? cancel_reason_ : Status::OK();
+}
+
+Status QueryExecution::RunFragment(int fragment) {
+  const opt::Fragment& f = plan_.fragments[static_cast<size_t>(fragment)];
+  const auto t0 = std::chrono::steady_clock::now();
+  exec::FragmentBuild build;
+  if (rank_ > 0) build.partition = rank_ - 1;
+  build.exchange_source = [this](const opt::PlanNode& leaf) -> Result<std::unique_ptr<exec::Source>> {
+    const auto& spec = leaf.As<opt::ExchangeSpec>();
+    exec::ExchangeInbox* inbox = InboxOf(spec.fragment);
+    if (inbox == nullptr) {
+      return Status::Internal("rank " + std::to_string(rank_) + " has no receiver for exchange " +
+                              std::to_string(spec.fragment));
+    }
+    return std::unique_ptr<exec::Source>(
+        std::make_unique<exec::ExchangeSource>(inbox, spec.merge_keys, TypesOf(leaf.schema)));
+  };
+  exec::ExchangeSendSink* sink = nullptr;
+  if (fragment != 0) {
+    const FragmentLayout& where = layout_.fragments[static_cast<size_t>(fragment)];
+    IBEX_ASSIGN_OR_RETURN(std::unique_ptr<net::ExchangeSender> sender,
+                          ctx_.exchanges->OpenSender(
+                              net::ExchangeKey{query_, static_cast<uint32_t>(fragment)},
+                              where.destinations));
+    exec::ExchangeSendSpec spec;
+    spec.kind = f.output.kind;
+    for (const opt::PlanExpr& k : f.output.keys) {
+      if (k.kind != opt::ExprKind::kColumn) {
+        return Status::NotSupported("exchange " + std::to_string(fragment) +
+                                    ": shuffle keys must be columns");
+      }
+      spec.key_columns.push_back(k.column);
+    }
+    spec.destinations = where.destinations;
+    spec.ordered = !f.output.merge_keys.empty();
+    auto send = std::make_unique<exec::ExchangeSendSink>(sender.get(), std::move(spec),
+                                                         TypesOf(f.root.schema));
+    sink = send.get();
+    build.root_sink = std::move(send);
+    channels_.push_back(std::move(sender));
+  }
+  IBEX_ASSIGN_OR_RETURN(std::unique_ptr<exec::ExecPlan> exec,
+                        exec::BuildExecPlan(opt::FragmentPlan(plan_, fragment), params_, std::move(build)));
+  if (sink != nullptr) {
+    std::lock_guard lock(mu_);
+    senders_.push_back(sink);
+    if (cancelled_.load()) sink->Wake();
+  }
+  exec::ExecContext ctx;
+  ctx.memory = &memory_;
+  ctx.store = ctx_.store;
+  ctx.cache = ctx_.cache;
+  ctx.cancelled_fn = [this] {
+    return cancelled_.load(std::memory_order_relaxed) || (ctx_.user_cancelled && ctx_.user_cancelled());
+  };
+  Status st = ctx_.executor->Run(ctx, exec->pipelines);
+
+  FragmentReport report;
+  report.fragment = fragment;
+  report.time_ns = NanosSince(t0);
+  if (sink != nullptr) {
+    report.bytes_sent = sink->bytes_sent();
+    report.network_wait_ns += sink->wait_ns();
+  }
+  for (const int input : f.inputs) {
+    if (exec::ExchangeInbox* inbox = InboxOf(input)) {
+      report.bytes_received += inbox->bytes_received();
+      report.network_wait_ns += inbox->wait_ns();
+    }
+  }
+  if (analyze_) report.operators = exec::ExplainAnalyzeText(opt::FragmentPlan(plan_, fragment), *exec);
+  reports_.push_back(std::move(report));
+  if (fragment == 0) result_ = exec->result;
+  plans_.push_back(std::move(exec));
+  return st;
+}
+
+}  // namespace ibex::scheduler
