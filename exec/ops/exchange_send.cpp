@@ -227,6 +227,7 @@ Status ExchangeSendSink::FlushAll(ExecContext& ctx, Local& local) {
 
 Status ExchangeSendSink::AcquireBuffer(ExecContext& ctx, int rank, net::StagingBuffer* buffer) {
   int64_t wait_start = -1;
+  Status result;
   for (;;) {
     // Read the generation before testing for cancellation and credits: a Wake or an unblock
     // that comes after this point ends the wait below.
@@ -235,11 +236,18 @@ Status ExchangeSendSink::AcquireBuffer(ExecContext& ctx, int rank, net::StagingB
       std::lock_guard<std::mutex> lock(waker_->mu);
       seen = waker_->generation;
     }
-    if (ctx.cancelled()) return Status::Cancelled("query cancelled");
+    if (ctx.cancelled()) {
+      result = Status::Cancelled("query cancelled");
+      break;
+    }
     {
       std::lock_guard<std::mutex> lock(sender_mu_);
-      IBEX_ASSIGN_OR_RETURN(net::SendState state, sender_->Acquire(rank, buffer));
-      if (state == net::SendState::kOk) break;
+      Result<net::SendState> state = sender_->Acquire(rank, buffer);
+      if (!state.ok()) {
+        result = state.status();
+        break;
+      }
+      if (*state == net::SendState::kOk) break;
       // May run inline (already unblocked): it only bumps the generation.
       sender_->WhenUnblocked(rank, [waker = waker_] { waker->Signal(); });
     }
@@ -248,7 +256,7 @@ Status ExchangeSendSink::AcquireBuffer(ExecContext& ctx, int rank, net::StagingB
     waker_->cv.wait(lock, [&] { return waker_->generation != seen; });
   }
   if (wait_start >= 0) wait_ns_.fetch_add(NowNs() - wait_start, std::memory_order_relaxed);
-  return Status::OK();
+  return result;
 }
 
 Status ExchangeSendSink::Combine(ExecContext& ctx, LocalState& local_state) {
