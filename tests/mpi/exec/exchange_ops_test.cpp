@@ -25,32 +25,21 @@
 #include "net/rdma/exchange.h"
 #include "net/rdma/fabric.h"
 #include "storage/blocks/partitioning.h"
+#include "tests/support/mpi_test_util.h"
 
 namespace ibex::exec {
 namespace {
 
 namespace opt = ibex::optimizer;
 
-int Rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-int Size() {
-  int s = 0;
-  MPI_Comm_size(MPI_COMM_WORLD, &s);
-  return s;
-}
+int Rank() { return ibex::testing::MpiRank(); }
+int Size() { return ibex::testing::MpiSize(); }
 std::vector<int> Executors() {
   std::vector<int> out;
   for (int r = 1; r < Size(); ++r) out.push_back(r);
   return out;
 }
-bool AllOk(bool mine) {
-  int in = mine ? 1 : 0, out = 0;
-  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-  return out == 1;
-}
+bool AllOk(bool mine) { return ibex::testing::AllRanksOk(mine); }
 
 // Rows: (id BIGINT, k INTEGER (NULL every 13th), s VARCHAR (NULL every 17th), d DECIMAL(30,2),
 // day DATE, flag BOOLEAN, x DOUBLE), all but id derived from id.
