@@ -18,8 +18,7 @@ struct SortLocal : LocalState {
 };
 }  // namespace
 
-Result<Chunk> SortRows(const Chunk& rows, const std::vector<SortKeyDef>& keys, int64_t limit,
-                       int64_t offset) {
+Result<RowOrder> RowOrder::Make(const Chunk& rows, const std::vector<SortKeyDef>& keys) {
   const size_t n = rows.size;
   std::vector<Vector> key_vectors;
   std::vector<SortSpec> specs;
@@ -31,18 +30,18 @@ Result<Chunk> SortRows(const Chunk& rows, const std::vector<SortKeyDef>& keys, i
   }
   std::vector<const Vector*> cols;
   for (const Vector& v : key_vectors) cols.push_back(&v);
-  KeyBuffer kb;
-  kb.Encode(cols, &specs, n);
+  RowOrder order;
+  order.keys_.Encode(cols, &specs, n);
+  return order;
+}
+
+Result<Chunk> SortRows(const Chunk& rows, const std::vector<SortKeyDef>& keys, int64_t limit,
+                       int64_t offset) {
+  const size_t n = rows.size;
+  IBEX_ASSIGN_OR_RETURN(RowOrder order, RowOrder::Make(rows, keys));
   std::vector<uint32_t> perm(n);
   std::iota(perm.begin(), perm.end(), 0);
-  auto less = [&](uint32_t a, uint32_t b) {
-    const std::string_view ka = kb.Key(a);
-    const std::string_view kb2 = kb.Key(b);
-    const int c = std::memcmp(ka.data(), kb2.data(), std::min(ka.size(), kb2.size()));
-    if (c != 0) return c < 0;
-    if (ka.size() != kb2.size()) return ka.size() < kb2.size();
-    return a < b;  // stable
-  };
+  auto less = [&](uint32_t a, uint32_t b) { return order.Less(a, b); };
   const size_t begin = std::min<size_t>(n, static_cast<size_t>(std::max<int64_t>(offset, 0)));
   size_t end = n;
   if (limit >= 0) end = std::min<size_t>(n, begin + static_cast<size_t>(limit));

@@ -6,6 +6,8 @@
 // Threads: Consume concurrently (distinct local states); Combine serialized.
 #pragma once
 
+#include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "exec/expr.h"
@@ -18,6 +20,26 @@ namespace ibex::exec {
 struct SortKeyDef {
   ExprPtr expr;
   SortSpec spec;
+};
+
+// The ORDER BY order of the rows of one chunk: the keys encoded in order-preserving form
+// (row_key.h) and compared with memcmp, ties broken by row index (so sorting is stable and a
+// merge of runs concatenated in run order keeps equal keys in run order). The exchange merge
+// (exec/ops/exchange_receive.h) uses it too.
+class RowOrder {
+ public:
+  static Result<RowOrder> Make(const Chunk& rows, const std::vector<SortKeyDef>& keys);
+  bool Less(uint32_t a, uint32_t b) const {
+    const std::string_view ka = keys_.Key(a);
+    const std::string_view kb = keys_.Key(b);
+    const int c = std::memcmp(ka.data(), kb.data(), std::min(ka.size(), kb.size()));
+    if (c != 0) return c < 0;
+    if (ka.size() != kb.size()) return ka.size() < kb.size();
+    return a < b;
+  }
+
+ private:
+  KeyBuffer keys_;
 };
 
 // Sorts `rows` by `keys`, keeps [offset, offset + limit) (limit < 0: all).

@@ -15,6 +15,7 @@
 #include "net/rdma/exchange.h"
 #include "net/rdma/fabric.h"
 #include "tests/mpi/net/exchange_harness.h"
+#include "tests/support/mpi_test_util.h"
 
 namespace ibex::net {
 namespace {
@@ -24,16 +25,8 @@ using testing::Pump;
 using testing::PumpResult;
 using testing::SendPlan;
 
-int Rank() {
-  int r = 0;
-  MPI_Comm_rank(MPI_COMM_WORLD, &r);
-  return r;
-}
-int Size() {
-  int s = 0;
-  MPI_Comm_size(MPI_COMM_WORLD, &s);
-  return s;
-}
+int Rank() { return ibex::testing::MpiRank(); }
+int Size() { return ibex::testing::MpiSize(); }
 
 std::vector<int> AllRanks() {
   std::vector<int> out;
@@ -41,13 +34,7 @@ std::vector<int> AllRanks() {
   return out;
 }
 
-// The same verdict on every rank, so that a failure on one rank does not leave the others
-// waiting in the next collective.
-bool AllOk(bool mine) {
-  int in = mine ? 1 : 0, out = 0;
-  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-  return out == 1;
-}
+bool AllOk(bool mine) { return ibex::testing::AllRanksOk(mine); }
 
 class FabricTest : public ::testing::Test {
  protected:
