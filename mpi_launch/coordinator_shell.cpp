@@ -4,31 +4,11 @@
 
 #include "exec/local_runner.h"
 #include "frontend/shell/shell.h"
+#include "scheduler/coordinator.h"
 
 namespace ibex::launch {
-namespace {
-
-class CoordinatorRunner : public sql::StatementRunner {
- public:
-  explicit CoordinatorRunner(std::string ranks) : ranks_(std::move(ranks)) {}
-
-  Status Execute(const sql::BoundStatement& bound, sql::ResultSink& sink,
-                 sql::CancelToken& cancel) override {
-    (void)sink;
-    (void)cancel;
-    return Status::NotSupported(
-        std::string(sql::StatementKindName(bound.kind())) +
-        " is not supported yet: the execution engine is not wired into ibex");
-  }
-  std::string DescribeRanks() override { return ranks_; }
-
- private:
-  std::string ranks_;
-};
-
-}  // namespace
-
-int RunCoordinatorShell(const LaunchOptions& options, const std::vector<RankReport>& ranks) {
+int RunCoordinatorShell(const LaunchOptions& options, const std::vector<RankReport>& ranks,
+                        net::Fabric& fabric, net::ExchangeService* exchanges) {
   sql::ShellOptions shell;
   shell.commands = options.commands;
   shell.files = options.files;
@@ -56,9 +36,15 @@ int RunCoordinatorShell(const LaunchOptions& options, const std::vector<RankRepo
     (*local)->set_shell_catalog(&local_catalog);
     return sql::RunShell(shell, **local, local_catalog);
   }
-  storage::Catalog catalog(static_cast<int>(ranks.size() > 1 ? ranks.size() - 1 : 1));
-  CoordinatorRunner runner(FormatRankReports(ranks));
-  return sql::RunShell(shell, runner, catalog);
+  auto coordinator = scheduler::Coordinator::Open(fabric, *exchanges, options.data_dir,
+                                                 ranks.front().workers, FormatRankReports(ranks));
+  if (!coordinator.ok()) {
+    std::fprintf(stderr, "ibex: %s\n", coordinator.status().ToString().c_str());
+    return 1;
+  }
+  storage::Catalog catalog = (*coordinator)->catalog();
+  (*coordinator)->set_shell_catalog(&catalog);
+  return sql::RunShell(shell, **coordinator, catalog);
 }
 
 }  // namespace ibex::launch

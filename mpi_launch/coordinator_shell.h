@@ -1,8 +1,8 @@
 // The coordinator's shell: rank 0 hands the SQL front end (frontend/shell/shell.h) a catalog
-// and a StatementRunner. Until the optimizer/scheduler/executors exist, the runner executes
-// catalog statements only (the shell does those itself) and answers everything else with a
-// positioned "not supported yet"; \ranks shows the placement reports gathered at startup.
-// Called on rank 0's main thread while the other ranks wait for its verdict.
+// and a StatementRunner — the single-rank engine (exec::LocalRunner) when the job is one rank,
+// else the distributed runtime's coordinator (scheduler/coordinator.h) over the fabric and the
+// exchange service. \ranks shows the placement reports gathered at startup (and, with
+// executors, their state). Called on rank 0's main thread while the executors serve queries.
 #pragma once
 
 #include <vector>
@@ -10,9 +10,16 @@
 #include "mpi_launch/options.h"
 #include "mpi_launch/rank_report.h"
 
+namespace ibex::net {
+class Fabric;
+class ExchangeService;
+}  // namespace ibex::net
+
 namespace ibex::launch {
 
 // Runs the shell (interactive, -c, -f or stdin) and returns rank 0's exit status.
-int RunCoordinatorShell(const LaunchOptions& options, const std::vector<RankReport>& ranks);
+// `exchanges` is null for a single-rank job.
+int RunCoordinatorShell(const LaunchOptions& options, const std::vector<RankReport>& ranks,
+                        net::Fabric& fabric, net::ExchangeService* exchanges);
 
 }  // namespace ibex::launch

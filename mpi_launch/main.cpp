@@ -4,8 +4,11 @@
 // This is the only place that wires the layers together.
 #include <mpi.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 #include <memory>
 #include <iostream>
@@ -20,7 +23,11 @@
 #include "mpi_launch/placement.h"
 #include "mpi_launch/rank_report.h"
 #include "mpi_launch/topology.h"
+#include "net/rdma/exchange.h"
 #include "net/rdma/fabric.h"
+#include "exec/block_cache.h"
+#include "scheduler/executor_service.h"
+#include "storage/persist/layout.h"
 
 namespace ibex::launch {
 namespace {
@@ -60,7 +67,25 @@ int Finish(int rank, std::unique_ptr<net::Fabric> fabric, const JobEnd& end) {
   std::_Exit(end.exit_code == kExitOk ? kExitFailure : end.exit_code);
 }
 
-int Run(const LaunchOptions& options) {
+// A multi-rank job without --data-dir gets a private temporary directory for the job, made
+// by rank 0 and named to everybody (removed by rank 0 at the end). Collective.
+std::string JobDataDir(const LaunchOptions& options, int rank, std::string* temporary) {
+  if (!options.data_dir.empty()) return options.data_dir;
+  std::string dir;
+  if (rank == 0) {
+    const char* base = std::getenv("TMPDIR");
+    dir = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/ibex-data-XXXXXX";
+    if (mkdtemp(dir.data()) == nullptr) AbortJob(rank, Status::FromErrno("mkdtemp", dir, errno));
+    *temporary = dir;
+  }
+  int len = static_cast<int>(dir.size());
+  MPI_Bcast(&len, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  dir.resize(static_cast<size_t>(len));
+  MPI_Bcast(dir.data(), len, MPI_CHAR, 0, MPI_COMM_WORLD);
+  return dir;
+}
+
+int Run(LaunchOptions options) {
   int provided = 0;
   MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
   int rank = 0, size = 1;
@@ -87,6 +112,23 @@ int Run(const LaunchOptions& options) {
   Result<std::unique_ptr<net::Fabric>> fabric = net::Fabric::Create(MPI_COMM_WORLD);
   if (!fabric.ok()) AbortJob(rank, fabric.status());
   JobLifecycle lifecycle(**fabric);
+
+  // Several ranks: the exchange service (collective) and, on executors, the query service.
+  std::string temporary_dir;
+  std::unique_ptr<net::ExchangeService> exchanges;
+  std::unique_ptr<scheduler::ExecutorService> service;
+  if (size > 1) {
+    options.data_dir = JobDataDir(options, rank, &temporary_dir);
+    Result<std::unique_ptr<net::ExchangeService>> created =
+        net::ExchangeService::Create(**fabric, net::ExchangeOptions{});
+    if (!created.ok()) AbortJob(rank, created.status());
+    exchanges = std::move(*created);
+    if (rank > 0) {
+      service = std::make_unique<scheduler::ExecutorService>(
+          **fabric, *exchanges, storage::ExpandDataDir(options.data_dir, rank),
+          applied->worker_threads, exec::DefaultBlockCacheBytes(static_cast<int>(local->size())));
+    }
+  }
   MPI_Barrier(MPI_COMM_WORLD);  // every rank's handlers exist before anybody may use them
 
   // Every rank describes its placement once: --report-bindings prints it, \ranks shows it.
@@ -100,7 +142,7 @@ int Run(const LaunchOptions& options) {
   JobEnd end;
   if (rank == 0) {
     // The SQL shell (interactive, -c, -f or stdin); its exit status is the job's.
-    int exit_code = RunCoordinatorShell(options, *all);
+    int exit_code = RunCoordinatorShell(options, *all, **fabric, exchanges.get());
     for (const std::string& failed : lifecycle.FailedPeers()) {
       std::cerr << "ibex: executor " << failed << "\n";
     }
@@ -111,6 +153,20 @@ int Run(const LaunchOptions& options) {
       std::cerr << "ibex: rank " << rank << " (" << HostName()
                 << "): " << end.failure.message() << "; this executor ends\n";
     }
+  }
+  if (service) service->Stop();
+  if (exchanges) {
+    // Collective only when every rank is alive; otherwise local teardown.
+    if (end.collective) {
+      Status shut = exchanges->Shutdown();
+      if (!shut.ok()) end.collective = false;
+    }
+    exchanges.reset();
+  }
+  service.reset();
+  if (!temporary_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(temporary_dir, ec);
   }
   return Finish(rank, std::move(*fabric), end);
 }

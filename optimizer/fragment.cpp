@@ -75,18 +75,18 @@ class Cutter {
   }
 
  private:
+  // Replaces every Exchange in the tree at `node` (itself included) by its receiving end,
+  // its sending side becoming a fragment of its own.
   void CutChildren(PlanNode* node, int fragment, std::vector<int>* inputs) {
-    for (PlanNode& child : node->children) {
-      if (child.kind() == NodeKind::kExchange && !child.children.empty()) {
-        PlanNode sender = std::move(child.children[0]);
-        child.children.clear();
-        int id = NewFragment(std::move(sender), child.As<ExchangeSpec>(), fragment);
-        child.As<ExchangeSpec>().fragment = id;
-        inputs->push_back(id);
-      } else {
-        CutChildren(&child, fragment, inputs);
-      }
+    if (node->kind() == NodeKind::kExchange && !node->children.empty()) {
+      PlanNode sender = std::move(node->children[0]);
+      node->children.clear();
+      int id = NewFragment(std::move(sender), node->As<ExchangeSpec>(), fragment);
+      node->As<ExchangeSpec>().fragment = id;
+      inputs->push_back(id);
+      return;
     }
+    for (PlanNode& child : node->children) CutChildren(&child, fragment, inputs);
   }
 
   const storage::Catalog& catalog_;
@@ -123,10 +123,18 @@ Result<FragmentedPlan> CutFragments(const PhysicalPlan& plan, const storage::Cat
   Cutter cutter(catalog, &out);
 
   PlanNode root = plan.root;
-  if (root.kind() != NodeKind::kExchange || root.As<ExchangeSpec>().kind != ExchangeKind::kGather) {
-    if (executors > 1) {
-      return Status::Internal("fragment: a distributed plan must end in a gather");
+  const bool has_exchange = [&] {
+    std::vector<const PlanNode*> stack{&root};
+    while (!stack.empty()) {
+      const PlanNode* n = stack.back();
+      stack.pop_back();
+      if (n->kind() == NodeKind::kExchange) return true;
+      for (const PlanNode& c : n->children) stack.push_back(&c);
     }
+    return false;
+  }();
+  if (!has_exchange) {
+    if (executors > 1) return Status::Internal("fragment: a distributed plan without exchanges");
     // One executor: the whole plan runs there and is gathered to the coordinator.
     PlanNode gather;
     gather.id = root.id;
@@ -136,16 +144,16 @@ Result<FragmentedPlan> CutFragments(const PhysicalPlan& plan, const storage::Cat
     gather.children.push_back(std::move(root));
     root = std::move(gather);
   }
-  // Fragment 0 is the receiving end of the final gather.
-  out.fragments.emplace_back();
-  out.fragments[0].id = 0;
+  // Fragment 0 holds the root down to the first exchanges (at least the final gather's
+  // receiving end); it runs at the coordinator.
+  cutter.NewFragment(std::move(root), ExchangeSpec{}, -1);
   out.fragments[0].place = FragmentPlace::kCoordinator;
-  PlanNode sender = std::move(root.children[0]);
-  root.children.clear();
-  int first = cutter.NewFragment(std::move(sender), root.As<ExchangeSpec>(), 0);
-  root.As<ExchangeSpec>().fragment = first;
-  out.fragments[0].root = std::move(root);
-  out.fragments[0].inputs = {first};
+  if (out.fragments[0].root.kind() == NodeKind::kExchange &&
+      out.fragments[0].root.As<ExchangeSpec>().kind != ExchangeKind::kGather) {
+    return Status::Internal("fragment: the plan's root is a " +
+                            std::string(ExplainText(out.fragments[0].root)).substr(0, 20) +
+                            ", not a gather");
+  }
 
   for (size_t i = 1; i < out.fragments.size(); ++i) {
     Fragment& f = out.fragments[i];
