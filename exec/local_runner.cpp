@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "exec/csv_rows.h"
 #include "exec/plan_builder.h"
 #include "optimizer/planner.h"
 #include "storage/persist/layout.h"
@@ -98,39 +99,9 @@ Result<int64_t> LocalRunner::Insert(const optimizer::PhysicalPlan& plan, sql::Ca
   IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
   const int64_t rows = static_cast<int64_t>(exec->result->rows());
   if (rows == 0) return rows;
-  // The rows go through the loader as a CSV file, so that inserted rows become blocks with
-  // zone maps and statistics and commit like any load (all or nothing).
-  std::string text;
-  for (const Chunk& c : exec->result->chunks()) {
-    for (size_t r = 0; r < c.size; ++r) {
-      for (size_t col = 0; col < spec.columns.size(); ++col) {
-        if (col > 0) text += ',';
-        const int src = spec.columns[col];
-        if (src < 0) continue;
-        const storage::Value v = c.GetValue(static_cast<size_t>(src), r);
-        if (v.is_null()) continue;
-        if (v.type().is_string()) {
-          text += '"';
-          for (char ch : v.str()) {
-            if (ch == '"') text += '"';
-            text += ch;
-          }
-          text += '"';
-        } else {
-          text += v.ToString();
-        }
-      }
-      text += '\n';
-    }
-  }
+  // The rows go through the loader as a CSV file (exec/csv_rows.h says why).
   const std::string path = store_dir_ + "/.insert-" + std::to_string(table->table_id) + ".csv";
-  {
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (f == nullptr) return Status::FromErrno("fopen", path, errno);
-    const size_t wrote = std::fwrite(text.data(), 1, text.size(), f);
-    const bool closed = std::fclose(f) == 0;
-    if (wrote != text.size() || !closed) return Status::IoError("cannot write " + path);
-  }
+  IBEX_RETURN_IF_ERROR(WriteRowsAsCsv(exec->result->chunks(), spec.columns, path).status());
   storage::CopyOptions options;
   options.format = storage::FileFormat::kCsv;
   cache_.Clear();

@@ -133,8 +133,7 @@ Result<FragmentedPlan> CutFragments(const PhysicalPlan& plan, const storage::Cat
     }
     return false;
   }();
-  if (!has_exchange) {
-    if (executors > 1) return Status::Internal("fragment: a distributed plan without exchanges");
+  if (!has_exchange && executors <= 1) {
     // One executor: the whole plan runs there and is gathered to the coordinator.
     PlanNode gather;
     gather.id = root.id;

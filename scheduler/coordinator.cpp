@@ -9,11 +9,13 @@
 #include <sstream>
 #include <thread>
 
+#include "exec/csv_rows.h"
 #include "exec/memory.h"
 #include "optimizer/distribution.h"
 #include "optimizer/fragment.h"
 #include "optimizer/planner.h"
 #include "scheduler/query_execution.h"
+#include "storage/persist/layout.h"
 
 namespace ibex::scheduler {
 
@@ -107,11 +109,12 @@ bool IsEcho(const Status& s) { return s.code() == StatusCode::kCancelled; }
 }  // namespace
 
 Coordinator::Coordinator(net::Fabric& fabric, net::ExchangeService& exchanges,
-                         std::unique_ptr<storage::LocalStore> store, int workers,
-                         std::string ranks_text)
+                         std::unique_ptr<storage::LocalStore> store, std::string data_dir,
+                         int workers, std::string ranks_text)
     : fabric_(fabric),
       exchanges_(exchanges),
       store_(std::move(store)),
+      data_dir_(std::move(data_dir)),
       executor_(workers),
       ranks_text_(std::move(ranks_text)),
       executors_(fabric.size() - 1),
@@ -136,7 +139,7 @@ Result<std::unique_ptr<Coordinator>> Coordinator::Open(net::Fabric& fabric,
   if (executors < 1) return Status::InvalidArgument("a distributed job needs at least one executor");
   IBEX_ASSIGN_OR_RETURN(std::unique_ptr<storage::LocalStore> store,
                         storage::LocalStore::Open(data_dir, executors));
-  std::unique_ptr<Coordinator> c(new Coordinator(fabric, exchanges, std::move(store),
+  std::unique_ptr<Coordinator> c(new Coordinator(fabric, exchanges, std::move(store), data_dir,
                                                  std::max(1, workers), std::move(ranks_text)));
   IBEX_RETURN_IF_ERROR(c->PublishCatalog());
   return c;
@@ -225,13 +228,55 @@ void Coordinator::OnPeerFailed(int rank, const Status& why) {
   cv_.notify_all();
 }
 
+Result<opt::FragmentedPlan> Coordinator::Fragment(opt::PhysicalPlan plan) {
+  IBEX_RETURN_IF_ERROR(opt::Distribute(&plan, store_->catalog(), executors_));
+  return opt::CutFragments(plan, store_->catalog(), executors_);
+}
+
 Result<opt::FragmentedPlan> Coordinator::Plan(const sql::BoundStatement& bound) {
   IBEX_ASSIGN_OR_RETURN(opt::PhysicalPlan plan, opt::PlanStatement(bound, store_->catalog()));
   if (plan.root.kind() == opt::NodeKind::kSink) {
-    return Status::NotSupported("INSERT and CREATE TABLE AS on several executors");
+    // EXPLAIN of an INSERT shows the distributed plan of the rows it inserts.
+    opt::PhysicalPlan input;
+    input.root = plan.root.children[0];
+    input.param_count = plan.param_count;
+    input.param_types = plan.param_types;
+    return Fragment(std::move(input));
   }
-  IBEX_RETURN_IF_ERROR(opt::Distribute(&plan, store_->catalog(), executors_));
-  return opt::CutFragments(plan, store_->catalog(), executors_);
+  return Fragment(std::move(plan));
+}
+
+// INSERT / CREATE TABLE AS: the rows are computed by a distributed query gathered here, then
+// loaded like a COPY (exec/csv_rows.h), which commits them all or nothing and publishes the
+// new catalog.
+Result<int64_t> Coordinator::Insert(opt::PhysicalPlan plan, sql::CancelToken& cancel) {
+  const opt::SinkSpec spec = plan.root.As<opt::SinkSpec>();
+  if (spec.create_table) IBEX_RETURN_IF_ERROR(store_->CreateTable(*spec.create_table));
+  IBEX_ASSIGN_OR_RETURN(const storage::Table* table, store_->catalog().GetTable(spec.table));
+  const uint64_t table_id = table->table_id;
+  opt::PhysicalPlan input;
+  input.root = std::move(plan.root.children[0]);
+  input.param_count = plan.param_count;
+  input.param_types = plan.param_types;
+  IBEX_ASSIGN_OR_RETURN(opt::FragmentedPlan fragments, Fragment(std::move(input)));
+  RunResult run = RunDistributed(fragments, false, cancel);
+  IBEX_RETURN_IF_ERROR(run.status);
+  int64_t rows = static_cast<int64_t>(run.local->result()->rows());
+  if (rows > 0) {
+    const std::string path = storage::ExpandDataDir(data_dir_, 0) + "/.insert-" +
+                             std::to_string(table_id) + ".csv";
+    IBEX_RETURN_IF_ERROR(
+        exec::WriteRowsAsCsv(run.local->result()->chunks(), spec.columns, path).status());
+    storage::CopyOptions options;
+    options.format = storage::FileFormat::kCsv;
+    Result<storage::LoadResult> loaded = store_->Copy(spec.table, path, options);
+    std::remove(path.c_str());
+    IBEX_RETURN_IF_ERROR(loaded.status());
+    rows = loaded->rows;
+  }
+  IBEX_RETURN_IF_ERROR(PublishCatalog());
+  if (shell_catalog_ != nullptr) *shell_catalog_ = store_->catalog();
+  return rows;
 }
 
 Coordinator::RunResult Coordinator::RunDistributed(const opt::FragmentedPlan& plan, bool analyze,
@@ -312,7 +357,13 @@ Coordinator::RunResult Coordinator::RunDistributed(const opt::FragmentedPlan& pl
 
 Status Coordinator::Query(const sql::BoundStatement& bound, sql::ResultSink& sink,
                           sql::CancelToken& cancel) {
-  IBEX_ASSIGN_OR_RETURN(opt::FragmentedPlan plan, Plan(bound));
+  IBEX_ASSIGN_OR_RETURN(opt::PhysicalPlan physical, opt::PlanStatement(bound, store_->catalog()));
+  if (physical.root.kind() == opt::NodeKind::kSink) {
+    const bool create = physical.root.As<opt::SinkSpec>().create_table.has_value();
+    IBEX_ASSIGN_OR_RETURN(int64_t rows, Insert(std::move(physical), cancel));
+    return sink.Message(create ? "SELECT " + std::to_string(rows) : "INSERT 0 " + std::to_string(rows));
+  }
+  IBEX_ASSIGN_OR_RETURN(opt::FragmentedPlan plan, Fragment(std::move(physical)));
   RunResult run = RunDistributed(plan, false, cancel);
   IBEX_RETURN_IF_ERROR(run.status);
   const sql::BoundStatement& query = bound.prepared ? *bound.prepared : bound;

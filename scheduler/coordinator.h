@@ -59,7 +59,8 @@ class Coordinator : public sql::StatementRunner {
 
  private:
   Coordinator(net::Fabric& fabric, net::ExchangeService& exchanges,
-              std::unique_ptr<storage::LocalStore> store, int workers, std::string ranks_text);
+              std::unique_ptr<storage::LocalStore> store, std::string data_dir, int workers,
+              std::string ranks_text);
 
   struct RunResult {
     Status status;
@@ -71,6 +72,10 @@ class Coordinator : public sql::StatementRunner {
   RunResult RunDistributed(const optimizer::FragmentedPlan& plan, bool analyze,
                            sql::CancelToken& cancel);
   Result<optimizer::FragmentedPlan> Plan(const sql::BoundStatement& bound);
+  // Distribute + CutFragments for this job's executors.
+  Result<optimizer::FragmentedPlan> Fragment(optimizer::PhysicalPlan plan);
+  // INSERT / CREATE TABLE AS; returns the rows inserted.
+  Result<int64_t> Insert(optimizer::PhysicalPlan plan, sql::CancelToken& cancel);
   Status Query(const sql::BoundStatement& bound, sql::ResultSink& sink, sql::CancelToken& cancel);
   Status Explain(const sql::BoundStatement& bound, sql::ResultSink& sink, sql::CancelToken& cancel);
   // Sends the committed catalog to every executor and waits for their acknowledgements.
@@ -86,6 +91,7 @@ class Coordinator : public sql::StatementRunner {
   net::Fabric& fabric_;
   net::ExchangeService& exchanges_;
   std::unique_ptr<storage::LocalStore> store_;
+  const std::string data_dir_;  // the pattern (%r) the job was started with
   exec::Executor executor_;
   std::string ranks_text_;
   const int executors_;
