@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -164,10 +165,40 @@ def _SplitSql(text: str) -> list[str]:
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
-def LoadStatements(benchmark: str, data_dir: str, schema_file: str) -> list[str]:
-    """CREATE TABLEs of the benchmark's schema and one COPY per table."""
+# How `--schema partitioned` distributes the benchmark tables over the executors (issue 7):
+# the fact tables hashed on their join keys, the small dimensions replicated.
+PARTITIONED = {
+    "lineorder": "PARTITION BY HASH(lo_orderkey)",
+    "part": None, "supplier": "REPLICATED", "customer": None, "dates": "REPLICATED",
+    "lineitem": "PARTITION BY HASH(l_orderkey)", "orders": "PARTITION BY HASH(o_orderkey)",
+    "partsupp": "PARTITION BY HASH(ps_partkey)", "nation": "REPLICATED", "region": "REPLICATED",
+}
+PARTITIONED_SSB = {"part": "REPLICATED", "customer": "REPLICATED"}
+PARTITIONED_TPCH = {"part": "PARTITION BY HASH(p_partkey)", "customer": "PARTITION BY HASH(c_custkey)"}
+
+
+def _Distribute(statement: str, benchmark: str) -> str:
+    m = re.match(r"\s*create\s+table\s+(\w+)", statement, re.IGNORECASE)
+    if not m:
+        return statement
+    table = m.group(1).lower()
+    clause = (PARTITIONED_SSB if benchmark == "ssb" else PARTITIONED_TPCH).get(table, PARTITIONED.get(table))
+    if not clause:
+        return statement
+    body = statement.rstrip().rstrip(";").rstrip()
+    if not body.endswith(")"):
+        raise RuntimeError(f"cannot add a distribution clause to: {statement[:80]}")
+    return f"{body} {clause}"
+
+
+def LoadStatements(benchmark: str, data_dir: str, schema_file: str,
+                   schema: str = "as-written") -> list[str]:
+    """CREATE TABLEs of the benchmark's schema and one COPY per table. schema "partitioned"
+    adds distribution clauses (PARTITIONED above)."""
     with open(schema_file, encoding="utf-8") as f:
         statements = _SplitSql(f.read())
+    if schema == "partitioned":
+        statements = [_Distribute(st, benchmark) for st in statements]
     tables = SSB_TABLES if benchmark == "ssb" else TPCH_TABLES
     for t in tables:
         table = "dates" if benchmark == "ssb" and t == "date" else t

@@ -47,6 +47,9 @@ def ParseArgs(argv: list[str]) -> argparse.Namespace:
         help="mpirun flags (one string; default: the project's, from cmake/IbexTesting.cmake)")
     p.add_argument("--engine-args", default="", help="extra arguments for the engine (one string)")
     p.add_argument("--no-data-dir", action="store_true", help="do not pass --data-dir")
+    p.add_argument("--schema", choices=["as-written", "partitioned"], default="as-written",
+                   help="'load' records: benchmark schemas as written (round-robin tables) or "
+                        "with fact tables hash-partitioned and dimensions replicated")
     p.add_argument("--features", default=os.environ.get("IBEX_SQL_FEATURES", ""),
                    help="comma-separated features that are enabled (files 'require' them)")
     p.add_argument("--datagen", help="ibex-datagen, for 'load' records")
@@ -88,7 +91,7 @@ class FileRun:
                     raise RuntimeError(f"{self.test.path}:{record.line}: 'load' needs --datagen")
                 data = slt_session.BenchmarkData(bench, scale, self.args.datagen, self.args.data_cache)
                 schema = os.path.join(self.args.benchmarks_dir, "schema", f"{bench}.sql")
-                for sql in slt_session.LoadStatements(bench, data, schema):
+                for sql in slt_session.LoadStatements(bench, data, schema, self.args.schema):
                     out.append((record, sql))
             else:
                 out.append((record, record.sql))
