@@ -19,46 +19,10 @@ using test::ForEachNode;
 using test::Query;
 using test::ReadFile;
 
-void Distribute(storage::Catalog& c, const std::string& table, storage::Distribution d) {
-  storage::Table* t = c.FindMutableTable(table);
-  ASSERT_NE(t, nullptr) << table;
-  t->def.distribution = std::move(d);
-}
-
-int Column(const storage::Catalog& c, const std::string& table, const std::string& column) {
-  return c.FindTable(table)->def.FindColumn(column);
-}
-
-const storage::Catalog& Ssb() {
-  static const storage::Catalog catalog = [] {
-    storage::Catalog c = test::SsbCatalog();
-    Distribute(c, "lineorder",
-               storage::Distribution::Hash({Column(c, "lineorder", "lo_orderkey")}));
-    for (const char* t : {"customer", "supplier", "part", "dates"})
-      Distribute(c, t, storage::Distribution::Replicated());
-    return c;
-  }();
-  return catalog;
-}
-
-const storage::Catalog& Tpch() {
-  static const storage::Catalog catalog = [] {
-    storage::Catalog c = test::TpchCatalog();
-    auto hash = [&](const char* t, const char* col) {
-      Distribute(c, t, storage::Distribution::Hash({Column(c, t, col)}));
-    };
-    hash("lineitem", "l_orderkey");
-    hash("orders", "o_orderkey");
-    hash("customer", "c_custkey");
-    hash("part", "p_partkey");
-    hash("partsupp", "ps_partkey");
-    hash("supplier", "s_suppkey");
-    Distribute(c, "nation", storage::Distribution::Replicated());
-    Distribute(c, "region", storage::Distribution::Replicated());
-    return c;
-  }();
-  return catalog;
-}
+using test::PartitionedSsb;
+using test::PartitionedTpch;
+const storage::Catalog& Ssb() { return PartitionedSsb(); }
+const storage::Catalog& Tpch() { return PartitionedTpch(); }
 
 PhysicalPlan Distributed(const std::string& sql, const storage::Catalog& catalog,
                          int executors = 3) {

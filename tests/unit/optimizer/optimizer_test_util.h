@@ -92,4 +92,47 @@ inline void ForEachNode(const PlanNode& n, const std::function<void(const PlanNo
   for (const PlanNode& c : n.children) ForEachNode(c, fn);
 }
 
+inline void SetDistribution(storage::Catalog& c, const std::string& table, storage::Distribution d) {
+  storage::Table* t = c.FindMutableTable(table);
+  ASSERT_NE(t, nullptr) << table;
+  t->def.distribution = std::move(d);
+}
+
+inline int Column(const storage::Catalog& c, const std::string& table, const std::string& column) {
+  return c.FindTable(table)->def.FindColumn(column);
+}
+
+// SSB with lineorder hashed on lo_orderkey and every dimension REPLICATED.
+inline const storage::Catalog& PartitionedSsb() {
+  static const storage::Catalog catalog = [] {
+    storage::Catalog c = SsbCatalog();
+    SetDistribution(c, "lineorder",
+               storage::Distribution::Hash({Column(c, "lineorder", "lo_orderkey")}));
+    for (const char* t : {"customer", "supplier", "part", "dates"})
+      SetDistribution(c, t, storage::Distribution::Replicated());
+    return c;
+  }();
+  return catalog;
+}
+
+// TPC-H with every table but nation/region hashed on its key, those two REPLICATED.
+inline const storage::Catalog& PartitionedTpch() {
+  static const storage::Catalog catalog = [] {
+    storage::Catalog c = TpchCatalog();
+    auto hash = [&](const char* t, const char* col) {
+      SetDistribution(c, t, storage::Distribution::Hash({Column(c, t, col)}));
+    };
+    hash("lineitem", "l_orderkey");
+    hash("orders", "o_orderkey");
+    hash("customer", "c_custkey");
+    hash("part", "p_partkey");
+    hash("partsupp", "ps_partkey");
+    hash("supplier", "s_suppkey");
+    SetDistribution(c, "nation", storage::Distribution::Replicated());
+    SetDistribution(c, "region", storage::Distribution::Replicated());
+    return c;
+  }();
+  return catalog;
+}
+
 }  // namespace ibex::optimizer::test
