@@ -38,7 +38,7 @@ void AddExchange(PlanNode* node, ExchangeKind kind, std::vector<PlanExpr> keys =
                  std::vector<SortKey> merge = {}) {
   Schema schema = node->schema;
   double rows = node->estimated_rows;
-  Wrap(node, ExchangeSpec{kind, std::move(keys), std::move(merge), -1}, std::move(schema), rows);
+  Wrap(node, ExchangeSpec{kind, std::move(keys), std::move(merge), -1, -1, 0, -1}, std::move(schema), rows);
 }
 
 std::vector<PlanExpr> Columns(const Schema& schema, int count) {

@@ -115,6 +115,79 @@ std::vector<int> FragmentedPlan::BottomUpOrder() const {
   return order;
 }
 
+namespace {
+
+// A join drops at least this share of its probe side's rows (by the cost model's estimates):
+// then the probe side filters by a bloom filter of the build side's keys before its shuffle.
+constexpr double kBloomSelectivity = 0.7;
+constexpr int64_t kBloomMinBits = int64_t{1} << 16;
+constexpr int64_t kBloomMaxBits = int64_t{1} << 28;  // 32 MiB
+constexpr double kBloomBitsPerKey = 10;              // ~1 % false positives with 3 probes
+
+int64_t BloomBits(double build_rows) {
+  int64_t bits = kBloomMinBits;
+  while (bits < kBloomMaxBits && static_cast<double>(bits) < build_rows * kBloomBitsPerKey) {
+    bits <<= 1;
+  }
+  return bits;
+}
+
+// Joins whose probe and build sides both arrive by a shuffle on the join keys: the build
+// side's sender builds the filter over exactly the keys it hashes for the shuffle, and the
+// probe side's sender, hashing its own shuffle keys the same way (same partitioning hash),
+// drops rows that cannot match. Only joins that drop unmatched probe rows qualify.
+void PlanBloomFilters(FragmentedPlan* plan) {
+  for (size_t j = 0; j < plan->fragments.size(); ++j) {
+    std::vector<const PlanNode*> stack{&plan->fragments[j].root};
+    std::vector<std::pair<int, int>> pairs;  // (probe fragment, build fragment)
+    while (!stack.empty()) {
+      const PlanNode* n = stack.back();
+      stack.pop_back();
+      for (const PlanNode& c : n->children) stack.push_back(&c);
+      if (n->kind() != NodeKind::kHashJoin || n->children.size() != 2) continue;
+      const JoinSpec& join = n->As<JoinSpec>();
+      const bool build_right = join.build == BuildSide::kRight;
+      const int probe = build_right ? 0 : 1;
+      bool drops_probe_rows = false;
+      switch (join.type) {
+        case JoinType::kInner:
+        case JoinType::kSemi:
+          drops_probe_rows = true;
+          break;
+        case JoinType::kRight:  // keeps unmatched right rows: the left side may be filtered
+          drops_probe_rows = probe == 0;
+          break;
+        case JoinType::kLeft:
+          drops_probe_rows = probe == 1;
+          break;
+        default:
+          break;
+      }
+      const PlanNode& p = n->children[static_cast<size_t>(probe)];
+      const PlanNode& b = n->children[static_cast<size_t>(1 - probe)];
+      auto shuffled_leaf = [](const PlanNode& x) {
+        return x.kind() == NodeKind::kExchange && x.children.empty() &&
+               x.As<ExchangeSpec>().kind == ExchangeKind::kShuffle &&
+               !x.As<ExchangeSpec>().keys.empty();
+      };
+      if (!drops_probe_rows || !shuffled_leaf(p) || !shuffled_leaf(b) || join.null_aware) continue;
+      if (p.As<ExchangeSpec>().keys.size() != b.As<ExchangeSpec>().keys.size()) continue;
+      if (!(n->estimated_rows < kBloomSelectivity * p.estimated_rows)) continue;
+      pairs.emplace_back(p.As<ExchangeSpec>().fragment, b.As<ExchangeSpec>().fragment);
+    }
+    for (const auto& [probe, build] : pairs) {
+      Fragment& pf = plan->fragments[static_cast<size_t>(probe)];
+      Fragment& bf = plan->fragments[static_cast<size_t>(build)];
+      if (pf.output.bloom_from >= 0 || bf.output.bloom_to >= 0) continue;  // one filter each
+      bf.output.bloom_to = probe;
+      bf.output.bloom_bits = BloomBits(bf.root.estimated_rows);
+      pf.output.bloom_from = build;
+    }
+  }
+}
+
+}  // namespace
+
 Result<FragmentedPlan> CutFragments(const PhysicalPlan& plan, const storage::Catalog& catalog,
                                     int executors) {
   FragmentedPlan out;
@@ -139,7 +212,7 @@ Result<FragmentedPlan> CutFragments(const PhysicalPlan& plan, const storage::Cat
     gather.id = root.id;
     gather.schema = root.schema;
     gather.estimated_rows = root.estimated_rows;
-    gather.payload = ExchangeSpec{ExchangeKind::kGather, {}, {}, -1};
+    gather.payload = ExchangeSpec{ExchangeKind::kGather, {}, {}, -1, -1, 0, -1};
     gather.children.push_back(std::move(root));
     root = std::move(gather);
   }
@@ -165,6 +238,7 @@ Result<FragmentedPlan> CutFragments(const PhysicalPlan& plan, const storage::Cat
               : w == Where::kExecutors ? FragmentPlace::kExecutors
                                        : FragmentPlace::kOneExecutor;
   }
+  if (executors > 1) PlanBloomFilters(&out);
   // A fragment at the coordinator must not read tables: only executors hold blocks.
   for (const Fragment& f : out.fragments) {
     if (f.place != FragmentPlace::kCoordinator) continue;

@@ -215,6 +215,8 @@ void Describe(const PlanNode& n, std::string* out) {
       if (!x.keys.empty()) s += " keys=[" + ExprList(x.keys, in) + "]";
       if (!x.merge_keys.empty()) s += " merge=[" + SortKeys(x.merge_keys, in) + "]";
       if (x.fragment >= 0) s += " from=F" + std::to_string(x.fragment);
+      if (x.bloom_to >= 0) s += " bloom->F" + std::to_string(x.bloom_to);
+      if (x.bloom_from >= 0) s += " bloom<-F" + std::to_string(x.bloom_from);
       break;
     }
     case NodeKind::kSink: {

@@ -233,6 +233,13 @@ struct ExchangeSpec {
   std::vector<PlanExpr> keys;
   std::vector<SortKey> merge_keys;
   int32_t fragment = -1;
+  // Bloom filters below shuffles (plan format 4, set by CutFragments): the build side of a
+  // selective join hashes its shuffle keys into a filter of `bloom_bits` bits that it sends to
+  // the senders of fragment `bloom_to` (the probe side), which drop rows whose shuffle keys
+  // cannot match before shuffling them (`bloom_from`: the fragment whose filter they apply).
+  int32_t bloom_to = -1;
+  int64_t bloom_bits = 0;
+  int32_t bloom_from = -1;
   bool operator==(const ExchangeSpec&) const = default;
 };
 

@@ -15,7 +15,8 @@ using storage::ByteReader;
 using storage::ByteWriter;
 
 constexpr char kMagic[4] = {'I', 'B', 'X', 'P'};
-constexpr uint16_t kVersion = 3;  // 2: JoinSpec::at_most_one_match, 3: ExchangeSpec::fragment
+constexpr uint16_t kVersion = 4;  // 2: JoinSpec::at_most_one_match, 3: ExchangeSpec::fragment,
+                                   // 4: ExchangeSpec bloom fields
 constexpr int kMaxDepth = 2000;
 
 // ---- writer -----------------------------------------------------------------------------------
@@ -155,6 +156,9 @@ struct PayloadWriter {
     PutExprs(w, s.keys);
     PutSortKeys(w, s.merge_keys);
     w->Put<int32_t>(s.fragment);
+    w->Put<int32_t>(s.bloom_to);
+    w->Put<int64_t>(s.bloom_bits);
+    w->Put<int32_t>(s.bloom_from);
   }
   void operator()(const SinkSpec& s) const {
     w->PutString(s.table);
@@ -376,6 +380,9 @@ class Reader {
         s.keys = Exprs();
         s.merge_keys = SortKeys();
         s.fragment = r_.Get<int32_t>();
+        s.bloom_to = r_.Get<int32_t>();
+        s.bloom_bits = r_.Get<int64_t>();
+        s.bloom_from = r_.Get<int32_t>();
         return s;
       }
       case NodeKind::kSink: {
