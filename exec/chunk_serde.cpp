@@ -47,7 +47,7 @@ size_t TotalRows(std::span<const ChunkSlice> slices) {
   return rows;
 }
 
-// Writes a slice's values of one fixed-width column; T only fixes the element size.
+// Writes a slice's values of one fixed-width column.
 template <typename T>
 std::byte* WriteFixed(const ChunkSlice& s, const Vector& v, size_t count, std::byte* p) {
   const T* d = v.data<T>();
@@ -76,8 +76,10 @@ std::byte* WriteFixedColumn(std::span<const ChunkSlice> slices, size_t col, bool
         p = WriteFixed<int32_t>(s, v, count, p);
         break;
       case PhysicalType::kInt64:
-      case PhysicalType::kDouble:
         p = WriteFixed<int64_t>(s, v, count, p);
+        break;
+      case PhysicalType::kDouble:
+        p = WriteFixed<double>(s, v, count, p);
         break;
       case PhysicalType::kInt128:
         p = WriteFixed<int128_t>(s, v, count, p);

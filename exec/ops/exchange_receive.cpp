@@ -112,8 +112,13 @@ std::string ExchangeSource::Name() const {
 
 Status ExchangeSource::Prepare(ExecContext& ctx) {
   IBEX_RETURN_IF_ERROR(inbox_->WaitComplete([&ctx] { return ctx.cancelled(); }));
+  memory_ = std::make_unique<MemoryReservation>(ctx.memory, Name());
   if (!merging()) {
     chunks_ = inbox_->TakeAll();
+    int64_t bytes = 0;
+    for (const Chunk& c : chunks_) bytes += ChunkBytes(c);
+    IBEX_RETURN_IF_ERROR(memory_->ResizeTo(bytes));
+    stats.AddMemory(bytes);
     return Status::OK();
   }
   return Merge(inbox_->TakeRuns());
@@ -137,6 +142,11 @@ Status ExchangeSource::Merge(std::vector<std::vector<Chunk>> runs) {
     start.push_back(start.back() + rows);
   }
   runs.clear();
+  int64_t bytes = 0;
+  for (const Chunk& c : all) bytes += ChunkBytes(c);
+  // The runs and their concatenation are both alive for a moment.
+  IBEX_RETURN_IF_ERROR(memory_->ResizeTo(2 * bytes));
+  stats.AddMemory(2 * bytes);
   merged_ = ConcatChunks(all, types_);
   all.clear();
   IBEX_ASSIGN_OR_RETURN(RowOrder order, RowOrder::Make(merged_, keys));

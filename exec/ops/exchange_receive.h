@@ -7,7 +7,8 @@
 // the slot goes back to its sender right away and the chunks own their memory.
 //
 // ExchangeSource is the source of the pipeline that consumes the exchange: Prepare waits until
-// the inbox is complete (every sender ended) or failed; then one work order per received
+// the inbox is complete (every sender ended) or failed and reserves the received rows' memory
+// with the query's tracker (OutOfMemory past the limit); then one work order per received
 // chunk, or, with merge keys, one ordered work order that yields the k-way merge of the
 // senders' sorted runs (each sender's chunks in the order it sent them).
 //
@@ -100,6 +101,7 @@ class ExchangeSource : public Source {
   std::vector<Chunk> chunks_;   // no merge: one work order each
   Chunk merged_;                // merge: every row, runs one after another
   std::vector<uint32_t> perm_;  // merge: rows of merged_ in merged order
+  std::unique_ptr<MemoryReservation> memory_;  // what the received rows take
 };
 
 }  // namespace ibex::exec

@@ -252,8 +252,12 @@ Status ExchangeSendSink::AcquireBuffer(ExecContext& ctx, int rank, net::StagingB
       sender_->WhenUnblocked(rank, [waker = waker_] { waker->Signal(); });
     }
     if (wait_start < 0) wait_start = NowNs();
-    std::unique_lock<std::mutex> lock(waker_->mu);
-    waker_->cv.wait(lock, [&] { return waker_->generation != seen; });
+    blocked_workers_.fetch_add(1, std::memory_order_relaxed);
+    {
+      std::unique_lock<std::mutex> lock(waker_->mu);
+      waker_->cv.wait(lock, [&] { return waker_->generation != seen; });
+    }
+    blocked_workers_.fetch_sub(1, std::memory_order_relaxed);
   }
   if (wait_start >= 0) wait_ns_.fetch_add(NowNs() - wait_start, std::memory_order_relaxed);
   return result;

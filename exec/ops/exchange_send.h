@@ -66,6 +66,8 @@ class ExchangeSendSink : public Sink {
   int64_t bytes_sent() const { return bytes_sent_.load(std::memory_order_relaxed); }
   int64_t buffers_sent() const { return buffers_sent_.load(std::memory_order_relaxed); }
   int64_t wait_ns() const { return wait_ns_.load(std::memory_order_relaxed); }
+  // Workers waiting for a credit right now (observability, tests).
+  int blocked_workers() const { return blocked_workers_.load(std::memory_order_relaxed); }
 
  private:
   struct Local;  // per-thread accumulation (exchange_send.cpp)
@@ -103,6 +105,7 @@ class ExchangeSendSink : public Sink {
   std::atomic<int64_t> bytes_sent_{0};
   std::atomic<int64_t> buffers_sent_{0};
   std::atomic<int64_t> wait_ns_{0};
+  std::atomic<int> blocked_workers_{0};
   // Ordered mode: the input kept until Finalize (Combine adds under the executor's lock).
   std::vector<Held> held_;
   std::unique_ptr<MemoryReservation> memory_;

@@ -447,8 +447,11 @@ TEST_F(ExchangeOpsTest, WakeEndsABlockedSenderWhenCancelled) {
                                              options_.slot_bytes},
                             kTypes);
     std::thread canceller([&] {
-      // The test idles while the sender fills the receiver's room and blocks.
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      // The test idles (bounded) until a worker waits for a credit, then a while longer.
+      for (int i = 0; i < 2000 && gather.blocked_workers() == 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
       cancel.store(true);
       gather.Wake();
     });

@@ -172,5 +172,17 @@ TEST(ExchangeSource, PrepareReturnsTheInboxFailure) {
   EXPECT_EQ(source.Prepare(ctx).code(), StatusCode::kCancelled);
 }
 
+TEST(ExchangeSource, ReceivedRowsCountAgainstTheMemoryLimit) {
+  ExchangeInbox inbox(kTypes, 1);
+  std::vector<std::optional<int>> keys(5000, 1);
+  ASSERT_TRUE(inbox.AddBuffer(1, Buffer(Rows(keys), 0)).ok());
+  inbox.MarkEnded();
+  MemoryTracker tracker(1000);
+  ExecContext ctx;
+  ctx.memory = &tracker;
+  ExchangeSource source(&inbox, {}, kTypes);
+  EXPECT_EQ(source.Prepare(ctx).code(), StatusCode::kOutOfMemory);
+}
+
 }  // namespace
 }  // namespace ibex::exec
