@@ -98,7 +98,8 @@ std::vector<DataType> StateTypes(const AggregateCall& c) {
 
 class Distributor {
  public:
-  Distributor(const storage::Catalog& catalog, int executors) : catalog_(catalog), n_(executors) {}
+  Distributor(const storage::Catalog& catalog, int executors, DistributeOptions options)
+      : catalog_(catalog), n_(executors), options_(options) {}
 
   Trait Place(PlanNode* node) {
     switch (node->kind()) {
@@ -234,8 +235,10 @@ class Distributor {
         choice = c;
       }
     };
-    if (!emits_unmatched_right) consider(right_bytes * (n_ - 1), kBroadcastRight);
-    if (left_once && !j.null_aware) consider(left_bytes * (n_ - 1), kBroadcastLeft);
+    const bool broadcast = options_.joins == JoinDistribution::kAutomatic || j.left_keys.empty() ||
+                           j.null_aware;
+    if (broadcast && !emits_unmatched_right) consider(right_bytes * (n_ - 1), kBroadcastRight);
+    if (broadcast && left_once && !j.null_aware) consider(left_bytes * (n_ - 1), kBroadcastLeft);
     if (!j.left_keys.empty() && !j.null_aware) {
       if (!lm.empty()) consider(right_bytes, kShuffleRight);
       if (!rm.empty()) consider(left_bytes, kShuffleLeft);
@@ -397,14 +400,16 @@ class Distributor {
 
   const storage::Catalog& catalog_;
   int n_;
+  DistributeOptions options_;
 };
 
 }  // namespace
 
-Status Distribute(PhysicalPlan* plan, const storage::Catalog& catalog, int executors) {
+Status Distribute(PhysicalPlan* plan, const storage::Catalog& catalog, int executors,
+                  const DistributeOptions& options) {
   if (executors < 1) return Status::InvalidArgument("Distribute: no executors");
   if (executors == 1) return Status::OK();
-  Distributor d(catalog, executors);
+  Distributor d(catalog, executors, options);
   Trait t = d.Place(&plan->root);
   if (t.kind != TraitKind::kSingleton) AddExchange(&plan->root, ExchangeKind::kGather);
   AssignNodeIds(&plan->root);

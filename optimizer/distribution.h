@@ -33,8 +33,18 @@ struct Trait {
   std::vector<int> keys;  // kPartitioned: output positions, hashed in this order
 };
 
+// How joins that are not co-located move their inputs (SET join_distribution, as Trino's
+// join_distribution_type): by the cheaper in bytes (automatic), or always by shuffling on the
+// join keys (partitioned: no broadcast, e.g. when the cost model's estimates are off).
+enum class JoinDistribution : uint8_t { kAutomatic, kPartitioned };
+
+struct DistributeOptions {
+  JoinDistribution joins = JoinDistribution::kAutomatic;
+};
+
 // Inserts exchanges (and splits aggregations and sorts) so that `plan` runs on `executors`
 // executors; renumbers the nodes. With one executor the plan is left as it is.
-Status Distribute(PhysicalPlan* plan, const storage::Catalog& catalog, int executors);
+Status Distribute(PhysicalPlan* plan, const storage::Catalog& catalog, int executors,
+                  const DistributeOptions& options = {});
 
 }  // namespace ibex::optimizer

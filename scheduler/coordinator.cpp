@@ -4,6 +4,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <sstream>
@@ -229,7 +230,7 @@ void Coordinator::OnPeerFailed(int rank, const Status& why) {
 }
 
 Result<opt::FragmentedPlan> Coordinator::Fragment(opt::PhysicalPlan plan) {
-  IBEX_RETURN_IF_ERROR(opt::Distribute(&plan, store_->catalog(), executors_));
+  IBEX_RETURN_IF_ERROR(opt::Distribute(&plan, store_->catalog(), executors_, distribute_));
   return opt::CutFragments(plan, store_->catalog(), executors_);
 }
 
@@ -449,6 +450,16 @@ Status Coordinator::SettingChanged(const std::string& name, const std::string& v
   if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'') v = v.substr(1, v.size() - 2);
   if (name == "memory_limit") {
     IBEX_ASSIGN_OR_RETURN(memory_limit_, exec::ParseMemorySize(v));
+  } else if (name == "join_distribution") {
+    for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (v == "automatic") {
+      distribute_.joins = opt::JoinDistribution::kAutomatic;
+    } else if (v == "partitioned") {
+      distribute_.joins = opt::JoinDistribution::kPartitioned;
+    } else {
+      return Status::InvalidArgument("join_distribution: '" + v +
+                                     "' is not one of automatic, partitioned");
+    }
   } else if (name == "statement_timeout") {
     // PostgreSQL's forms: a number of milliseconds, or with a unit: ms, s, min. 0: none.
     size_t end = 0;

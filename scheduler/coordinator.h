@@ -32,6 +32,7 @@
 #include "frontend/shell/runner.h"
 #include "net/rdma/exchange.h"
 #include "net/rdma/fabric.h"
+#include "optimizer/distribution.h"
 #include "scheduler/query_messages.h"
 #include "storage/local_store.h"
 
@@ -98,6 +99,7 @@ class Coordinator : public sql::StatementRunner {
   storage::Catalog* shell_catalog_ = nullptr;
   int64_t memory_limit_ = 0;
   int64_t statement_timeout_ms_ = 0;  // 0: none
+  optimizer::DistributeOptions distribute_;  // SET join_distribution
   uint64_t next_query_ = 1;
 
   mutable std::mutex mu_;

@@ -1,6 +1,7 @@
 #include "scheduler/query_execution.h"
 
 #include <chrono>
+#include <cstdio>
 
 namespace ibex::scheduler {
 
@@ -58,6 +59,20 @@ Status QueryExecution::Open() {
                                                        senders));
     inbound_.push_back(std::move(in));
   }
+  // Bloom filters this rank's probe-side fragments wait for.
+  for (const opt::Fragment& f : plan_.fragments) {
+    const int build = f.output.bloom_from;
+    if (build < 0 || !layout_.RunsOn(f.id, rank_)) continue;
+    const auto& senders = layout_.fragments[static_cast<size_t>(build)].ranks;
+    Inbound in;
+    in.fragment = build;
+    in.bloom = std::make_shared<exec::BloomInbox>(
+        plan_.fragments[static_cast<size_t>(build)].output.bloom_bits, static_cast<int>(senders.size()));
+    IBEX_ASSIGN_OR_RETURN(in.receiver, ctx_.exchanges->OpenReceiver(
+                                           net::ExchangeKey{query_, kBloomExchangeBit | static_cast<uint32_t>(build)},
+                                           senders));
+    inbound_.push_back(std::move(in));
+  }
   if (!inbound_.empty()) drain_ = std::thread([this] { DrainLoop(); });
   return Status::OK();
 }
@@ -79,26 +94,30 @@ void QueryExecution::DrainLoop() {
         net::ReceivedBuffer buffer;
         Result<net::ReceiveState> state = in.receiver->TryReceive(&buffer);
         if (!state.ok()) {
-          in.inbox->Fail(state.status());
+          if (in.inbox) in.inbox->Fail(state.status());
+          if (in.bloom) in.bloom->Fail(state.status());
           in.ended = true;
           Cancel(state.status());
           break;
         }
         if (*state == net::ReceiveState::kBuffer) {
-          Status added = in.inbox->AddBuffer(buffer.source(), buffer.data());
+          Status added = in.inbox ? in.inbox->AddBuffer(buffer.source(), buffer.data())
+                                  : in.bloom->AddBuffer(buffer.source(), buffer.data());
           buffer.Release();
           if (!added.ok()) {
             Status why = added.Annotate("rank " + std::to_string(rank_) + ": exchange " +
                                         std::to_string(in.fragment) + " from rank " +
                                         std::to_string(buffer.source()));
-            in.inbox->Fail(why);
+            if (in.inbox) in.inbox->Fail(why);
+            if (in.bloom) in.bloom->Fail(why);
             in.ended = true;
             Cancel(why);
           }
           continue;
         }
         if (*state == net::ReceiveState::kEnd) {
-          in.inbox->MarkEnded();
+          if (in.inbox) in.inbox->MarkEnded();
+          if (in.bloom) in.bloom->MarkEnded();
           in.ended = true;
           break;
         }
@@ -134,6 +153,7 @@ void QueryExecution::Cancel(const Status& why) {
   }
   for (Inbound& in : inbound_) {
     if (in.inbox) in.inbox->Fail(cancel_reason_);
+    if (in.bloom) in.bloom->Fail(cancel_reason_);
   }
   for (exec::ExchangeSendSink* s : senders) s->Wake();
   {
@@ -145,9 +165,61 @@ void QueryExecution::Cancel(const Status& why) {
 
 exec::ExchangeInbox* QueryExecution::InboxOf(int fragment) {
   for (Inbound& in : inbound_) {
-    if (in.fragment == fragment) return in.inbox.get();
+    if (in.fragment == fragment && in.inbox) return in.inbox.get();
   }
   return nullptr;
+}
+
+std::shared_ptr<exec::BloomInbox> QueryExecution::BloomOf(int build_fragment) {
+  for (Inbound& in : inbound_) {
+    if (in.fragment == build_fragment && in.bloom) return in.bloom;
+  }
+  return nullptr;
+}
+
+Status QueryExecution::SendBloom(int build_fragment, const exec::BloomFilter& filter) {
+  const opt::Fragment& f = plan_.fragments[static_cast<size_t>(build_fragment)];
+  const std::vector<int>& dests = layout_.fragments[static_cast<size_t>(f.output.bloom_to)].ranks;
+  IBEX_ASSIGN_OR_RETURN(std::unique_ptr<net::ExchangeSender> sender,
+                        ctx_.exchanges->OpenSender(
+                            net::ExchangeKey{query_, kBloomExchangeBit | static_cast<uint32_t>(build_fragment)},
+                            dests));
+  // Small and sent once: wait for credits on a condition variable signalled by the sender's
+  // wake-up (or by Cancel through the signal).
+  struct Wait {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool woken = false;
+  };
+  auto wait = std::make_shared<Wait>();
+  for (const std::string& piece : filter.Pieces(ctx_.exchanges->options().slot_bytes)) {
+    for (int dest : dests) {
+      while (true) {
+        if (cancelled_.load()) return Status::Cancelled("query cancelled");
+        IBEX_ASSIGN_OR_RETURN(net::SendState st,
+                              sender->TrySend(dest, std::span<const std::byte>(
+                                                        reinterpret_cast<const std::byte*>(piece.data()),
+                                                        piece.size())));
+        if (st == net::SendState::kOk) break;
+        {
+          std::lock_guard lock(wait->mu);
+          wait->woken = false;
+        }
+        sender->WhenUnblocked(dest, [wait] {
+          {
+            std::lock_guard lock(wait->mu);
+            wait->woken = true;
+          }
+          wait->cv.notify_all();
+        });
+        std::unique_lock lock(wait->mu);
+        wait->cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return wait->woken; });
+      }
+    }
+  }
+  IBEX_RETURN_IF_ERROR(sender->Finish());
+  channels_.push_back(std::move(sender));
+  return Status::OK();
 }
 
 Status QueryExecution::Run() {
@@ -182,6 +254,7 @@ Status QueryExecution::RunFragment(int fragment) {
         std::make_unique<exec::ExchangeSource>(inbox, spec.merge_keys, TypesOf(leaf.schema)));
   };
   exec::ExchangeSendSink* sink = nullptr;
+  std::shared_ptr<exec::BloomFilter> bloom_build;
   if (fragment != 0) {
     const FragmentLayout& where = layout_.fragments[static_cast<size_t>(fragment)];
     IBEX_ASSIGN_OR_RETURN(std::unique_ptr<net::ExchangeSender> sender,
@@ -199,6 +272,16 @@ Status QueryExecution::RunFragment(int fragment) {
     }
     spec.destinations = where.destinations;
     spec.ordered = !f.output.merge_keys.empty();
+    spec.slot_bytes = ctx_.exchanges->options().slot_bytes;
+    if (f.output.bloom_to >= 0) spec.bloom_build = std::make_shared<exec::BloomFilter>(f.output.bloom_bits);
+    if (f.output.bloom_from >= 0) {
+      spec.bloom_probe = BloomOf(f.output.bloom_from);
+      if (!spec.bloom_probe) {
+        return Status::Internal("rank " + std::to_string(rank_) + " has no bloom filter receiver for fragment " +
+                                std::to_string(f.output.bloom_from));
+      }
+    }
+    bloom_build = spec.bloom_build;
     auto send = std::make_unique<exec::ExchangeSendSink>(sender.get(), std::move(spec),
                                                          TypesOf(f.root.schema));
     sink = send.get();
@@ -220,6 +303,7 @@ Status QueryExecution::RunFragment(int fragment) {
     return cancelled_.load(std::memory_order_relaxed) || (ctx_.user_cancelled && ctx_.user_cancelled());
   };
   Status st = ctx_.executor->Run(ctx, exec->pipelines);
+  if (st.ok() && bloom_build) st = SendBloom(fragment, *bloom_build);
 
   FragmentReport report;
   report.fragment = fragment;
@@ -234,7 +318,18 @@ Status QueryExecution::RunFragment(int fragment) {
       report.network_wait_ns += inbox->wait_ns();
     }
   }
-  if (analyze_) report.operators = exec::ExplainAnalyzeText(opt::FragmentPlan(plan_, fragment), *exec);
+  if (analyze_) {
+    report.operators = exec::ExplainAnalyzeText(opt::FragmentPlan(plan_, fragment), *exec);
+    if (bloom_build) {
+      char buf[128];
+      std::snprintf(buf, sizeof(buf), "bloom filter built: %lld bits, %.1f%% set\n",
+                    static_cast<long long>(bloom_build->bits()), 100.0 * bloom_build->FillRatio());
+      report.operators += buf;
+    }
+    if (sink != nullptr && f.output.bloom_from >= 0) {
+      report.operators += "bloom filter dropped " + std::to_string(sink->bloom_dropped()) + " rows\n";
+    }
+  }
   reports_.push_back(std::move(report));
   if (fragment == 0) result_ = exec->result;
   plans_.push_back(std::move(exec));

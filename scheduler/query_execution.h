@@ -36,6 +36,9 @@
 
 namespace ibex::scheduler {
 
+// Exchange ids of bloom filters: the build fragment's id with this bit set.
+inline constexpr uint32_t kBloomExchangeBit = 0x80000000u;
+
 struct QueryContext {
   net::ExchangeService* exchanges = nullptr;
   exec::Executor* executor = nullptr;
@@ -69,7 +72,8 @@ class QueryExecution {
   struct Inbound {
     int fragment = 0;
     std::unique_ptr<net::ExchangeReceiver> receiver;
-    std::unique_ptr<exec::ExchangeInbox> inbox;
+    std::unique_ptr<exec::ExchangeInbox> inbox;  // rows, or:
+    std::shared_ptr<exec::BloomInbox> bloom;     // the bloom filter fragment `fragment` builds
     bool ended = false;
     std::shared_ptr<std::atomic<bool>> armed = std::make_shared<std::atomic<bool>>(false);
   };
@@ -84,6 +88,9 @@ class QueryExecution {
   void DrainLoop();
   Status RunFragment(int fragment);
   exec::ExchangeInbox* InboxOf(int fragment);
+  std::shared_ptr<exec::BloomInbox> BloomOf(int build_fragment);
+  // Sends a finished build side's bloom filter to the ranks of the probe fragment.
+  Status SendBloom(int build_fragment, const exec::BloomFilter& filter);
 
   const uint64_t query_;
   const int rank_;

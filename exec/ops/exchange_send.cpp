@@ -119,12 +119,24 @@ Status ExchangeSendSink::Route(ExecContext& ctx, Local& local, Chunk&& chunk) {
       return Status::OK();
     case optimizer::ExchangeKind::kShuffle: {
       HashPartitionKeys(*shared, spec_.key_columns, &local.hashes);
+      if (spec_.bloom_build) {
+        for (size_t i = 0; i < rows; ++i) spec_.bloom_build->Add(local.hashes[i]);
+      }
+      const BloomFilter* bloom = nullptr;
+      if (spec_.bloom_probe) {
+        IBEX_RETURN_IF_ERROR(spec_.bloom_probe->Wait());
+        bloom = &spec_.bloom_probe->filter();
+      }
       const size_t parts = spec_.destinations.size();
       std::vector<std::vector<uint32_t>> sels(parts);
       for (auto& s : sels) s.reserve(rows / parts + 16);
+      size_t kept = 0;
       for (size_t i = 0; i < rows; ++i) {
+        if (bloom != nullptr && !bloom->MayContain(local.hashes[i])) continue;
         sels[storage::PartitionOfHash(local.hashes[i], parts)].push_back(static_cast<uint32_t>(i));
+        ++kept;
       }
+      if (kept < rows) bloom_dropped_.fetch_add(static_cast<int64_t>(rows - kept), std::memory_order_relaxed);
       for (size_t d = 0; d < parts; ++d) {
         const size_t n = sels[d].size();
         if (n == 0) continue;

@@ -28,6 +28,7 @@
 #include <mutex>
 #include <vector>
 
+#include "exec/bloom_filter.h"
 #include "exec/operator.h"
 #include "net/rdma/exchange.h"
 #include "optimizer/physical_plan.h"
@@ -45,6 +46,11 @@ struct ExchangeSendSpec {
   bool ordered = false;
   // Capacity of one buffer: the service's options().slot_bytes (0: the default options').
   size_t slot_bytes = 0;
+  // kShuffle, bloom filters (exec/bloom_filter.h): the build side adds every row's shuffle-key
+  // hash to `bloom_build` (the runtime sends it on after Finalize); the probe side waits for
+  // `bloom_probe` to be complete and drops the rows whose hash it cannot contain.
+  std::shared_ptr<BloomFilter> bloom_build;
+  std::shared_ptr<BloomInbox> bloom_probe;
 };
 
 class ExchangeSendSink : public Sink {
@@ -66,6 +72,8 @@ class ExchangeSendSink : public Sink {
   int64_t bytes_sent() const { return bytes_sent_.load(std::memory_order_relaxed); }
   int64_t buffers_sent() const { return buffers_sent_.load(std::memory_order_relaxed); }
   int64_t wait_ns() const { return wait_ns_.load(std::memory_order_relaxed); }
+  // Rows the probe side's bloom filter dropped.
+  int64_t bloom_dropped() const { return bloom_dropped_.load(std::memory_order_relaxed); }
   // Workers waiting for a credit right now (observability, tests).
   int blocked_workers() const { return blocked_workers_.load(std::memory_order_relaxed); }
 
@@ -105,6 +113,7 @@ class ExchangeSendSink : public Sink {
   std::atomic<int64_t> bytes_sent_{0};
   std::atomic<int64_t> buffers_sent_{0};
   std::atomic<int64_t> wait_ns_{0};
+  std::atomic<int64_t> bloom_dropped_{0};
   std::atomic<int> blocked_workers_{0};
   // Ordered mode: the input kept until Finalize (Combine adds under the executor's lock).
   std::vector<Held> held_;

@@ -331,7 +331,7 @@ TEST_F(ExchangeOpsTest, ShuffleBySortedRunsAndMergingGather) {
       GeneratedSource generated;
       ExchangeSendSink shuffle(shuffle_sender->get(),
                                ExchangeSendSpec{opt::ExchangeKind::kShuffle, {1, 2}, executors,
-                                                false, options_.slot_bytes},
+                                                false, options_.slot_bytes, nullptr, nullptr},
                                kTypes);
       Status s = workers.RunPipeline(ctx, Pipeline{&generated, {}, &shuffle});
       EXPECT_TRUE(s.ok()) << s.ToString();
@@ -356,7 +356,7 @@ TEST_F(ExchangeOpsTest, ShuffleBySortedRunsAndMergingGather) {
     // The sorted run, in order, to rank 0.
     ExchangeSendSink gather(gather_sender->get(),
                             ExchangeSendSpec{opt::ExchangeKind::kGather, {}, {0}, true,
-                                             options_.slot_bytes},
+                                             options_.slot_bytes, nullptr, nullptr},
                             kTypes);
     Status s = workers.RunPipeline(ctx, Pipeline{&sorted, {}, &gather});
     EXPECT_TRUE(s.ok()) << s.ToString();
@@ -400,7 +400,7 @@ TEST_F(ExchangeOpsTest, BroadcastReachesEveryExecutor) {
     GeneratedSource generated;
     ExchangeSendSink broadcast(
         sender->get(),
-        ExchangeSendSpec{opt::ExchangeKind::kBroadcast, {}, executors, false, options_.slot_bytes},
+        ExchangeSendSpec{opt::ExchangeKind::kBroadcast, {}, executors, false, options_.slot_bytes, nullptr, nullptr},
         kTypes);
     Status s = workers.RunPipeline(ctx, Pipeline{&generated, {}, &broadcast});
     EXPECT_TRUE(s.ok()) << s.ToString();
@@ -444,7 +444,7 @@ TEST_F(ExchangeOpsTest, WakeEndsABlockedSenderWhenCancelled) {
     } endless;
     ExchangeSendSink gather(sender->get(),
                             ExchangeSendSpec{opt::ExchangeKind::kGather, {}, {0}, false,
-                                             options_.slot_bytes},
+                                             options_.slot_bytes, nullptr, nullptr},
                             kTypes);
     std::thread canceller([&] {
       // The test idles (bounded) until a worker waits for a credit, then a while longer.

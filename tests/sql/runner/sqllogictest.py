@@ -47,6 +47,9 @@ def ParseArgs(argv: list[str]) -> argparse.Namespace:
         help="mpirun flags (one string; default: the project's, from cmake/IbexTesting.cmake)")
     p.add_argument("--engine-args", default="", help="extra arguments for the engine (one string)")
     p.add_argument("--no-data-dir", action="store_true", help="do not pass --data-dir")
+    p.add_argument("--setting", action="append",
+                   help="'name = value' to SET after each 'load' record (repeatable), e.g. "
+                        "\"join_distribution = 'partitioned'\"")
     p.add_argument("--schema", choices=["as-written", "partitioned"], default="as-written",
                    help="'load' records: benchmark schemas as written (round-robin tables) or "
                         "with fact tables hash-partitioned and dimensions replicated")
@@ -93,6 +96,9 @@ class FileRun:
                 schema = os.path.join(self.args.benchmarks_dir, "schema", f"{bench}.sql")
                 for sql in slt_session.LoadStatements(bench, data, schema, self.args.schema):
                     out.append((record, sql))
+                # Session settings go after the load (checked like its statements).
+                for sql in self.args.setting or []:
+                    out.append((record, f"SET {sql}"))
             else:
                 out.append((record, record.sql))
         return out

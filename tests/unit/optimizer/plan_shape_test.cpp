@@ -177,3 +177,39 @@ TEST(PlanShape, EveryBenchmarkQueryCutsIntoConsistentFragments) {
 
 }  // namespace
 }  // namespace ibex::optimizer
+
+namespace ibex::optimizer {
+namespace {
+
+TEST(PlanShape, SelectiveShuffledJoinGetsABloomFilter) {
+  // lineitem and orders both round-robin: the join shuffles both sides (broadcasting the
+  // filtered orders to 32 executors would move more), and the date filter makes the join drop
+  // most lineitem rows: the lineitem side filters by a bloom filter of the orders keys.
+  FragmentedPlan p = Fragmented(
+      "select sum(l_extendedprice) from orders, lineitem where o_orderkey = l_orderkey "
+      "and o_orderdate < date '1993-01-01'",
+      test::Tpch(), 32);
+  const std::string text = ExplainFragments(p);
+  const Fragment* probe = nullptr;
+  const Fragment* build = nullptr;
+  for (const Fragment& f : p.fragments) {
+    if (Scans(f.root, "lineitem")) probe = &f;
+    if (Scans(f.root, "orders")) build = &f;
+  }
+  ASSERT_NE(probe, nullptr);
+  ASSERT_NE(build, nullptr);
+  EXPECT_EQ(probe->output.kind, ExchangeKind::kShuffle) << text;
+  EXPECT_EQ(probe->output.bloom_from, build->id) << text;
+  EXPECT_EQ(build->output.bloom_to, probe->id) << text;
+  EXPECT_GE(build->output.bloom_bits, 1 << 16);
+  EXPECT_NE(text.find("bloom<-F" + std::to_string(build->id)), std::string::npos) << text;
+
+  // Without a selective filter the join keeps every lineitem row: no filter.
+  FragmentedPlan all = Fragmented(
+      "select sum(l_extendedprice) from orders, lineitem where o_orderkey = l_orderkey",
+      test::Tpch(), 32);
+  for (const Fragment& f : all.fragments) EXPECT_LT(f.output.bloom_from, 0) << ExplainFragments(all);
+}
+
+}  // namespace
+}  // namespace ibex::optimizer
