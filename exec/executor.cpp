@@ -5,6 +5,8 @@
 #include <atomic>
 #include <chrono>
 
+#include "exec/work_feed.h"
+
 namespace ibex::exec {
 
 int AvailableCpus() {
@@ -141,14 +143,30 @@ Status Executor::RunPipeline(ExecContext& ctx, const Pipeline& p) {
       downstream += NowNs() - d0;
       return s;
     };
+    WorkFeed* feed = p.source->feed();
     for (;;) {
       if (failed.load(std::memory_order_relaxed)) return;
-      size_t order = cursor.fetch_add(1);
-      if (order >= orders) {
+      size_t order = 0;
+      bool have = false;
+      {
         std::lock_guard<std::mutex> lock(status_mu);
-        if (blocked.empty()) break;
-        order = blocked.front();
-        blocked.pop_front();
+        if (!blocked.empty()) {
+          order = blocked.front();
+          blocked.pop_front();
+          have = true;
+        }
+      }
+      if (!have && feed != nullptr) {
+        // Orders granted by the coordinator's foreman (blocks until one comes or none will).
+        Result<bool> next = feed->Next(&order);
+        if (!next.ok()) {
+          fail(next.status());
+          return;
+        }
+        if (!*next) break;
+      } else if (!have) {
+        order = cursor.fetch_add(1);
+        if (order >= orders) break;
       }
       chain.sink_state->work_order = p.order_base + order;
       for (auto& s : chain.op_states) s->work_order = p.order_base + order;

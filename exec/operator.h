@@ -80,6 +80,9 @@ class Source {
   virtual bool Ordered() const { return false; }
   // Pushes the chunks of work order `order` into `push`.
   virtual Result<ProduceResult> Produce(ExecContext& ctx, size_t order, const ChunkConsumer& push) = 0;
+  // Non-null: the orders come from this feed while the pipeline runs (exec/work_feed.h), not
+  // from 0..WorkOrders()-1.
+  virtual class WorkFeed* feed() const { return nullptr; }
   OperatorStats stats;
 };
 

@@ -15,10 +15,14 @@ Status TableScan::Prepare(ExecContext& ctx) {
   blocks_total_ = 0;
   table_id_ = t->table_id;
   for (size_t p = 0; p < t->partitions.size(); ++p) {
-    if (only_partition_ >= 0 && static_cast<int>(p) != only_partition_) continue;
+    if (!feed_ && only_partition_ >= 0 && static_cast<int>(p) != only_partition_) continue;
     const auto& blocks = t->partitions[p].blocks;
     for (size_t b = 0; b < blocks.size(); ++b) {
       ++blocks_total_;
+      if (feed_) {  // every block, in catalog order: the foreman's numbering
+        blocks_.push_back(BlockRef{static_cast<int>(p), b, blocks[b].block_id, blocks[b].row_count});
+        continue;
+      }
       bool may = blocks[b].row_count > 0;
       for (const ScanPrune& pr : prune_) {
         if (!may) break;
@@ -33,7 +37,25 @@ Status TableScan::Prepare(ExecContext& ctx) {
 
 Result<ProduceResult> TableScan::Produce(ExecContext& ctx, size_t order,
                                          const ChunkConsumer& push) {
+  if (order >= blocks_.size()) {
+    return Status::Internal("scan of " + table_ + ": work order " + std::to_string(order) +
+                            " beyond its " + std::to_string(blocks_.size()) + " blocks");
+  }
   const BlockRef& ref = blocks_[order];
+  if (feed_) {
+    IBEX_ASSIGN_OR_RETURN(const storage::Table* t, ctx.store->catalog().GetTable(table_));
+    const storage::BlockMeta& meta = t->partitions[static_cast<size_t>(ref.partition)].blocks[ref.index];
+    bool may = meta.row_count > 0;
+    for (const ScanPrune& pr : prune_) {
+      if (!may) break;
+      may = storage::ZoneMayMatch(meta.zones[static_cast<size_t>(columns_[static_cast<size_t>(pr.column)])],
+                                  pr.range);
+    }
+    if (!may) {
+      feed_pruned_.fetch_add(1, std::memory_order_relaxed);
+      return ProduceResult::kDone;
+    }
+  }
   // The block's columns in output order, each kept alive by the chunks that view it.
   BlockCache::Columns cols;
   if (ctx.cache != nullptr) {

@@ -7,6 +7,7 @@
 // Threads: Produce runs concurrently on workers for distinct blocks.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "exec/expr.h"
 #include "exec/operator.h"
+#include "exec/work_feed.h"
 #include "storage/blocks/zone_map.h"
 
 namespace ibex::exec {
@@ -36,12 +38,19 @@ class TableScan : public Source {
   // Scan only the blocks of partition `partition` (an executor's own share, issue 7); by
   // default every partition's blocks (one rank). Work order i is then block i of that list.
   void RestrictToPartition(int partition) { only_partition_ = partition; }
+  // Orders come from the foreman (exec/work_feed.h): order i is then the i-th block of the
+  // table counted over every partition in catalog order (what scheduler/foreman.h grants);
+  // the zone-map pruning is applied when the order runs.
+  void SetFeed(std::shared_ptr<WorkFeed> feed) { feed_ = std::move(feed); }
+  WorkFeed* feed() const override { return feed_.get(); }
   Status Prepare(ExecContext& ctx) override;
   size_t WorkOrders() const override { return blocks_.size(); }
   Result<ProduceResult> Produce(ExecContext& ctx, size_t order, const ChunkConsumer& push) override;
 
   size_t blocks_total() const { return blocks_total_; }
-  size_t blocks_skipped() const { return blocks_total_ - blocks_.size(); }
+  size_t blocks_skipped() const {
+    return feed_ ? feed_pruned_.load() : blocks_total_ - blocks_.size();
+  }
 
  private:
   std::string table_;
@@ -58,6 +67,8 @@ class TableScan : public Source {
   uint64_t table_id_ = 0;
   size_t blocks_total_ = 0;
   int only_partition_ = -1;
+  std::shared_ptr<WorkFeed> feed_;
+  std::atomic<size_t> feed_pruned_{0};
 };
 
 }  // namespace ibex::exec

@@ -1,0 +1,52 @@
+// WorkFeed: work orders handed out while a pipeline runs, by the coordinator's foreman
+// (scheduler/foreman.h), instead of counted up front: an executor's workers take orders from
+// the feed; when fewer than `low_water` are queued the feed asks for more (once at a time), and
+// the foreman answers with a batch — the executor's own blocks first, then, where allowed,
+// unstarted blocks of a slower executor's partition. So each executor has a bounded number of
+// orders outstanding and a fast one does not idle while a slow one has a backlog.
+//
+// Threads: Next from worker threads; Grant/Fail from the runtime (the network thread);
+// the request callback runs on whichever thread noticed the queue running low, outside the
+// lock, and must not block.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "common/status.h"
+
+namespace ibex::exec {
+
+class WorkFeed {
+ public:
+  WorkFeed(size_t low_water, std::function<void()> request)
+      : low_water_(low_water), request_(std::move(request)) {}
+
+  // Blocks until an order is available (true, *order set), the feed is exhausted (false), or
+  // it failed (the reason: cancel, a dead coordinator).
+  Result<bool> Next(size_t* order);
+  // A batch from the foreman; `last`: no more will come.
+  void Grant(const std::vector<uint64_t>& orders, bool last);
+  void Fail(Status why);
+
+  int64_t granted() const;
+
+ private:
+  void MaybeRequest(std::unique_lock<std::mutex>& lock);
+
+  const size_t low_water_;
+  std::function<void()> request_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<uint64_t> queue_;  // guarded by mu_
+  bool requested_ = false;      // a request is outstanding
+  bool last_ = false;
+  Status failed_;
+  int64_t granted_ = 0;
+};
+
+}  // namespace ibex::exec
