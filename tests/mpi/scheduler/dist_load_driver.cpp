@@ -177,6 +177,15 @@ void CheckScenario(Job& job, const std::string& schema, const std::string& work,
       Check(Must(CatalogStore::Open(root, executors), "reopen catalog") == catalog,
             "after a bad row CATALOG is unchanged");
     }
+    // Cancelled: nothing committed, the executors cleaned up (the next loads work).
+    {
+      auto cancelled = coordinator.Copy(catalog, "lineorder", testing::TblPattern(tbl, "lineorder"),
+                                        TblOptions(), ++load_id, [] { return true; });
+      Check(!cancelled.ok() && cancelled.status().code() == StatusCode::kCancelled,
+            "cancel: expected Cancelled, got " + cancelled.status().ToString());
+      Check(Must(CatalogStore::Open(root, executors), "reopen catalog") == catalog,
+            "after a cancel CATALOG is unchanged");
+    }
     // A file rank 2 cannot see, and one it sees with another size (relative paths resolve in
     // each rank's own working directory: see main).
     for (const char* name : {"input/supplier.tbl", "input2/supplier.tbl"}) {
