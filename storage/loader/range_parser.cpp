@@ -102,24 +102,35 @@ RowRouter::RowRouter(const TableDef& def, size_t partitions, uint32_t block_rows
       block_rows_(block_rows),
       keeper_(keeper),
       emit_(std::move(emit)),
-      scatter_(partitions) {}
+      scatter_(partitions),
+      selection_(partitions) {}
 
 Status RowRouter::Consume(Columns* batch) {
   const Distribution& dist = def_.distribution;
   if (dist.kind != DistributionKind::kHash || partitions_ == 1) {
     return emit_(kWholeBatch, batch);
   }
+  // The partition of every row, then each partition's rows gathered column by column.
   const size_t rows = (*batch)[0].size();
+  for (auto& s : selection_) s.clear();
   for (size_t r = 0; r < rows; ++r) {
     const size_t p = PartitionOfHash(HashRow(*batch, r, dist.hash_columns), partitions_);
-    Columns& dst = scatter_[p];
-    if (dst.empty()) dst = MakeColumns(def_, block_rows_, 0);
-    const size_t at = dst[0].size();
-    for (ColumnVector& c : dst) c.Resize(at + 1);
-    CopyRow(*batch, r, &dst, at);
-    if (dst[0].size() == block_rows_) {
-      IBEX_RETURN_IF_ERROR(emit_(static_cast<int>(p), &dst));
-      dst.clear();
+    selection_[p].push_back(static_cast<uint32_t>(r));
+  }
+  for (size_t p = 0; p < partitions_; ++p) {
+    const std::vector<uint32_t>& sel = selection_[p];
+    for (size_t i = 0; i < sel.size();) {
+      Columns& dst = scatter_[p];
+      if (dst.empty()) dst = MakeColumns(def_, block_rows_, 0);
+      const size_t at = dst[0].size();
+      const size_t n = std::min<size_t>(block_rows_ - at, sel.size() - i);
+      for (ColumnVector& c : dst) c.Resize(at + n);
+      GatherRows(*batch, sel.data() + i, n, &dst, at);
+      i += n;
+      if (dst[0].size() == block_rows_) {
+        IBEX_RETURN_IF_ERROR(emit_(static_cast<int>(p), &dst));
+        dst.clear();
+      }
     }
   }
   // Scattered strings point into the mapped input, which lives as long as the load, or into

@@ -97,6 +97,7 @@ class RowRouter : public BatchSink {
   BatchKeeper* keeper_;
   Emit emit_;
   std::vector<Columns> scatter_;  // per partition (hash only)
+  std::vector<std::vector<uint32_t>> selection_;  // per partition: rows of the current batch
 };
 
 }  // namespace ibex::storage

@@ -66,6 +66,40 @@ void CopyRows(const Columns& src, size_t begin, size_t end, Columns* dst, size_t
   }
 }
 
+namespace {
+
+struct Bytes16 {  // a string_view or an __int128, copied as it is
+  uint64_t a, b;
+};
+
+template <typename T>
+void Gather(const ColumnVector& s, const uint32_t* rows, size_t n, ColumnVector* d, size_t at) {
+  const T* in = s.data<T>();
+  T* out = d->mutable_data<T>() + at;
+  for (size_t i = 0; i < n; ++i) out[i] = in[rows[i]];
+}
+
+}  // namespace
+
+void GatherRows(const Columns& src, const uint32_t* rows, size_t n, Columns* dst, size_t dst_row) {
+  for (size_t c = 0; c < src.size(); ++c) {
+    const ColumnVector& s = src[c];
+    ColumnVector& d = (*dst)[c];
+    switch (ElementWidth(s.type().physical())) {
+      case 1: Gather<uint8_t>(s, rows, n, &d, dst_row); break;
+      case 4: Gather<uint32_t>(s, rows, n, &d, dst_row); break;
+      case 8: Gather<uint64_t>(s, rows, n, &d, dst_row); break;
+      case 16: Gather<Bytes16>(s, rows, n, &d, dst_row); break;
+      default: IBEX_CHECK(false) << "element width " << ElementWidth(s.type().physical());
+    }
+    if (s.null_count() > 0) {
+      for (size_t i = 0; i < n; ++i) {
+        if (s.IsNull(rows[i])) d.SetNull(dst_row + i);
+      }
+    }
+  }
+}
+
 Columns MakeColumns(const TableDef& def, size_t capacity, size_t size) {
   Columns cols;
   cols.reserve(def.columns.size());

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "storage/blocks/column_vector.h"
@@ -27,6 +28,10 @@ void CopyRow(const Columns& src, size_t row, Columns* dst, size_t dst_row);
 // Copies rows [begin, end) of `src` to rows [dst_row, dst_row + end - begin) of `dst` (sized,
 // those rows zero and valid).
 void CopyRows(const Columns& src, size_t begin, size_t end, Columns* dst, size_t dst_row);
+
+// Copies rows rows[0..n) of `src` to rows [dst_row, dst_row + n) of `dst` (sized, those rows
+// zero and valid).
+void GatherRows(const Columns& src, const uint32_t* rows, size_t n, Columns* dst, size_t dst_row);
 
 // Empty columns of the table's types with room for `capacity` rows, sized `size`.
 Columns MakeColumns(const TableDef& def, size_t capacity, size_t size);
