@@ -2,6 +2,7 @@
 // takes loads from a queue the control handlers fill; per load it runs `workers` parsing
 // threads (RangeParser + RowRouter), one receiving thread, and the partition's builder.
 #include <condition_variable>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -149,13 +150,13 @@ void LoadExecutor::State::RunLoad(const LoadStart& start, Running& running) {
   LoadReport report;
   report.load_id = start.load_id;
   Prepare(start, running, &run, &report);
+  bool send_report = false;
   {
     std::lock_guard<std::mutex> lock(mu);
     if (coordinator_lost || stopping) return;
-    if (!running.decision) {
-      (void)fabric.SendControl(0, kLoadReportMessage, AsBytes(Encode(report)));
-    }
+    send_report = !running.decision;  // after an abort nobody waits for the report
   }
+  if (send_report) (void)fabric.SendControl(0, kLoadReportMessage, AsBytes(Encode(report)));
   LoadDecision decision;
   {
     std::unique_lock<std::mutex> lock(mu);
