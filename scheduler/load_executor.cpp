@@ -156,6 +156,7 @@ void LoadExecutor::State::RunLoad(const LoadStart& start, Running& running) {
     if (coordinator_lost || stopping) return;
     send_report = !running.decision;  // after an abort nobody waits for the report
   }
+  // A send fails only when rank 0 is gone, which the failure callback handles.
   if (send_report) (void)fabric.SendControl(0, kLoadReportMessage, AsBytes(Encode(report)));
   LoadDecision decision;
   {

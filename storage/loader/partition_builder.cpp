@@ -20,12 +20,12 @@ PartitionBuilder::PartitionBuilder(const Table& table, const PartitionStore& sto
 
 PartitionBuilder::~PartitionBuilder() = default;
 
-Status PartitionBuilder::WriteBlock(const Columns& columns) {
-  const uint64_t seq = next_seq_.fetch_add(1);
-  if (seq >= (uint64_t{1} << kBlockSeqBits)) {
+Status PartitionBuilder::WriteBlock(const Columns& columns, std::optional<uint64_t> seq) {
+  if (!seq) seq = next_seq_.fetch_add(1);
+  if (*seq >= (uint64_t{1} << kBlockSeqBits)) {
     return Status::InvalidArgument("COPY: too many blocks");
   }
-  IBEX_ASSIGN_OR_RETURN(EncodedBlock block, EncodeBlock(MakeBlockId(epoch_, seq), columns));
+  IBEX_ASSIGN_OR_RETURN(EncodedBlock block, EncodeBlock(MakeBlockId(epoch_, *seq), columns));
   IBEX_RETURN_IF_ERROR(store_.WriteBlock(table_.table_id, block));
   std::lock_guard<std::mutex> lock(mu_);
   new_blocks_.push_back({std::move(block.meta), std::move(block.columns)});
@@ -109,6 +109,9 @@ Status PartitionBuilder::FlushSorted(int threads) {
     return CompareRows(*held_[x.first], x.second, *held_[y.first], y.second, key) < 0;
   });
   const size_t blocks = (order.size() + block_rows_ - 1) / block_rows_;
+  // Block ids in sort-key order, whichever thread writes which block first: the block list
+  // (ordered by id) then reads in key order.
+  const uint64_t first_seq = next_seq_.fetch_add(blocks);
   std::atomic<size_t> next{0};
   std::mutex status_mu;
   Status status;
@@ -122,7 +125,7 @@ Status PartitionBuilder::FlushSorted(int threads) {
       for (size_t i = at; i < end; ++i) {
         CopyRow(*held_[order[i].first], order[i].second, &cols, i - at);
       }
-      Status s = WriteBlock(cols);
+      Status s = WriteBlock(cols, first_seq + b);
       if (!s.ok()) {
         std::lock_guard<std::mutex> lock(status_mu);
         if (status.ok()) status = std::move(s);

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "common/status.h"
@@ -61,8 +62,8 @@ class PartitionBuilder {
     std::vector<ColumnSummary> summaries;
   };
 
-  // Encodes and writes one block.
-  Status WriteBlock(const Columns& columns);
+  // Encodes and writes one block, as block `seq` of the epoch (next in line by default).
+  Status WriteBlock(const Columns& columns, std::optional<uint64_t> seq = std::nullopt);
   // Copies the slices (block_rows rows at most) into one block and writes it.
   Status WriteSlices(const std::vector<Slice>& slices);
   // Takes block_rows rows off the front of held_ (mu_ held).

@@ -355,7 +355,9 @@ int main(int argc, char** argv) {
                  argv[0]);
     return 2;
   }
-  const std::string mode = argv[1], schema = argv[2], work = argv[3];
+  // CTest may run the tcp and default variants at once: each gets its own folder.
+  const std::string mode = argv[1], schema = argv[2];
+  const std::string work = std::string(argv[3]) + (std::getenv("UCX_TLS") ? "/tcp" : "/default");
   if (mode == "verify" && argc == 5) return RunVerify(work, argv[4]);
   MPI_Init(&argc, &argv);
   int rc = 2;

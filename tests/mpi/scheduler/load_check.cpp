@@ -49,6 +49,9 @@ Result<std::vector<std::string>> Rows(const LocalStore& store, const std::string
                                       int partition, std::vector<std::string>* owner_errors) {
   IBEX_ASSIGN_OR_RETURN(const Table* t, store.catalog().GetTable(table));
   std::vector<std::string> rows;
+  // A table with a sort key, loaded once, has its partition's rows in sort-key order.
+  const std::vector<int>& key = t->def.sort_key;
+  std::vector<Value> previous;
   const size_t blocks = t->partitions[static_cast<size_t>(partition)].blocks.size();
   for (size_t b = 0; b < blocks; ++b) {
     IBEX_ASSIGN_OR_RETURN(Block block, store.ReadBlock(table, partition, b, {}));
@@ -63,6 +66,15 @@ Result<std::vector<std::string>> Rows(const LocalStore& store, const std::string
                                   std::to_string(partition) + ", its hash says " +
                                   std::to_string(owner));
         }
+      }
+      if (owner_errors != nullptr && !key.empty()) {
+        std::vector<Value> current;
+        for (int c : key) current.push_back(block.columns[static_cast<size_t>(c)].GetValue(r));
+        if (!previous.empty() && current[0].Compare(previous[0]) < 0 && owner_errors->size() < 5) {
+          owner_errors->push_back(table + " partition " + std::to_string(partition) +
+                                  ": not in sort-key order at row " + row);
+        }
+        previous = std::move(current);
       }
       rows.push_back(std::move(row));
     }
