@@ -25,7 +25,6 @@ struct LoadCoordinator::State {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 // Copy waits on its condition variable for events; `cancelled` is a predicate nobody
 // signals, so the wait also wakes this often to ask it.
 constexpr auto kCancelCheck = std::chrono::milliseconds(50);
