@@ -1,6 +1,6 @@
 // The distributed COPY benchmark (scheduler/distributed_load.h): loads one table's .tbl file
 // into a fresh data directory ROUNDS times on all the job's executors (rank 0 coordinates),
-// and prints each round's wall time and the median. Run it under mpirun with 2 ranks (one
+// and prints each round's wall time and the median, and the executors' CPU time per round. Run it under mpirun with 2 ranks (one
 // executor) and with 3 (two executors) to see how a load scales: dist_run.sh does both.
 //
 //   mpirun -n E+1 ibex_dist_load_bench SCHEMA.sql TABLE TBL_FILE DATA_DIR WORKERS ROUNDS
@@ -11,10 +11,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
+
+#include <sys/resource.h>
 
 #include "net/rdma/exchange.h"
 #include "net/rdma/fabric.h"
@@ -26,6 +30,10 @@
 using namespace ibex;
 
 namespace {
+
+// Rank 0 -> executors: the rounds are over. Executors wait for it on a condition variable:
+// waiting in MPI_Barrier would busy-poll a core away from the loads being measured.
+constexpr uint16_t kBenchDone = 0x03F2;
 
 int Fail(const Status& s) {
   std::fprintf(stderr, "ibex_dist_load_bench: %s\n", s.ToString().c_str());
@@ -51,11 +59,23 @@ int main(int argc, char** argv) {
   if (!fabric.ok()) return Fail(fabric.status());
   auto exchanges = net::ExchangeService::Create(**fabric, net::ExchangeOptions{});
   if (!exchanges.ok()) return Fail(exchanges.status());
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  (*fabric)->RegisterControlHandler(kBenchDone, [&](int, std::span<const std::byte>) {
+    std::lock_guard<std::mutex> lock(mu);
+    done = true;
+    cv.notify_all();
+  });
   std::unique_ptr<scheduler::LoadExecutor> executor;
   if (rank > 0) {
     executor = std::make_unique<scheduler::LoadExecutor>(**fabric, **exchanges, dir, workers);
   }
   MPI_Barrier(MPI_COMM_WORLD);
+  if (rank > 0) {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return done; });
+  }
   if (rank == 0) {
     auto defs = perf::ParseSchemaFile(argv[1]);
     if (!defs.ok()) return Fail(defs.status());
@@ -91,8 +111,21 @@ int main(int argc, char** argv) {
     const double median = rounds % 2 ? times[rounds / 2] : (times[rounds / 2 - 1] + times[rounds / 2]) / 2;
     std::printf("MEDIAN %d %d %.3f\n", executors, workers, median);
     (void)storage::RemoveTree(dir);
+    for (int r = 1; r <= executors; ++r) {
+      Status sent = (*fabric)->SendControl(r, kBenchDone, {});
+      if (!sent.ok()) return Fail(sent);
+    }
   }
-  MPI_Barrier(MPI_COMM_WORLD);
+  // CPU seconds (user + system, all threads) the executors spent: the whole run, which is
+  // the rounds plus a start-up of about 0.1 s.
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  double cpu = rank == 0 ? 0.0
+                         : usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+                               1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+  double cpu_total = 0;
+  MPI_Reduce(&cpu, &cpu_total, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
+  if (rank == 0) std::printf("CPU %d %d %.3f\n", executors, workers, cpu_total / rounds);
   executor.reset();
   Status s = (*exchanges)->Shutdown();
   if (s.ok()) s = (*fabric)->Shutdown();
