@@ -44,6 +44,7 @@ namespace {
 
 constexpr uint16_t kArmCrash = 0x03F0;  // test only: rank 0 -> executor, payload = step
 constexpr uint16_t kExit = 0x03F1;      // test only: rank 0 -> executors, the test is over
+constexpr uint16_t kPhaseDone = 0x03F2; // test only: rank 0 -> executors, a scenario is over
 
 int failures = 0;
 void Check(bool ok, const std::string& what) {
@@ -104,10 +105,25 @@ struct Job {
   int size = 0;
   std::unique_ptr<net::Fabric> fabric;
   std::unique_ptr<net::ExchangeService> exchanges;
+  // Executors wait for rank 0's kPhaseDone here: an MPI_Barrier would busy-poll a core away
+  // from the loads.
+  std::mutex mu;
+  std::condition_variable cv;
+  int phases_done = 0;
+
+  void EndPhase() {
+    if (rank == 0) {
+      for (int r = 1; r < size; ++r) CheckOk(fabric->SendControl(r, kPhaseDone, {}), "phase done");
+    } else {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return phases_done > 0; });
+      --phases_done;
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+  }
 };
 
-Job StartJob() {
-  Job job;
+void StartJob(Job& job) {
   MPI_Comm_rank(MPI_COMM_WORLD, &job.rank);
   MPI_Comm_size(MPI_COMM_WORLD, &job.size);
   job.fabric = Must(net::Fabric::Create(MPI_COMM_WORLD), "fabric");
@@ -115,7 +131,11 @@ Job StartJob() {
   o.slot_bytes = 256 * 1024;
   o.slots_per_peer = 8;
   job.exchanges = Must(net::ExchangeService::Create(*job.fabric, o), "exchange service");
-  return job;
+  job.fabric->RegisterControlHandler(kPhaseDone, [&job](int, std::span<const std::byte>) {
+    std::lock_guard<std::mutex> lock(job.mu);
+    ++job.phases_done;
+    job.cv.notify_all();
+  });
 }
 
 // ---- check ----
@@ -197,7 +217,7 @@ void CheckScenario(Job& job, const std::string& schema, const std::string& work,
       std::printf("%s: %s\n", name, failed.status().ToString().c_str());
     }
   }
-  MPI_Barrier(MPI_COMM_WORLD);
+  job.EndPhase();
   executor.reset();
   if (job.rank != 0) return;
   // What the executors wrote, against the single-rank loader on the same files.
@@ -239,7 +259,8 @@ int RunCheck(const std::string& schema, const std::string& work) {
   }
   MPI_Barrier(MPI_COMM_WORLD);
   if (::chdir((work + "/cwd" + std::to_string(rank)).c_str()) != 0) Die("chdir");
-  Job job = StartJob();
+  Job job;
+  StartJob(job);
   if (job.size != 3) Die("check needs 3 ranks");
   CheckScenario(job, schema, work, work + "/shared");
   CheckScenario(job, schema, work, work + "/private-%r");
@@ -264,7 +285,8 @@ int RunCrash(const std::string& schema, const std::string& work, int crash_rank,
     if (!storage::FileExists(work + "/tbl/lineorder.tbl")) Generate(work + "/tbl", {"lineorder"}, 1);
   }
   MPI_Barrier(MPI_COMM_WORLD);
-  Job job = StartJob();
+  Job job;
+  StartJob(job);
   const std::string pattern = work + "/data/r%r";
   const int executors = job.size - 1;
   std::mutex mu;
