@@ -121,7 +121,7 @@ Status RowRouter::Consume(Columns* batch) {
     const std::vector<uint32_t>& sel = selection_[p];
     for (size_t i = 0; i < sel.size();) {
       Columns& dst = scatter_[p];
-      if (dst.empty()) dst = MakeColumns(def_, block_rows_, 0);
+      if (dst.empty()) dst = MakeColumns(def_, block_rows_, 0);  // the last one was taken
       const size_t at = dst[0].size();
       const size_t n = std::min<size_t>(block_rows_ - at, sel.size() - i);
       for (ColumnVector& c : dst) c.Resize(at + n);
@@ -129,7 +129,12 @@ Status RowRouter::Consume(Columns* batch) {
       i += n;
       if (dst[0].size() == block_rows_) {
         IBEX_RETURN_IF_ERROR(emit_(static_cast<int>(p), &dst));
-        dst.clear();
+        // Columns the receiver left (written or sent as they were) are refilled: fresh
+        // memory is slow to touch the first time.
+        for (ColumnVector& c : dst) {
+          c.Recycle();
+          c.Resize(0);
+        }
       }
     }
   }
