@@ -22,8 +22,6 @@
 namespace ibex::scheduler {
 namespace {
 
-constexpr size_t kRangeBytes = 8 << 20;
-
 // One load as the handlers and the load thread share it.
 struct Running {
   explicit Running(uint64_t id) : load_id(id), signal(std::make_shared<LoadSignal>()) {}
@@ -267,8 +265,9 @@ void LoadExecutor::State::Prepare(const LoadStart& start, Running& running, Load
   };
   storage::RangeParser parser(*run->files, t.def, start.options);
   std::optional<storage::BadRow> bad_row;
-  auto parsed = parser.Run(run->files->Split(start.range_begin, start.range_end, kRangeBytes),
-                           workers, make_sink, &bad_row);
+  auto parsed = parser.Run(
+      run->files->Split(start.range_begin, start.range_end, storage::kParseRangeBytes), workers,
+      make_sink, &bad_row);
   Status finished;
   if (parsed.ok()) {
     if (bad_row) discard = true;

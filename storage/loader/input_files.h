@@ -27,6 +27,9 @@ struct InputFile {
   uint64_t size = 0;
 };
 
+// The size of the ranges parsing threads take (one rank's share is cut into such ranges).
+inline constexpr size_t kParseRangeBytes = 8 << 20;
+
 // The lines that start in [begin, end) of file `file` (offsets within the file).
 struct FileRange {
   size_t file = 0;

@@ -9,12 +9,6 @@
 #include "storage/persist/layout.h"
 
 namespace ibex::storage {
-namespace {
-
-constexpr size_t kRangeBytes = 8 << 20;
-
-}  // namespace
-
 Result<LoadResult> LoadFiles(const Table& table, const std::string& pattern,
                              const CopyOptions& options, uint64_t epoch,
                              const std::vector<PartitionStore*>& stores) {
@@ -52,7 +46,7 @@ Result<LoadResult> LoadFiles(const Table& table, const std::string& pattern,
   std::optional<BadRow> bad_row;
   IBEX_ASSIGN_OR_RETURN(
       int64_t rows,
-      parser.Run(files->Split(0, files->total_bytes(), kRangeBytes), options.threads,
+      parser.Run(files->Split(0, files->total_bytes(), kParseRangeBytes), options.threads,
                  [&](int) {
                    return std::make_unique<RowRouter>(table.def, nparts, options.block_rows,
                                                       &keeper, emit);
