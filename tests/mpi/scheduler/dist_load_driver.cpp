@@ -75,6 +75,43 @@ CopyOptions TblOptions() {
   return o;
 }
 
+// A CSV table: with a header, quoted fields (a newline and doubled quotes inside: that file is
+// not split), empty fields as NULL; and a second, plain file that is split.
+constexpr int64_t kCsvRows = 350;
+storage::TableDef CsvTable() {
+  storage::TableDef def;
+  def.name = "notes";
+  def.columns = {{"id", storage::DataType::Integer(), true},
+                 {"note", storage::DataType::Varchar(40), false},
+                 {"score", storage::DataType::Double(), false}};
+  def.distribution = storage::Distribution::Hash({0});
+  return def;
+}
+CopyOptions CsvOptions() {
+  CopyOptions o;
+  o.header = true;
+  o.block_rows = 64;
+  return o;
+}
+void WriteCsvFiles(const std::string& dir) {
+  CheckOk(storage::MakeDirs(dir), "mkdir csv");
+  std::string a = "id,note,score\n";
+  for (int i = 0; i < 50; ++i) {
+    const std::string n = std::to_string(i);
+    if (i % 7 == 0) {
+      a += n + ",,\n";
+    } else if (i % 5 == 0) {
+      a += n + ",\"multi\nline \"\"quoted\"\" " + n + "\"," + n + ".5\n";
+    } else {
+      a += n + ",\"plain " + n + "\"," + n + ".25\n";
+    }
+  }
+  std::string b = "id,note,score\n";
+  for (int i = 1000; i < 1300; ++i) b += std::to_string(i) + ",note " + std::to_string(i) + "," + std::to_string(i) + "\n";
+  CheckOk(storage::WriteFile(dir + "/a.csv", a, false), "write a.csv");
+  CheckOk(storage::WriteFile(dir + "/b.csv", b, false), "write b.csv");
+}
+
 void Generate(const std::string& dir, const std::vector<std::string>& tables, int parts) {
   for (int part = 0; part < parts; ++part) {
     datagen::GenerateOptions g;
@@ -154,7 +191,9 @@ void CheckScenario(Job& job, const std::string& schema, const std::string& work,
     const std::string root = ExpandDataDir(pattern, 0);
     scheduler::LoadCoordinator coordinator(*job.fabric, *job.exchanges, root, executors);
     auto defs = Must(testing::SsbTables(schema), "schema");
-    Catalog catalog = CreateTables(root, executors, defs);
+    auto all = defs;
+    all.push_back(CsvTable());
+    Catalog catalog = CreateTables(root, executors, all);
     uint64_t load_id = pattern.find("%r") == std::string::npos ? 100 : 200;
     auto never = [] { return false; };
     for (const auto& def : defs) {
@@ -177,6 +216,16 @@ void CheckScenario(Job& job, const std::string& schema, const std::string& work,
             "CATALOG holds the returned catalog");
     }
 
+    {
+      auto loaded = coordinator.Copy(catalog, "notes", work + "/csv/*.csv", CsvOptions(),
+                                     ++load_id, never);
+      CheckOk(loaded.status(), "COPY notes (csv)");
+      if (loaded.ok()) {
+        Check(loaded->second == kCsvRows, "notes: COPY says " + std::to_string(loaded->second) +
+                                              " rows, the files have " + std::to_string(kCsvRows));
+        catalog = std::move(loaded->first);
+      }
+    }
     // A bad row in each half of the file: the error names the first one in file order.
     const std::string bad = work + "/bad-supplier.tbl";
     {
@@ -237,6 +286,13 @@ void CheckScenario(Job& job, const std::string& schema, const std::string& work,
       Check(false, pattern + ": " + e);
     }
   }
+  if (fresh) {
+    CheckOk(reference->CreateTable(CsvTable()), "reference create notes");
+    CheckOk(reference->Copy("notes", work + "/csv/*.csv", CsvOptions()).status(), "reference notes");
+  }
+  for (const std::string& e : testing::CompareTable(*loaded, *reference, "notes", kCsvRows)) {
+    Check(false, pattern + ": " + e);
+  }
   std::printf("checked %s against the single-rank loader\n", pattern.c_str());
 }
 
@@ -247,6 +303,7 @@ int RunCheck(const std::string& schema, const std::string& work) {
     CheckOk(storage::RemoveTree(work), "clean");
     Generate(work + "/tbl", {"part", "supplier", "customer", "date"}, 1);
     Generate(work + "/tbl", {"lineorder"}, 3);  // three files: ranges cross file boundaries
+    WriteCsvFiles(work + "/csv");
     // Working directories: rank 2 sees no input/ and a shorter input2/supplier.tbl.
     for (int r = 0; r < 3; ++r) {
       const std::string cwd = work + "/cwd" + std::to_string(r);
