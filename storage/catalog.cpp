@@ -71,18 +71,8 @@ void WriteTable(ByteWriter& w, const Table& t) {
   PutInts(w, t.def.distribution.hash_columns);
   PutInts(w, t.def.sort_key);
   w.Put<uint32_t>(static_cast<uint32_t>(t.partitions.size()));
-  for (const PartitionInfo& p : t.partitions) {
-    w.Put<uint32_t>(static_cast<uint32_t>(p.blocks.size()));
-    for (const BlockMeta& b : p.blocks) WriteBlockMeta(&w, b);
-  }
-  w.Put<int64_t>(t.stats.row_count);
-  w.Put<uint32_t>(static_cast<uint32_t>(t.stats.columns.size()));
-  for (const ColumnStats& s : t.stats.columns) {
-    w.Put<int64_t>(s.null_count);
-    w.PutValue(s.min);
-    w.PutValue(s.max);
-    w.PutBytes(s.distinct.registers().data(), HyperLogLog::kRegisters);
-  }
+  for (const PartitionInfo& p : t.partitions) WritePartitionInfo(&w, p);
+  WriteTableStats(&w, t.stats);
 }
 
 Table ReadTable(ByteReader& r) {
@@ -101,27 +91,51 @@ Table ReadTable(ByteReader& r) {
   t.def.distribution.hash_columns = GetInts(r);
   t.def.sort_key = GetInts(r);
   const uint32_t nparts = r.Get<uint32_t>();
-  for (uint32_t p = 0; p < nparts && r.ok(); ++p) {
-    PartitionInfo part;
-    const uint32_t nblocks = r.Get<uint32_t>();
-    for (uint32_t b = 0; b < nblocks && r.ok(); ++b) part.blocks.push_back(ReadBlockMeta(&r));
-    t.partitions.push_back(std::move(part));
-  }
-  t.stats.row_count = r.Get<int64_t>();
-  const uint32_t nstats = r.Get<uint32_t>();
-  for (uint32_t i = 0; i < nstats && r.ok(); ++i) {
-    ColumnStats s;
-    s.null_count = r.Get<int64_t>();
-    s.min = r.GetValue();
-    s.max = r.GetValue();
-    std::string_view regs = r.GetBytes(HyperLogLog::kRegisters);
-    if (r.ok()) std::memcpy(s.distinct.mutable_registers().data(), regs.data(), regs.size());
-    t.stats.columns.push_back(std::move(s));
-  }
+  for (uint32_t p = 0; p < nparts && r.ok(); ++p) t.partitions.push_back(ReadPartitionInfo(&r));
+  t.stats = ReadTableStats(&r);
   return t;
 }
 
 }  // namespace
+
+void WritePartitionInfo(ByteWriter* w, const PartitionInfo& p) {
+  w->Put<uint32_t>(static_cast<uint32_t>(p.blocks.size()));
+  for (const BlockMeta& b : p.blocks) WriteBlockMeta(w, b);
+}
+
+PartitionInfo ReadPartitionInfo(ByteReader* r) {
+  PartitionInfo part;
+  const uint32_t nblocks = r->Get<uint32_t>();
+  for (uint32_t b = 0; b < nblocks && r->ok(); ++b) part.blocks.push_back(ReadBlockMeta(r));
+  return part;
+}
+
+void WriteTableStats(ByteWriter* w, const TableStats& stats) {
+  w->Put<int64_t>(stats.row_count);
+  w->Put<uint32_t>(static_cast<uint32_t>(stats.columns.size()));
+  for (const ColumnStats& s : stats.columns) {
+    w->Put<int64_t>(s.null_count);
+    w->PutValue(s.min);
+    w->PutValue(s.max);
+    w->PutBytes(s.distinct.registers().data(), HyperLogLog::kRegisters);
+  }
+}
+
+TableStats ReadTableStats(ByteReader* r) {
+  TableStats stats;
+  stats.row_count = r->Get<int64_t>();
+  const uint32_t nstats = r->Get<uint32_t>();
+  for (uint32_t i = 0; i < nstats && r->ok(); ++i) {
+    ColumnStats s;
+    s.null_count = r->Get<int64_t>();
+    s.min = r->GetValue();
+    s.max = r->GetValue();
+    std::string_view regs = r->GetBytes(HyperLogLog::kRegisters);
+    if (r->ok()) std::memcpy(s.distinct.mutable_registers().data(), regs.data(), regs.size());
+    stats.columns.push_back(std::move(s));
+  }
+  return stats;
+}
 
 void WriteBlockMeta(ByteWriter* w, const BlockMeta& b) {
   w->Put<uint64_t>(b.block_id);

@@ -111,6 +111,13 @@ struct TableStats {
   bool operator==(const TableStats&) const = default;
 };
 
+// The binary forms of a partition's block list and of table statistics, shared by the
+// catalog image and the messages of a distributed load.
+void WritePartitionInfo(ByteWriter* w, const PartitionInfo& p);
+PartitionInfo ReadPartitionInfo(ByteReader* r);
+void WriteTableStats(ByteWriter* w, const TableStats& stats);
+TableStats ReadTableStats(ByteReader* r);
+
 // A table: its definition, its blocks per partition (index = partition number, 0-based;
 // partition p lives on executor rank p + 1), and its statistics.
 struct Table {
