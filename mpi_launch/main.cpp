@@ -26,6 +26,7 @@
 #include "net/rdma/exchange.h"
 #include "net/rdma/fabric.h"
 #include "exec/block_cache.h"
+#include "scheduler/distributed_load.h"
 #include "scheduler/executor_service.h"
 #include "storage/persist/layout.h"
 
@@ -117,6 +118,7 @@ int Run(LaunchOptions options) {
   std::string temporary_dir;
   std::unique_ptr<net::ExchangeService> exchanges;
   std::unique_ptr<scheduler::ExecutorService> service;
+  std::unique_ptr<scheduler::LoadExecutor> loader;  // the executor's part of COPY
   if (size > 1) {
     options.data_dir = JobDataDir(options, rank, &temporary_dir);
     Result<std::unique_ptr<net::ExchangeService>> created =
@@ -124,6 +126,8 @@ int Run(LaunchOptions options) {
     if (!created.ok()) AbortJob(rank, created.status());
     exchanges = std::move(*created);
     if (rank > 0) {
+      loader = std::make_unique<scheduler::LoadExecutor>(
+          **fabric, *exchanges, storage::ExpandDataDir(options.data_dir, rank), applied->worker_threads);
       service = std::make_unique<scheduler::ExecutorService>(
           **fabric, *exchanges, storage::ExpandDataDir(options.data_dir, rank),
           applied->worker_threads, exec::DefaultBlockCacheBytes(static_cast<int>(local->size())));
@@ -155,6 +159,7 @@ int Run(LaunchOptions options) {
     }
   }
   if (service) service->Stop();
+  loader.reset();  // its channels go before the exchange service
   if (exchanges) {
     // Collective only when every rank is alive; otherwise local teardown.
     if (end.collective) {
@@ -164,6 +169,7 @@ int Run(LaunchOptions options) {
     exchanges.reset();
   }
   service.reset();
+  loader.reset();
   if (!temporary_dir.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(temporary_dir, ec);

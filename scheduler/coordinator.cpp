@@ -16,6 +16,7 @@
 #include "optimizer/fragment.h"
 #include "optimizer/planner.h"
 #include "scheduler/query_execution.h"
+#include "storage/persist/catalog_store.h"
 #include "storage/persist/layout.h"
 
 namespace ibex::scheduler {
@@ -110,12 +111,14 @@ bool IsEcho(const Status& s) { return s.code() == StatusCode::kCancelled; }
 }  // namespace
 
 Coordinator::Coordinator(net::Fabric& fabric, net::ExchangeService& exchanges,
-                         std::unique_ptr<storage::LocalStore> store, std::string data_dir,
-                         int workers, std::string ranks_text)
+                         storage::Catalog catalog, std::string data_dir, int workers,
+                         std::string ranks_text)
     : fabric_(fabric),
       exchanges_(exchanges),
-      store_(std::move(store)),
+      catalog_(std::move(catalog)),
       data_dir_(std::move(data_dir)),
+      catalog_root_(storage::ExpandDataDir(data_dir_, 0)),
+      loader_(fabric, exchanges, catalog_root_, fabric.size() - 1),
       executor_(workers),
       ranks_text_(std::move(ranks_text)),
       executors_(fabric.size() - 1),
@@ -138,9 +141,9 @@ Result<std::unique_ptr<Coordinator>> Coordinator::Open(net::Fabric& fabric,
                                                        std::string ranks_text) {
   const int executors = fabric.size() - 1;
   if (executors < 1) return Status::InvalidArgument("a distributed job needs at least one executor");
-  IBEX_ASSIGN_OR_RETURN(std::unique_ptr<storage::LocalStore> store,
-                        storage::LocalStore::Open(data_dir, executors));
-  std::unique_ptr<Coordinator> c(new Coordinator(fabric, exchanges, std::move(store), data_dir,
+  IBEX_ASSIGN_OR_RETURN(storage::Catalog catalog,
+                        storage::CatalogStore::Open(storage::ExpandDataDir(data_dir, 0), executors));
+  std::unique_ptr<Coordinator> c(new Coordinator(fabric, exchanges, std::move(catalog), data_dir,
                                                  std::max(1, workers), std::move(ranks_text)));
   IBEX_RETURN_IF_ERROR(c->PublishCatalog());
   return c;
@@ -166,10 +169,10 @@ Status Coordinator::ExecutorsAlive() const {
 
 Status Coordinator::PublishCatalog() {
   IBEX_RETURN_IF_ERROR(ExecutorsAlive());
-  const std::string bytes = EncodeCatalog(store_->catalog());
+  const std::string bytes = EncodeCatalog(catalog_);
   {
     std::lock_guard lock(mu_);
-    publishing_epoch_ = store_->catalog().epoch();
+    publishing_epoch_ = catalog_.epoch();
     acks_waiting_.clear();
     for (int r = 1; r <= executors_; ++r) acks_waiting_.insert(r);
     ack_error_ = Status::OK();
@@ -230,12 +233,12 @@ void Coordinator::OnPeerFailed(int rank, const Status& why) {
 }
 
 Result<opt::FragmentedPlan> Coordinator::Fragment(opt::PhysicalPlan plan) {
-  IBEX_RETURN_IF_ERROR(opt::Distribute(&plan, store_->catalog(), executors_, distribute_));
-  return opt::CutFragments(plan, store_->catalog(), executors_);
+  IBEX_RETURN_IF_ERROR(opt::Distribute(&plan, catalog_, executors_, distribute_));
+  return opt::CutFragments(plan, catalog_, executors_);
 }
 
 Result<opt::FragmentedPlan> Coordinator::Plan(const sql::BoundStatement& bound) {
-  IBEX_ASSIGN_OR_RETURN(opt::PhysicalPlan plan, opt::PlanStatement(bound, store_->catalog()));
+  IBEX_ASSIGN_OR_RETURN(opt::PhysicalPlan plan, opt::PlanStatement(bound, catalog_));
   if (plan.root.kind() == opt::NodeKind::kSink) {
     // EXPLAIN of an INSERT shows the distributed plan of the rows it inserts.
     opt::PhysicalPlan input;
@@ -252,8 +255,12 @@ Result<opt::FragmentedPlan> Coordinator::Plan(const sql::BoundStatement& bound) 
 // new catalog.
 Result<int64_t> Coordinator::Insert(opt::PhysicalPlan plan, sql::CancelToken& cancel) {
   const opt::SinkSpec spec = plan.root.As<opt::SinkSpec>();
-  if (spec.create_table) IBEX_RETURN_IF_ERROR(store_->CreateTable(*spec.create_table));
-  IBEX_ASSIGN_OR_RETURN(const storage::Table* table, store_->catalog().GetTable(spec.table));
+  if (spec.create_table) {
+    storage::Catalog next = catalog_;
+    IBEX_RETURN_IF_ERROR(next.CreateTable(*spec.create_table));
+    IBEX_RETURN_IF_ERROR(CommitCatalog(std::move(next)));
+  }
+  IBEX_ASSIGN_OR_RETURN(const storage::Table* table, catalog_.GetTable(spec.table));
   const uint64_t table_id = table->table_id;
   opt::PhysicalPlan input;
   input.root = std::move(plan.root.children[0]);
@@ -270,14 +277,39 @@ Result<int64_t> Coordinator::Insert(opt::PhysicalPlan plan, sql::CancelToken& ca
         exec::WriteRowsAsCsv(run.local->result()->chunks(), spec.columns, path).status());
     storage::CopyOptions options;
     options.format = storage::FileFormat::kCsv;
-    Result<storage::LoadResult> loaded = store_->Copy(spec.table, path, options);
+    Result<int64_t> loaded = Copy(spec.table, path, options, cancel);
     std::remove(path.c_str());
     IBEX_RETURN_IF_ERROR(loaded.status());
-    rows = loaded->rows;
+    rows = *loaded;
   }
-  IBEX_RETURN_IF_ERROR(PublishCatalog());
-  if (shell_catalog_ != nullptr) *shell_catalog_ = store_->catalog();
+  if (shell_catalog_ != nullptr) *shell_catalog_ = catalog_;
   return rows;
+}
+
+Status Coordinator::CommitCatalog(storage::Catalog next) {
+  next.set_epoch(catalog_.epoch() + 1);
+  IBEX_RETURN_IF_ERROR(storage::CatalogStore::Commit(catalog_root_, next));
+  catalog_ = std::move(next);
+  return PublishCatalog();
+}
+
+Result<int64_t> Coordinator::Copy(const std::string& table, const std::string& pattern,
+                                  const storage::CopyOptions& options, sql::CancelToken& cancel) {
+  IBEX_RETURN_IF_ERROR(ExecutorsAlive());
+  auto loaded = loader_.Copy(catalog_, table, pattern, options, next_load_++,
+                             [&cancel] { return cancel.cancelled(); });
+  if (!loaded.ok()) {
+    // A failed commit may or may not have moved CATALOG: read it back.
+    auto reread = storage::CatalogStore::Open(catalog_root_, executors_);
+    if (reread.ok() && reread->epoch() != catalog_.epoch()) {
+      catalog_ = std::move(*reread);
+      (void)PublishCatalog();
+    }
+    return loaded.status();
+  }
+  catalog_ = std::move(loaded->first);
+  IBEX_RETURN_IF_ERROR(PublishCatalog());
+  return loaded->second;
 }
 
 Coordinator::RunResult Coordinator::RunDistributed(const opt::FragmentedPlan& plan, bool analyze,
@@ -358,7 +390,7 @@ Coordinator::RunResult Coordinator::RunDistributed(const opt::FragmentedPlan& pl
 
 Status Coordinator::Query(const sql::BoundStatement& bound, sql::ResultSink& sink,
                           sql::CancelToken& cancel) {
-  IBEX_ASSIGN_OR_RETURN(opt::PhysicalPlan physical, opt::PlanStatement(bound, store_->catalog()));
+  IBEX_ASSIGN_OR_RETURN(opt::PhysicalPlan physical, opt::PlanStatement(bound, catalog_));
   if (physical.root.kind() == opt::NodeKind::kSink) {
     const bool create = physical.root.As<opt::SinkSpec>().create_table.has_value();
     IBEX_ASSIGN_OR_RETURN(int64_t rows, Insert(std::move(physical), cancel));
@@ -419,12 +451,10 @@ Status Coordinator::Execute(const sql::BoundStatement& bound, sql::ResultSink& s
                             sql::CancelToken& cancel) {
   switch (bound.kind()) {
     case sql::ast::StatementKind::kCopy: {
-      IBEX_RETURN_IF_ERROR(ExecutorsAlive());
-      IBEX_ASSIGN_OR_RETURN(storage::LoadResult r,
-                            store_->Copy(bound.copy.table, bound.copy.path, bound.copy.options));
-      IBEX_RETURN_IF_ERROR(PublishCatalog());
-      if (shell_catalog_ != nullptr) *shell_catalog_ = store_->catalog();
-      return sink.Message("COPY " + std::to_string(r.rows));
+      IBEX_ASSIGN_OR_RETURN(int64_t rows,
+                            Copy(bound.copy.table, bound.copy.path, bound.copy.options, cancel));
+      if (shell_catalog_ != nullptr) *shell_catalog_ = catalog_;
+      return sink.Message("COPY " + std::to_string(rows));
     }
     case sql::ast::StatementKind::kExplain:
       return Explain(bound, sink, cancel);
@@ -441,8 +471,11 @@ Status Coordinator::Execute(const sql::BoundStatement& bound, sql::ResultSink& s
 
 Status Coordinator::CatalogChanged(const storage::Catalog& catalog) {
   IBEX_RETURN_IF_ERROR(ExecutorsAlive());
-  IBEX_RETURN_IF_ERROR(store_->ApplyDefinitions(catalog));
-  return PublishCatalog();
+  storage::Catalog next = catalog_;
+  const uint64_t version = next.schema_version();
+  IBEX_RETURN_IF_ERROR(next.ApplyDefinitions(catalog));
+  if (next.schema_version() == version) return Status::OK();
+  return CommitCatalog(std::move(next));
 }
 
 Status Coordinator::SettingChanged(const std::string& name, const std::string& value) {

@@ -12,8 +12,9 @@
 // failure callback) fails the running query at once with an error naming it; later statements
 // say which executor is gone.
 //
-// The data: the coordinator owns the committed catalog (storage::LocalStore on the shared data
-// directory for DDL and COPY) and sends every committed change to the executors (kCatalog),
+// The data: the coordinator owns the committed catalog (CATALOG under the rank-0 root,
+// storage::CatalogStore), commits DDL there, runs COPY with the executors (the distributed load,
+// scheduler/distributed_load.h) and sends every committed catalog to the executors (kCatalog),
 // which read their own partitions (storage::PartitionReader).
 //
 // Threads: the shell calls it from one thread; control handlers and failure callbacks run on
@@ -34,7 +35,8 @@
 #include "net/rdma/fabric.h"
 #include "optimizer/distribution.h"
 #include "scheduler/query_messages.h"
-#include "storage/local_store.h"
+#include "scheduler/distributed_load.h"
+#include "storage/catalog.h"
 
 namespace ibex::scheduler {
 
@@ -49,7 +51,7 @@ class Coordinator : public sql::StatementRunner {
                                                    std::string ranks_text);
   ~Coordinator() override;
 
-  const storage::Catalog& catalog() const { return store_->catalog(); }
+  const storage::Catalog& catalog() const { return catalog_; }
   void set_shell_catalog(storage::Catalog* catalog) { shell_catalog_ = catalog; }
 
   Status Execute(const sql::BoundStatement& bound, sql::ResultSink& sink,
@@ -59,9 +61,13 @@ class Coordinator : public sql::StatementRunner {
   std::string DescribeRanks() override;
 
  private:
-  Coordinator(net::Fabric& fabric, net::ExchangeService& exchanges,
-              std::unique_ptr<storage::LocalStore> store, std::string data_dir, int workers,
-              std::string ranks_text);
+  Coordinator(net::Fabric& fabric, net::ExchangeService& exchanges, storage::Catalog catalog,
+              std::string data_dir, int workers, std::string ranks_text);
+  // Commits `next` (epoch + 1) as the new CATALOG and sends it to the executors.
+  Status CommitCatalog(storage::Catalog next);
+  // COPY through the executors; returns the rows loaded.
+  Result<int64_t> Copy(const std::string& table, const std::string& pattern,
+                       const storage::CopyOptions& options, sql::CancelToken& cancel);
 
   struct RunResult {
     Status status;
@@ -91,8 +97,11 @@ class Coordinator : public sql::StatementRunner {
 
   net::Fabric& fabric_;
   net::ExchangeService& exchanges_;
-  std::unique_ptr<storage::LocalStore> store_;
+  storage::Catalog catalog_;     // the committed catalog
   const std::string data_dir_;  // the pattern (%r) the job was started with
+  const std::string catalog_root_;
+  LoadCoordinator loader_;
+  uint64_t next_load_ = 1;
   exec::Executor executor_;
   std::string ranks_text_;
   const int executors_;

@@ -367,4 +367,22 @@ Result<Catalog> Catalog::Deserialize(std::string_view bytes) {
   return c;
 }
 
+Status Catalog::ApplyDefinitions(const Catalog& wanted) {
+  for (const std::string& name : TableNames()) {
+    if (wanted.FindTable(name) == nullptr) IBEX_RETURN_IF_ERROR(DropTable(name, false));
+  }
+  for (const std::string& name : ViewNames()) {
+    if (wanted.FindView(name) == nullptr) IBEX_RETURN_IF_ERROR(DropView(name, false));
+  }
+  for (const std::string& name : wanted.TableNames()) {
+    if (FindTable(name) == nullptr) IBEX_RETURN_IF_ERROR(CreateTable(wanted.FindTable(name)->def, false));
+  }
+  for (const std::string& name : wanted.ViewNames()) {
+    const ViewDef* v = wanted.FindView(name);
+    const ViewDef* have = FindView(name);
+    if (have == nullptr || !(*have == *v)) IBEX_RETURN_IF_ERROR(CreateView(*v, true));
+  }
+  return Status::OK();
+}
+
 }  // namespace ibex::storage

@@ -168,6 +168,11 @@ class Catalog {
   std::vector<std::string> TableNames() const;
   std::vector<std::string> ViewNames() const;
 
+  // Brings the tables and views to those of `wanted` (the shell's catalog after a DDL
+  // statement): drops what it lacks, creates what it adds, replaces changed views. Data of the
+  // tables both hold is kept.
+  Status ApplyDefinitions(const Catalog& wanted);
+
   // A self-describing binary image (the payload of the global catalog file).
   std::string Serialize() const;
   static Result<Catalog> Deserialize(std::string_view bytes);

@@ -104,22 +104,11 @@ Result<Block> LocalStore::ReadBlock(std::string_view table, int partition, size_
 }
 
 Status LocalStore::ApplyDefinitions(const Catalog& wanted) {
-  const Catalog mine = catalog_;
-  for (const std::string& name : mine.TableNames()) {
-    if (wanted.FindTable(name) == nullptr) IBEX_RETURN_IF_ERROR(DropTable(name));
-  }
-  for (const std::string& name : mine.ViewNames()) {
-    if (wanted.FindView(name) == nullptr) IBEX_RETURN_IF_ERROR(DropView(name));
-  }
-  for (const std::string& name : wanted.TableNames()) {
-    if (catalog_.FindTable(name) == nullptr) IBEX_RETURN_IF_ERROR(CreateTable(wanted.FindTable(name)->def));
-  }
-  for (const std::string& name : wanted.ViewNames()) {
-    const ViewDef* v = wanted.FindView(name);
-    const ViewDef* have = catalog_.FindView(name);
-    if (have == nullptr || !(*have == *v)) IBEX_RETURN_IF_ERROR(CreateView(*v, true));
-  }
-  return Status::OK();
+  Catalog next = catalog_;
+  const uint64_t version = next.schema_version();
+  IBEX_RETURN_IF_ERROR(next.ApplyDefinitions(wanted));
+  if (next.schema_version() == version) return Status::OK();
+  return Commit(std::move(next), catalog_.epoch() + 1);
 }
 
 }  // namespace ibex::storage

@@ -38,8 +38,7 @@ class LocalStore : public BlockSource {
   Status CreateView(ViewDef def, bool or_replace = false);
   Status DropView(std::string_view name, bool if_exists = false);
   // Brings the tables and views to those of `wanted` (the shell's catalog after a DDL
-  // statement): drops what it lacks, creates what it adds, replaces changed views. Each change
-  // commits as its own epoch.
+  // statement), committed as one epoch (Catalog::ApplyDefinitions).
   Status ApplyDefinitions(const Catalog& wanted);
 
   // COPY table FROM pattern: loads, then commits; on any error the table stays as it was.
