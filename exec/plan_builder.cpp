@@ -261,6 +261,9 @@ Result<Stage> Builder::Build(const opt::PlanNode& node) {
       if (fragment_ != nullptr && fragment_->partition >= 0) {
         scan->RestrictToPartition(fragment_->partition);
       }
+      if (fragment_ != nullptr && fragment_->scan_feed) {
+        if (std::shared_ptr<WorkFeed> feed = fragment_->scan_feed(node)) scan->SetFeed(std::move(feed));
+      }
       return Stage{AddSource(node.id, std::move(scan)), {}};
     }
     case opt::NodeKind::kFilter: {
@@ -370,7 +373,8 @@ Result<std::unique_ptr<ExecPlan>> BuildExecPlan(const opt::PhysicalPlan& plan,
                                                 const std::vector<Value>& params,
                                                 FragmentBuild fragment) {
   auto out = std::make_unique<ExecPlan>();
-  const bool distributed = fragment.partition >= 0 || fragment.exchange_source || fragment.root_sink;
+  const bool distributed = fragment.partition >= 0 || fragment.exchange_source || fragment.root_sink ||
+                           fragment.scan_feed;
   Builder b(out.get(), params, distributed ? &fragment : nullptr);
   IBEX_ASSIGN_OR_RETURN(Stage root, b.Build(plan.root));
   if (fragment.root_sink) {

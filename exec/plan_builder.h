@@ -16,6 +16,7 @@
 #include "common/status.h"
 #include "exec/operator.h"
 #include "exec/ops/collect.h"
+#include "exec/work_feed.h"
 #include "optimizer/physical_plan.h"
 
 namespace ibex::exec {
@@ -43,6 +44,8 @@ struct FragmentBuild {
   std::function<Result<std::unique_ptr<Source>>(const optimizer::PlanNode& receiver)>
       exchange_source;
   std::unique_ptr<Sink> root_sink;
+  // Non-null result: the scan takes its work orders from this feed (the foreman's).
+  std::function<std::shared_ptr<WorkFeed>(const optimizer::PlanNode& scan)> scan_feed;
 };
 Result<std::unique_ptr<ExecPlan>> BuildExecPlan(const optimizer::PhysicalPlan& plan,
                                                 const std::vector<storage::Value>& params,

@@ -129,7 +129,7 @@ int Run(LaunchOptions options) {
       loader = std::make_unique<scheduler::LoadExecutor>(
           **fabric, *exchanges, storage::ExpandDataDir(options.data_dir, rank), applied->worker_threads);
       service = std::make_unique<scheduler::ExecutorService>(
-          **fabric, *exchanges, storage::ExpandDataDir(options.data_dir, rank),
+          **fabric, *exchanges, options.data_dir,
           applied->worker_threads, exec::DefaultBlockCacheBytes(static_cast<int>(local->size())));
     }
   }

@@ -130,6 +130,9 @@ Coordinator::Coordinator(net::Fabric& fabric, net::ExchangeService& exchanges,
   fabric_.RegisterControlHandler(kControlCatalogAck, [this](int source, std::span<const std::byte> p) {
     OnCatalogAck(source, p);
   });
+  fabric_.RegisterControlHandler(kControlWorkRequest, [this](int source, std::span<const std::byte> p) {
+    OnWorkRequest(source, p);
+  });
   fabric_.AddPeerFailureCallback([this](int rank, const Status& why) { OnPeerFailed(rank, why); });
 }
 
@@ -215,6 +218,38 @@ void Coordinator::OnQueryDone(int source, std::span<const std::byte> payload) {
     if (local_ != nullptr) local_->Cancel(done->status);
   }
   cv_.notify_all();
+}
+
+void Coordinator::OnWorkRequest(int source, std::span<const std::byte> payload) {
+  Result<WorkRequest> request = DecodeWorkRequest(payload);
+  if (!request.ok()) {
+    fabric_.FailPeer(source, request.status().message());
+    return;
+  }
+  WorkGrant grant;
+  grant.query = request->query;
+  grant.fragment = request->fragment;
+  grant.node = request->node;
+  {
+    std::lock_guard lock(mu_);
+    if (request->query != running_ || foreman_ == nullptr) return;  // a finished query's
+    Foreman::Batch batch = foreman_->Next(source, request->fragment, request->node, request->want);
+    grant.orders = std::move(batch.orders);
+    grant.last = batch.last;
+  }
+  (void)fabric_.SendControl(source, kControlWorkGrant, AsBytes(EncodeWorkGrant(grant)));
+}
+
+bool Coordinator::StealingAllowed() const {
+  if (work_stealing_ == "on") return true;
+  if (work_stealing_ == "off") return false;
+  // auto: one data directory (no per-rank %r) that every executor sees because they all run
+  // on the coordinator's node.
+  if (data_dir_.find("%r") != std::string::npos) return false;
+  for (int r = 1; r <= executors_; ++r) {
+    if (fabric_.host(r) != fabric_.host(0)) return false;
+  }
+  return true;
 }
 
 void Coordinator::OnPeerFailed(int rank, const Status& why) {
@@ -344,6 +379,7 @@ Coordinator::RunResult Coordinator::RunDistributed(const opt::FragmentedPlan& pl
     remote_error_ = Status::OK();
     reports_.clear();
     local_ = local;
+    foreman_ = std::make_unique<Foreman>(plan, local->layout(), catalog_, StealingAllowed());
   }
   Broadcast(kControlStartQuery, EncodeStartQuery(start));
 
@@ -376,8 +412,10 @@ Coordinator::RunResult Coordinator::RunDistributed(const opt::FragmentedPlan& pl
     Status remote = remote_error_;
     if (!remote.ok() && (st.ok() || (IsEcho(st) && !IsEcho(remote)))) st = remote;
     out.reports = std::move(reports_);
+    out.foreman = foreman_ ? foreman_->Summary() : "";
     running_ = 0;
     local_ = nullptr;
+    foreman_.reset();
   }
   if (!st.ok() && cancel.cancelled() && st.code() == StatusCode::kCancelled) {
     st = Status::Cancelled("canceling statement due to user request");
@@ -432,6 +470,12 @@ Status Coordinator::Explain(const sql::BoundStatement& bound, sql::ResultSink& s
         std::string line;
         while (std::getline(lines, line)) text += "  " + line + "\n";
       }
+    }
+    if (!run.foreman.empty()) {
+      text += std::string("Work orders (work stealing ") + (StealingAllowed() ? "on" : "off") + "):\n";
+      std::istringstream lines(run.foreman);
+      std::string line;
+      while (std::getline(lines, line)) text += "  " + line + "\n";
     }
     int64_t sent = 0;
     for (const auto& [rank, r] : run.reports) sent += r.bytes_sent;
@@ -493,6 +537,12 @@ Status Coordinator::SettingChanged(const std::string& name, const std::string& v
       return Status::InvalidArgument("join_distribution: '" + v +
                                      "' is not one of automatic, partitioned");
     }
+  } else if (name == "work_stealing") {
+    for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (v != "auto" && v != "on" && v != "off") {
+      return Status::InvalidArgument("work_stealing: '" + v + "' is not one of auto, on, off");
+    }
+    work_stealing_ = v;
   } else if (name == "statement_timeout") {
     // PostgreSQL's forms: a number of milliseconds, or with a unit: ms, s, min. 0: none.
     size_t end = 0;

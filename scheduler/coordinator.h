@@ -36,6 +36,7 @@
 #include "optimizer/distribution.h"
 #include "scheduler/query_messages.h"
 #include "scheduler/distributed_load.h"
+#include "scheduler/foreman.h"
 #include "storage/catalog.h"
 
 namespace ibex::scheduler {
@@ -73,6 +74,7 @@ class Coordinator : public sql::StatementRunner {
     Status status;
     std::unique_ptr<class QueryExecution> local;
     std::vector<std::pair<int, FragmentReport>> reports;  // (rank, report)
+    std::string foreman;                                  // blocks handed out per executor
     double millis = 0;
   };
   // Runs a planned, fragmented query everywhere; the root's result stays in `local`.
@@ -92,6 +94,9 @@ class Coordinator : public sql::StatementRunner {
   void Broadcast(uint16_t type, const std::string& bytes);
 
   void OnQueryDone(int source, std::span<const std::byte> payload);
+  void OnWorkRequest(int source, std::span<const std::byte> payload);
+  // Whether executors may take over each other's blocks (SET work_stealing, docs/scheduler.md).
+  bool StealingAllowed() const;
   void OnCatalogAck(int source, std::span<const std::byte> payload);
   void OnPeerFailed(int rank, const Status& why);
 
@@ -109,6 +114,7 @@ class Coordinator : public sql::StatementRunner {
   int64_t memory_limit_ = 0;
   int64_t statement_timeout_ms_ = 0;  // 0: none
   optimizer::DistributeOptions distribute_;  // SET join_distribution
+  std::string work_stealing_ = "auto";        // SET work_stealing: auto | on | off
   uint64_t next_query_ = 1;
 
   mutable std::mutex mu_;
@@ -119,6 +125,7 @@ class Coordinator : public sql::StatementRunner {
   Status remote_error_;                               // the first executor error
   std::vector<std::pair<int, FragmentReport>> reports_;
   class QueryExecution* local_ = nullptr;
+  std::unique_ptr<class Foreman> foreman_;            // the running query's work orders
   // Catalog publication (guarded by mu_).
   uint64_t publishing_epoch_ = 0;
   std::set<int> acks_waiting_;

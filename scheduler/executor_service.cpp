@@ -1,14 +1,18 @@
 #include "scheduler/executor_service.h"
 
+#include <algorithm>
+
 #include "scheduler/query_messages.h"
+#include "storage/persist/layout.h"
 
 namespace ibex::scheduler {
 
 ExecutorService::ExecutorService(net::Fabric& fabric, net::ExchangeService& exchanges,
-                                 std::string data_root, int workers, int64_t cache_bytes)
+                                 std::string data_pattern, int workers, int64_t cache_bytes)
     : fabric_(fabric),
       exchanges_(exchanges),
-      data_root_(std::move(data_root)),
+      data_pattern_(std::move(data_pattern)),
+      data_root_(storage::ExpandDataDir(data_pattern_, fabric.rank())),
       executor_(workers),
       cache_(cache_bytes) {
   for (uint16_t type : {kControlCatalog, kControlStartQuery}) {
@@ -22,6 +26,15 @@ ExecutorService::ExecutorService(net::Fabric& fabric, net::ExchangeService& exch
   }
   fabric_.RegisterControlHandler(kControlCancelQuery,
                                  [this](int, std::span<const std::byte> p) { OnCancel(p); });
+  fabric_.RegisterControlHandler(kControlWorkGrant, [this](int, std::span<const std::byte> p) {
+    Result<WorkGrant> grant = DecodeWorkGrant(p);
+    if (!grant.ok()) {
+      fabric_.FailPeer(0, grant.status().message());
+      return;
+    }
+    std::lock_guard lock(mu_);
+    if (running_ != nullptr && running_->query() == grant->query) running_->Grant(*grant);
+  });
   thread_ = std::thread([this] { ServiceLoop(); });
 }
 
@@ -91,7 +104,8 @@ void ExecutorService::ApplyCatalog(const std::string& bytes) {
     ack.epoch = catalog->epoch();
     cache_.Clear();
     if (reader_ == nullptr) {
-      auto reader = storage::PartitionReader::Open(data_root_, fabric_.rank() - 1, *catalog);
+      auto reader = storage::PartitionReader::Open(data_root_, fabric_.rank() - 1, *catalog,
+                                                   data_pattern_);
       if (reader.ok()) {
         reader_ = std::move(*reader);
       } else {
@@ -128,6 +142,12 @@ void ExecutorService::RunQuery(const std::string& bytes) {
   ctx.executor = &executor_;
   ctx.store = reader_.get();
   ctx.cache = &cache_;
+  // Work orders from the coordinator's foreman: ask without blocking; a lost coordinator fails
+  // the query through the exchange layer and the job lifecycle.
+  ctx.request_work = [this](const WorkRequest& request) {
+    (void)fabric_.SendControl(0, kControlWorkRequest, AsBytes(EncodeWorkRequest(request)));
+  };
+  ctx.work_batch = static_cast<uint32_t>(std::max(2, 2 * executor_.threads()));
   {
     auto execution = std::make_unique<QueryExecution>(start->query, std::move(start->plan),
                                                       start->executors, std::move(start->params),

@@ -28,8 +28,9 @@ namespace ibex::scheduler {
 
 class ExecutorService {
  public:
-  // `data_root`: this rank's root (storage::ExpandDataDir(pattern, rank)).
-  ExecutorService(net::Fabric& fabric, net::ExchangeService& exchanges, std::string data_root,
+  // `data_pattern`: the job's --data-dir (%r expands to the rank): this rank's root, and where
+  // other partitions are for blocks taken over from a slower executor.
+  ExecutorService(net::Fabric& fabric, net::ExchangeService& exchanges, std::string data_pattern,
                   int workers, int64_t cache_bytes);
   ~ExecutorService();
   ExecutorService(const ExecutorService&) = delete;
@@ -51,6 +52,7 @@ class ExecutorService {
 
   net::Fabric& fabric_;
   net::ExchangeService& exchanges_;
+  const std::string data_pattern_;
   const std::string data_root_;
   exec::Executor executor_;
   exec::BlockCache cache_;

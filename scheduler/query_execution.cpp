@@ -145,12 +145,15 @@ void QueryExecution::DrainLoop() {
 
 void QueryExecution::Cancel(const Status& why) {
   std::vector<exec::ExchangeSendSink*> senders;
+  std::vector<std::shared_ptr<exec::WorkFeed>> feeds;
   {
     std::lock_guard lock(mu_);
     if (cancelled_.exchange(true)) return;
     cancel_reason_ = why.ok() ? Status::Cancelled("query cancelled") : why;
     senders = senders_;
+    for (const auto& [key, feed] : feeds_) feeds.push_back(feed);
   }
+  for (const auto& feed : feeds) feed->Fail(cancel_reason_);
   for (Inbound& in : inbound_) {
     if (in.inbox) in.inbox->Fail(cancel_reason_);
     if (in.bloom) in.bloom->Fail(cancel_reason_);
@@ -161,6 +164,16 @@ void QueryExecution::Cancel(const Status& why) {
     ++signal_->count;
   }
   signal_->cv.notify_all();
+}
+
+void QueryExecution::Grant(const WorkGrant& grant) {
+  std::shared_ptr<exec::WorkFeed> feed;
+  {
+    std::lock_guard lock(mu_);
+    auto it = feeds_.find({grant.fragment, grant.node});
+    if (it != feeds_.end()) feed = it->second;
+  }
+  if (feed) feed->Grant(grant.orders, grant.last);
 }
 
 exec::ExchangeInbox* QueryExecution::InboxOf(int fragment) {
@@ -253,6 +266,17 @@ Status QueryExecution::RunFragment(int fragment) {
     return std::unique_ptr<exec::Source>(
         std::make_unique<exec::ExchangeSource>(inbox, spec.merge_keys, TypesOf(leaf.schema)));
   };
+  if (ctx_.request_work) {
+    build.scan_feed = [this, fragment](const opt::PlanNode& scan) {
+      const WorkRequest request{query_, fragment, scan.id, ctx_.work_batch};
+      auto feed = std::make_shared<exec::WorkFeed>(ctx_.work_batch,
+                                                   [this, request] { ctx_.request_work(request); });
+      std::lock_guard lock(mu_);
+      if (cancelled_.load()) feed->Fail(cancel_reason_);
+      feeds_[{fragment, scan.id}] = feed;
+      return feed;
+    };
+  }
   exec::ExchangeSendSink* sink = nullptr;
   std::shared_ptr<exec::BloomFilter> bloom_build;
   if (fragment != 0) {
@@ -320,6 +344,16 @@ Status QueryExecution::RunFragment(int fragment) {
   }
   if (analyze_) {
     report.operators = exec::ExplainAnalyzeText(opt::FragmentPlan(plan_, fragment), *exec);
+    int64_t orders = 0;
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& [key, feed] : feeds_) {
+        if (key.first == fragment) orders += feed->granted();
+      }
+    }
+    if (ctx_.request_work) {
+      report.operators += "work orders from the foreman: " + std::to_string(orders) + " blocks\n";
+    }
     if (bloom_build) {
       char buf[128];
       std::snprintf(buf, sizeof(buf), "bloom filter built: %lld bits, %.1f%% set\n",

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -29,6 +30,7 @@
 #include "exec/ops/exchange_receive.h"
 #include "exec/ops/exchange_send.h"
 #include "exec/plan_builder.h"
+#include "exec/work_feed.h"
 #include "net/rdma/exchange.h"
 #include "optimizer/fragment.h"
 #include "scheduler/query_layout.h"
@@ -46,6 +48,10 @@ struct QueryContext {
   exec::BlockCache* cache = nullptr;
   int64_t memory_limit = 0;  // bytes per query on this rank, <= 0: none
   std::function<bool()> user_cancelled;  // the shell's Ctrl-C (coordinator); may be empty
+  // Executors: asks the coordinator's foreman for work orders (must not block). Empty: scans
+  // take their own partition's blocks without a foreman (tests, the coordinator).
+  std::function<void(const WorkRequest&)> request_work;
+  uint32_t work_batch = 4;  // orders asked for at a time; the feed asks again below this
 };
 
 class QueryExecution {
@@ -61,6 +67,8 @@ class QueryExecution {
   // Runs this rank's fragments bottom-up; the first error (or the cancel reason) is returned.
   Status Run();
   void Cancel(const Status& why);
+  // A batch from the foreman (the network thread).
+  void Grant(const WorkGrant& grant);
 
   uint64_t query() const { return query_; }
   const QueryLayout& layout() const { return layout_; }
@@ -108,6 +116,7 @@ class QueryExecution {
   mutable std::mutex mu_;
   Status cancel_reason_;                           // guarded by mu_
   std::vector<exec::ExchangeSendSink*> senders_;   // live sinks to wake, guarded by mu_
+  std::map<std::pair<int, int>, std::shared_ptr<exec::WorkFeed>> feeds_;  // guarded by mu_
 
   exec::MemoryTracker memory_;
   std::vector<std::unique_ptr<exec::ExecPlan>> plans_;  // kept for the result and reports

@@ -207,4 +207,51 @@ Result<CancelQuery> DecodeCancelQuery(std::span<const std::byte> bytes) {
   return m;
 }
 
+std::string EncodeWorkRequest(const WorkRequest& m) {
+  ByteWriter w;
+  w.Put<uint8_t>(kVersion);
+  w.Put<uint64_t>(m.query);
+  w.Put<int32_t>(m.fragment);
+  w.Put<int32_t>(m.node);
+  w.Put<uint32_t>(m.want);
+  return std::move(w.buffer());
+}
+
+Result<WorkRequest> DecodeWorkRequest(std::span<const std::byte> bytes) {
+  ByteReader r(View(bytes));
+  Begin(&r, "work request");
+  WorkRequest m;
+  m.query = r.Get<uint64_t>();
+  m.fragment = r.Get<int32_t>();
+  m.node = r.Get<int32_t>();
+  m.want = r.Get<uint32_t>();
+  IBEX_RETURN_IF_ERROR(End(r, "work request"));
+  return m;
+}
+
+std::string EncodeWorkGrant(const WorkGrant& m) {
+  ByteWriter w;
+  w.Put<uint8_t>(kVersion);
+  w.Put<uint64_t>(m.query);
+  w.Put<int32_t>(m.fragment);
+  w.Put<int32_t>(m.node);
+  w.Put<uint8_t>(m.last ? 1 : 0);
+  w.Put<uint32_t>(static_cast<uint32_t>(m.orders.size()));
+  for (uint64_t o : m.orders) w.Put<uint64_t>(o);
+  return std::move(w.buffer());
+}
+
+Result<WorkGrant> DecodeWorkGrant(std::span<const std::byte> bytes) {
+  ByteReader r(View(bytes));
+  Begin(&r, "work grant");
+  WorkGrant m;
+  m.query = r.Get<uint64_t>();
+  m.fragment = r.Get<int32_t>();
+  m.node = r.Get<int32_t>();
+  m.last = r.Get<uint8_t>() != 0;
+  for (uint32_t i = 0, n = Count(&r); i < n && r.ok(); ++i) m.orders.push_back(r.Get<uint64_t>());
+  IBEX_RETURN_IF_ERROR(End(r, "work grant"));
+  return m;
+}
+
 }  // namespace ibex::scheduler

@@ -10,6 +10,8 @@
 //                                          message that starts a query (one-phase start)
 //   kQueryDone    executor -> coordinator  the query ended on that rank: status, statistics
 //   kCancelQuery  coordinator -> executor  stop the query (Ctrl-C, timeout, another rank's error)
+//   kWorkRequest  executor -> coordinator  more work orders for one scan (scheduler/foreman.h)
+//   kWorkGrant    coordinator -> executor  a batch of work orders, and whether it is the last
 //
 // Pure functions on values.
 #pragma once
@@ -31,6 +33,8 @@ inline constexpr uint16_t kControlCatalogAck = 0x0201;
 inline constexpr uint16_t kControlStartQuery = 0x0202;
 inline constexpr uint16_t kControlQueryDone = 0x0203;
 inline constexpr uint16_t kControlCancelQuery = 0x0204;
+inline constexpr uint16_t kControlWorkRequest = 0x0205;
+inline constexpr uint16_t kControlWorkGrant = 0x0206;
 
 struct StartQuery {
   uint64_t query = 0;
@@ -62,6 +66,21 @@ struct CancelQuery {
   Status why;
 };
 
+struct WorkRequest {
+  uint64_t query = 0;
+  int fragment = 0;
+  int node = 0;  // the Scan node's id
+  uint32_t want = 0;
+};
+
+struct WorkGrant {
+  uint64_t query = 0;
+  int fragment = 0;
+  int node = 0;
+  std::vector<uint64_t> orders;  // block numbers over every partition of the table
+  bool last = false;
+};
+
 struct CatalogAck {
   uint64_t epoch = 0;
   Status status;
@@ -77,6 +96,11 @@ std::string EncodeQueryDone(const QueryDone& m);
 Result<QueryDone> DecodeQueryDone(std::span<const std::byte> bytes);
 std::string EncodeCancelQuery(const CancelQuery& m);
 Result<CancelQuery> DecodeCancelQuery(std::span<const std::byte> bytes);
+
+std::string EncodeWorkRequest(const WorkRequest& m);
+Result<WorkRequest> DecodeWorkRequest(std::span<const std::byte> bytes);
+std::string EncodeWorkGrant(const WorkGrant& m);
+Result<WorkGrant> DecodeWorkGrant(std::span<const std::byte> bytes);
 
 inline std::span<const std::byte> AsBytes(const std::string& s) {
   return {reinterpret_cast<const std::byte*>(s.data()), s.size()};

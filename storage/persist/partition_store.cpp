@@ -20,6 +20,10 @@ Result<std::unique_ptr<PartitionStore>> PartitionStore::Open(std::string root, i
   return store;
 }
 
+std::unique_ptr<PartitionStore> PartitionStore::OpenForReading(std::string root, int partition) {
+  return std::unique_ptr<PartitionStore>(new PartitionStore(std::move(root), partition));
+}
+
 Status PartitionStore::WriteBlock(uint64_t table_id, const EncodedBlock& block) const {
   const std::string dir = TableDir(root_, partition_, table_id);
   IBEX_RETURN_IF_ERROR(MakeDirs(dir));

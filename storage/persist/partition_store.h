@@ -25,6 +25,10 @@ class PartitionStore {
   static Result<std::unique_ptr<PartitionStore>> Open(std::string root, int partition,
                                                       const Catalog& committed);
 
+  // Opens another executor's partition to read its committed blocks only (work stealing over
+  // a shared data directory): no recovery, no writes — its owner recovers it.
+  static std::unique_ptr<PartitionStore> OpenForReading(std::string root, int partition);
+
   int partition() const { return partition_; }
   const std::string& root() const { return root_; }
 
