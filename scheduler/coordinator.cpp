@@ -126,10 +126,17 @@ Coordinator::Coordinator(net::Fabric& fabric, net::ExchangeService& exchanges,
   fabric_.RegisterControlHandler(kControlCatalogAck, [this](int source, std::span<const std::byte> p) {
     OnCatalogAck(source, p);
   });
-  fabric_.AddPeerFailureCallback([this](int rank, const Status& why) { OnPeerFailed(rank, why); });
+  failure_callback_ =
+      fabric_.AddPeerFailureCallback([this](int rank, const Status& why) { OnPeerFailed(rank, why); });
 }
 
-Coordinator::~Coordinator() = default;
+// The fabric outlives us: an executor that exits at the end of the job makes it call the
+// failure callback, after the shell has destroyed the coordinator.
+Coordinator::~Coordinator() {
+  fabric_.RemovePeerFailureCallback(failure_callback_);
+  fabric_.UnregisterControlHandler(kControlQueryDone);
+  fabric_.UnregisterControlHandler(kControlCatalogAck);
+}
 
 Result<std::unique_ptr<Coordinator>> Coordinator::Open(net::Fabric& fabric,
                                                        net::ExchangeService& exchanges,
