@@ -3,8 +3,8 @@
 
 Starts the command after `--` (mpirun --stdin none -n 3 ibex ...) as the session leader of a
 new pseudo-terminal, so that rank 0's shell takes it as its controlling terminal and makes
-itself the foreground process group (frontend/shell/terminal.h). Then, as a user would:
-types the long query, waits, presses Ctrl-C (the terminal sends SIGINT to the foreground
+itself the foreground process group (frontend/shell/terminal.h). Then, as a user would, for
+each --query: types the long query, waits, presses Ctrl-C (the terminal sends SIGINT to the foreground
 group: rank 0 only, not mpirun), and checks that the cancellation message comes within
 --within seconds, that `select count(*) from nation;` then answers 25 promptly (the
 executors were freed), and that \\q ends the job with status 0. Every wait is bounded.
@@ -103,7 +103,8 @@ class Failure(Exception):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--query", required=True, help="the long query")
+    parser.add_argument("--query", required=True, action="append",
+                        help="a long query (repeatable: each is run, cancelled and followed by a short one)")
     parser.add_argument("--after", type=float, default=2.0, help="seconds before Ctrl-C")
     parser.add_argument("--within", type=float, default=5.0, help="bound on the cancellation")
     parser.add_argument("command", nargs=argparse.REMAINDER)
@@ -112,22 +113,23 @@ def main():
     term = Terminal(command)
     try:
         term.expect(PROMPT, 60)
-        term.send(" ".join(args.query.split()) + "\n")
-        early = term.quiet_for(args.after)
-        if b"ERROR" in early or b"row)" in early or b"rows)" in early:
-            raise Failure(f"the long query ended before Ctrl-C: {early!r}")
-        term.send("\x03")
-        took = term.expect(b"ERROR: canceling statement due to user request", args.within)
-        print(f"interrupt: the query was cancelled {took * 1000:.0f} ms after Ctrl-C")
-        term.expect(PROMPT, 10)
-        term.send("select count(*) from nation;\n")
-        start = time.monotonic()
-        term.expect(b"25\r\n", 20)
-        next_ms = (time.monotonic() - start) * 1000
-        print(f"interrupt: the next query answered in {next_ms:.0f} ms")
-        if next_ms > 3000:
-            raise Failure(f"the next query took {next_ms:.0f} ms: the executors were still busy")
-        term.expect(PROMPT, 10)
+        for number, query in enumerate(args.query, 1):
+            term.send(" ".join(query.split()) + "\n")
+            early = term.quiet_for(args.after)
+            if b"ERROR" in early or b"row)" in early or b"rows)" in early:
+                raise Failure(f"long query {number} ended before Ctrl-C: {early!r}")
+            term.send("\x03")
+            took = term.expect(b"ERROR: canceling statement due to user request", args.within)
+            print(f"interrupt: long query {number} was cancelled {took * 1000:.0f} ms after Ctrl-C")
+            term.expect(PROMPT, 10)
+            term.send("select count(*) from nation;\n")
+            start = time.monotonic()
+            term.expect(b"25\r\n", 20)
+            next_ms = (time.monotonic() - start) * 1000
+            print(f"interrupt: the next query answered in {next_ms:.0f} ms")
+            if next_ms > 3000:
+                raise Failure(f"the next query took {next_ms:.0f} ms: the executors were still busy")
+            term.expect(PROMPT, 10)
         term.send("\\q\n")
         code = term.wait_exit(30)
         print(f"interrupt: the job ended with status {code}")

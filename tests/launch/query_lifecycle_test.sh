@@ -4,8 +4,9 @@
 #              --enable-recovery: the query fails within 5 s with an error naming rank 2, the
 #              next statement says that executor is gone, rank 0 exits non-zero, nothing
 #              hangs, and a new job on the same --data-dir answers count(*) correctly.
-#   interrupt  Ctrl-C in the interactive shell (a pseudo-terminal) cancels the long query
-#              within a few seconds; the next query answers; \q ends the job with status 0.
+#   interrupt  Ctrl-C in the interactive shell (a pseudo-terminal) cancels the long query,
+#              then a many-to-many join, each within 5 s; the next query answers at once each
+#              time; \q ends the job with status 0.
 #   timeout    SET statement_timeout = '2s' ends the long query in about 2 s; the next runs.
 #   error      an error on one executor (division by zero, an overflowing cast) is reported,
 #              ends the query on the other executor too, and the next query runs at once.
@@ -25,11 +26,14 @@ end_job() { # mpirun ends its ranks on SIGTERM; SIGKILL only if it does not with
 trap 'end_job; rm -rf "$work"' EXIT
 mark="ibex-lifecycle-test-$$-$RANDOM"
 
-# The long query: lineitem (spread over both executors) against 400 parts broadcast to both,
-# a non-equi join: ~2.4e8 pairs, 20-40 s on 2 executors here (measured in the report), so a
-# query that ends within seconds was ended by the cancellation, not by finishing.
+# The long query: lineitem (spread over both executors) against 3000 parts broadcast to both,
+# a join without keys: 1.8e9 pairs, ~30 s on 2 executors here (measured with \timing on a
+# 2-core machine under load), so a query that ends within seconds was cancelled, not finished.
 long_query="select count(*), sum(a.l_extendedprice + b.p_retailprice) from lineitem a, part b
-  where a.l_quantity + b.p_size > 30 and b.p_partkey <= 400;"
+  where a.l_quantity + b.p_size > 30 and b.p_partkey <= 3000;"
+
+join_query="select a.l_linenumber, count(*) from lineitem a join lineitem b
+  on a.l_linenumber = b.l_linenumber group by 1 order by 1;"
 
 now_ms() { date +%s%3N; }
 
@@ -108,7 +112,7 @@ case_kill() {
   sleep 3  # a few seconds into the long query
   grep -q "ERROR" "$work/err" && fail "an error before the kill: $(cat "$work/err")"
   local victim t0 t1
-  victim=$(pid_of_rank 2) || fail "rank 2 not found"
+  victim=$(pid_of_rank 2) || fail "rank 2 not found: $(cat "$work/out" "$work/err")"
   t0=$(now_ms)
   kill -9 "$victim"
   wait_for "$work/err" "^ERROR: .*rank 2" 30 || fail "no error naming rank 2: $(cat "$work/err")"
@@ -138,7 +142,9 @@ case_kill() {
 case_interrupt() {
   load
   # shellcheck disable=SC2086
-  timeout 120 python3 "$here/interactive_cancel.py" --query "$long_query" -- \
+  # Then a many-to-many join (~85k matches per probe row, minutes to finish): cancelled
+  # within the bound only if the join emits bounded chunks (it used to take 10 s and more).
+  timeout 120 python3 "$here/interactive_cancel.py" --query "$long_query" --query "$join_query" -- \
     "$IBEX_MPIRUN" $IBEX_MPIRUN_FLAGS --timeout 100 --stdin none -n 3 "$ibex" \
     --data-dir "$work/db" || fail "interactive cancellation failed"
 }
