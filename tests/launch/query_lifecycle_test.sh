@@ -93,6 +93,13 @@ load() { # loads the tables with a job of its own
   grep -q "COPY 599408" "$work/load.out" || fail "lineitem not loaded: $(cat "$work/load.out")"
 }
 
+run_batch() { # name: runs $work/name.sql -> $work/out, $work/err and batch_status
+  batch_status=0
+  run_mpi 3 "$ibex" --data-dir "$work/db" --on-error continue -f "$work/$1.sql" \
+    >"$work/out" 2>"$work/err" || batch_status=$?
+  cat "$work/out" "$work/err"
+}
+
 ms_of() { # the "Time: X ms" of statement number n (1-based) in file -> integer ms
   grep "^Time: " "$1" | sed -n "${2}p" | sed 's/Time: \([0-9]*\).*/\1/'
 }
@@ -155,10 +162,7 @@ case_timeout() {
     echo "SET statement_timeout = '2s';"
     echo "$long_query"
     echo "select count(*) from nation;"; } >"$work/timeout.sql"
-  local status=0
-  run_mpi 3 "$ibex" --data-dir "$work/db" --on-error continue -f "$work/timeout.sql" \
-    >"$work/out" 2>"$work/err" || status=$?
-  cat "$work/out" "$work/err"
+  run_batch timeout
   grep -q "^ERROR: canceling statement due to statement timeout" "$work/err" ||
     fail "no statement timeout error"
   local took next
@@ -167,7 +171,7 @@ case_timeout() {
   (( took >= 2000 && took <= 4000 )) || fail "the timeout ended the query after $took ms, not ~2000"
   grep -qx " *25" "$work/out" || fail "the next query did not answer 25"
   (( next < 2000 )) || fail "the next query took $next ms: the executors were still busy"
-  [[ $status == 1 ]] || fail "exit status $status, expected 1 (a statement failed)"
+  [[ $batch_status == 1 ]] || fail "exit status $batch_status, expected 1 (a statement failed)"
 }
 
 case_error() {
@@ -180,10 +184,7 @@ case_error() {
     echo "select count(*) from nation;"
     echo "select cast(l_orderkey * 1000000 as integer) from lineitem;"
     echo "select count(*) from nation;"; } >"$work/error.sql"
-  local status=0
-  run_mpi 3 "$ibex" --data-dir "$work/db" --on-error continue -f "$work/error.sql" \
-    >"$work/out" 2>"$work/err" || status=$?
-  cat "$work/out" "$work/err"
+  run_batch error
   grep -q "^ERROR: rank [12]: division by zero" "$work/err" || fail "no division-by-zero error naming its rank"
   grep -q "^ERROR: rank [12]: cast overflow" "$work/err" || fail "no cast overflow error naming its rank"
   [[ $(grep -cx " *25" "$work/out") == 2 ]] || fail "a query after an error did not answer 25"
@@ -191,7 +192,7 @@ case_error() {
   took=$(ms_of "$work/out" 1) next=$(ms_of "$work/out" 2)
   echo "error: the failing query ended after $took ms; the next query took $next ms"
   (( took < 5000 && next < 2000 )) || fail "the error did not end the query on every executor at once"
-  [[ $status == 1 ]] || fail "exit status $status, expected 1 (a statement failed)"
+  [[ $batch_status == 1 ]] || fail "exit status $batch_status, expected 1 (a statement failed)"
 }
 
 case "$case" in
