@@ -321,9 +321,13 @@ Coordinator::RunResult Coordinator::RunDistributed(const opt::FragmentedPlan& pl
   }
   Broadcast(kControlStartQuery, EncodeStartQuery(start));
 
-  auto cancel_everywhere = [this, local, id](const Status& why) {
+  bool cancelled = false;  // guarded by mu_: cancel_everywhere ran
+  auto cancel_everywhere = [this, local, id, &cancelled](const Status& why) {
     local->Cancel(why);
     Broadcast(kControlCancelQuery, EncodeCancelQuery(CancelQuery{id, why}));
+    std::lock_guard lock(mu_);
+    cancelled = true;
+    cv_.notify_all();
   };
   Status st;
   {
@@ -332,7 +336,10 @@ Coordinator::RunResult Coordinator::RunDistributed(const opt::FragmentedPlan& pl
     if (!st.ok()) cancel_everywhere(st);
     std::unique_lock lock(mu_);
     if (st.ok()) {
-      cv_.wait(lock, [&] { return waiting_.empty() || !remote_error_.ok(); });
+      // The root has its result; the executors' QueryDone may still be on its way. Ctrl-C or
+      // the timeout ends this wait too (then bounded by kCancelGrace below): an executor that
+      // hangs after sending its last rows must not hang the shell.
+      cv_.wait(lock, [&] { return waiting_.empty() || !remote_error_.ok() || cancelled; });
     }
     if (!waiting_.empty()) {
       if (!remote_error_.ok()) {
