@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Query lifecycle on 3 ranks (a coordinator and 2 executors), TPC-H SF 0.1:
-#   kill       an executor (rank 2, then 1, 2, 1 in new jobs) is killed -9 during a long query, under mpirun
-#              --enable-recovery: the query fails within 5 s with an error naming rank 2, the
-#              next statement says that executor is gone, rank 0 exits non-zero, nothing
-#              hangs, and a new job on the same --data-dir answers count(*) correctly.
+#   kill       an executor (rank 2) is killed -9 during a long query, under mpirun
+#              --enable-recovery: the query fails within 5 s with an error naming the rank,
+#              the next statement says that executor is gone, rank 0 exits 1, nothing hangs,
+#              and a new job on the same --data-dir answers count(*) correctly; then three
+#              more jobs, killing rank 1, 2, 1.
 #   interrupt  Ctrl-C in the interactive shell (a pseudo-terminal) cancels the long query,
 #              then a many-to-many join, each within 5 s; the next query answers at once each
 #              time; \q ends the job with status 0.
