@@ -112,7 +112,7 @@ kill_run() { # rank name ready-pattern
   # Open MPI's mpirun --enable-recovery exits 0 whatever the ranks return (docs/launch.md):
   # rank 0's status is recorded by a wrapper, as slurm/ibex-mpirun.sbatch does.
   local wrapper='status=0; "$@" || status=$?; [[ ${OMPI_COMM_WORLD_RANK:-} != 0 ]] || echo $status >"$0"; exit $status'
-  rm -f "$work/rank0.status"
+  rm -f "$work/rank0.status" "$work/out" "$work/err"  # not the last job's "ready"
   # shellcheck disable=SC2086
   IBEX_TEST_MARK=$mark "$IBEX_MPIRUN" $IBEX_MPIRUN_FLAGS --enable-recovery --timeout 150 \
     -x IBEX_TEST_MARK -n 3 bash -c "$wrapper" "$work/rank0.status" \
