@@ -66,8 +66,10 @@ pid_of_rank() { # rank -> pid of the ibex process of that rank of this test's jo
   for f in /proc/[0-9]*/environ; do
     pid=$(basename "$(dirname "$f")")
     [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$exe" ]] || continue  # not the wrapper
-    if tr '\0' '\n' <"$f" 2>/dev/null | grep -qx "IBEX_TEST_MARK=$mark" &&
-       tr '\0' '\n' <"$f" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$r"; then
+    # grep -z on the file, no pipe: under pipefail, `tr | grep -q` fails when grep quits
+    # before tr has written a large environment (SIGPIPE) — it did under ctest.
+    if grep -qzx "IBEX_TEST_MARK=$mark" "$f" 2>/dev/null &&
+       grep -qzx "OMPI_COMM_WORLD_RANK=$r" "$f" 2>/dev/null; then
       echo "$pid"
       return 0
     fi
