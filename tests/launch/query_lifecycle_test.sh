@@ -60,23 +60,6 @@ wait_job() { # seconds -> waits at most that long for the background mpirun to e
   return $status
 }
 
-pid_of_rank() { # rank -> pid of the ibex process of that rank of this test's job
-  local r=$1 f pid exe
-  exe=$(readlink -f "$ibex")
-  for f in /proc/[0-9]*/environ; do
-    pid=$(basename "$(dirname "$f")")
-    [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$exe" ]] || continue  # not the wrapper
-    # grep -z on the file, no pipe: under pipefail, `tr | grep -q` fails when grep quits
-    # before tr has written a large environment (SIGPIPE) — it did under ctest.
-    if grep -qzx "IBEX_TEST_MARK=$mark" "$f" 2>/dev/null &&
-       grep -qzx "OMPI_COMM_WORLD_RANK=$r" "$f" 2>/dev/null; then
-      echo "$pid"
-      return 0
-    fi
-  done
-  return 1
-}
-
 # The statements that load the tables the cases use into --data-dir.
 load_sql() {
   cat "$schema"
@@ -125,7 +108,7 @@ kill_run() { # rank name ready-pattern
   sleep 2  # into the long query
   grep -q "ERROR" "$work/err" && fail "an error before the kill: $(cat "$work/err")"
   local victim t0 t1
-  victim=$(pid_of_rank "$r") || fail "rank $r not found: $(cat "$work/out" "$work/err")"
+  victim=$(pid_of_rank "$mark" "$r" "$ibex") || fail "rank $r not found: $(cat "$work/out" "$work/err")"
   t0=$(now_ms)
   kill -9 "$victim"
   wait_for "$work/err" "^ERROR: .*rank $r" 30 || fail "no error naming rank $r: $(cat "$work/err")"
