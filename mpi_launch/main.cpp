@@ -147,15 +147,17 @@ int Run(LaunchOptions options) {
   if (rank == 0) {
     // The SQL shell (interactive, -c, -f or stdin); its exit status is the job's.
     int exit_code = RunCoordinatorShell(options, *all, **fabric, exchanges.get());
+    // One fprintf per line (one write): unbuffered std::cerr writes each << on its own, and
+    // the executors' lines, which mpirun merges into the same stream, cut in between.
     for (const std::string& failed : lifecycle.FailedPeers()) {
-      std::cerr << "ibex: executor " << failed << "\n";
+      std::fprintf(stderr, "ibex: executor %s\n", failed.c_str());
     }
     end = lifecycle.EndJob(exit_code);
   } else {
     end = lifecycle.WaitForJobEnd();
     if (!end.failure.ok()) {
-      std::cerr << "ibex: rank " << rank << " (" << HostName()
-                << "): " << end.failure.message() << "; this executor ends\n";
+      std::fprintf(stderr, "ibex: rank %d (%s): %s; this executor ends\n", rank,
+                   HostName().c_str(), end.failure.message().c_str());
     }
   }
   if (service) service->Stop();

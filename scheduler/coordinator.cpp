@@ -133,10 +133,18 @@ Coordinator::Coordinator(net::Fabric& fabric, net::ExchangeService& exchanges,
   fabric_.RegisterControlHandler(kControlWorkRequest, [this](int source, std::span<const std::byte> p) {
     OnWorkRequest(source, p);
   });
-  fabric_.AddPeerFailureCallback([this](int rank, const Status& why) { OnPeerFailed(rank, why); });
+  failure_callback_ =
+      fabric_.AddPeerFailureCallback([this](int rank, const Status& why) { OnPeerFailed(rank, why); });
 }
 
-Coordinator::~Coordinator() = default;
+// The fabric outlives us: an executor that exits at the end of the job makes it call the
+// failure callback, after the shell has destroyed the coordinator.
+Coordinator::~Coordinator() {
+  fabric_.RemovePeerFailureCallback(failure_callback_);
+  fabric_.UnregisterControlHandler(kControlQueryDone);
+  fabric_.UnregisterControlHandler(kControlCatalogAck);
+  fabric_.UnregisterControlHandler(kControlWorkRequest);
+}
 
 Result<std::unique_ptr<Coordinator>> Coordinator::Open(net::Fabric& fabric,
                                                        net::ExchangeService& exchanges,
@@ -383,9 +391,13 @@ Coordinator::RunResult Coordinator::RunDistributed(const opt::FragmentedPlan& pl
   }
   Broadcast(kControlStartQuery, EncodeStartQuery(start));
 
-  auto cancel_everywhere = [this, local, id](const Status& why) {
+  bool cancelled = false;  // guarded by mu_: cancel_everywhere ran
+  auto cancel_everywhere = [this, local, id, &cancelled](const Status& why) {
     local->Cancel(why);
     Broadcast(kControlCancelQuery, EncodeCancelQuery(CancelQuery{id, why}));
+    std::lock_guard lock(mu_);
+    cancelled = true;
+    cv_.notify_all();
   };
   Status st;
   {
@@ -394,7 +406,10 @@ Coordinator::RunResult Coordinator::RunDistributed(const opt::FragmentedPlan& pl
     if (!st.ok()) cancel_everywhere(st);
     std::unique_lock lock(mu_);
     if (st.ok()) {
-      cv_.wait(lock, [&] { return waiting_.empty() || !remote_error_.ok(); });
+      // The root has its result; the executors' QueryDone may still be on its way. Ctrl-C or
+      // the timeout ends this wait too (then bounded by kCancelGrace below): an executor that
+      // hangs after sending its last rows must not hang the shell.
+      cv_.wait(lock, [&] { return waiting_.empty() || !remote_error_.ok() || cancelled; });
     }
     if (!waiting_.empty()) {
       if (!remote_error_.ok()) {

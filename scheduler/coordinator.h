@@ -134,6 +134,7 @@ class Coordinator : public sql::StatementRunner {
   std::map<int, std::string> failed_;
   std::vector<int64_t> queries_run_;   // per rank
   std::vector<int64_t> busy_ns_;       // per rank: time in fragments
+  int failure_callback_ = -1;          // the fabric's handle
 };
 
 }  // namespace ibex::scheduler

@@ -38,7 +38,12 @@ ExecutorService::ExecutorService(net::Fabric& fabric, net::ExchangeService& exch
   thread_ = std::thread([this] { ServiceLoop(); });
 }
 
-ExecutorService::~ExecutorService() { Stop(); }
+ExecutorService::~ExecutorService() {
+  Stop();
+  for (uint16_t type : {kControlCatalog, kControlStartQuery, kControlCancelQuery, kControlWorkGrant}) {
+    fabric_.UnregisterControlHandler(type);
+  }
+}
 
 void ExecutorService::Stop() {
   {

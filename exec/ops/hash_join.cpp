@@ -194,16 +194,81 @@ Chunk JoinProbeOp::Assemble(const Chunk& probe, const std::vector<uint32_t>& pro
   return out;
 }
 
+// The pairs (probe row, build row) of one input chunk are handled in batches of at most
+// kChunkRows: a probe row may match many build rows, and a many-to-many join would otherwise
+// build one chunk of (input rows x matches) rows — gigabytes — and could not be cancelled
+// until the operators after it had consumed all of it (cancellation is checked per chunk).
 Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
                             const ChunkConsumer& push) {
-  (void)ctx;
   (void)local;
   const HashJoinDef& d = *def_;
   const JoinBuildSink& b = *build_;
   const size_t n = in.size;
+  const bool preserve_probe = d.kind == JoinKind::kFull ||
+                              (d.kind == JoinKind::kLeft && !d.build_is_left) ||
+                              (d.kind == JoinKind::kRight && d.build_is_left);
+  const bool preserve_build = d.kind == JoinKind::kFull ||
+                              (d.kind == JoinKind::kLeft && d.build_is_left) ||
+                              (d.kind == JoinKind::kRight && !d.build_is_left);
+  const bool emits_pairs = d.kind == JoinKind::kInner || d.kind == JoinKind::kLeft ||
+                           d.kind == JoinKind::kRight || d.kind == JoinKind::kFull;
   std::vector<uint32_t> probe_rows;
   std::vector<uint32_t> build_rows;
   std::vector<uint8_t> probe_null_key(n, 0);
+  std::vector<uint8_t> hit(n, 0);  // probe rows with a match that passed the residual
+  int64_t last_matched = -1;       // the last such probe row of the batches before
+  Status batch_status;
+  // Filters the batch, records its matches and emits its rows; false once it failed.
+  auto flush = [&]() -> bool {
+    if (probe_rows.empty() || !batch_status.ok()) return batch_status.ok();
+    if (ctx.cancelled()) {
+      batch_status = Status::Cancelled("query cancelled");
+      return false;
+    }
+    if (d.residual != nullptr) {
+      Chunk pairs = Assemble(in, probe_rows, build_rows);
+      std::vector<uint32_t> sel;
+      Result<size_t> m = EvaluateFilter(*d.residual, pairs, &sel);
+      if (!m.ok()) {
+        batch_status = m.status();
+        return false;
+      }
+      for (size_t k = 0; k < *m; ++k) {
+        probe_rows[k] = probe_rows[sel[k]];
+        build_rows[k] = build_rows[sel[k]];
+      }
+      probe_rows.resize(*m);
+      build_rows.resize(*m);
+    }
+    if (d.at_most_one_match) {
+      for (size_t k = 0; k < probe_rows.size(); ++k) {
+        const int64_t before = k == 0 ? last_matched : static_cast<int64_t>(probe_rows[k - 1]);
+        if (static_cast<int64_t>(probe_rows[k]) == before) {
+          batch_status = Status::InvalidArgument(
+              "more than one row returned by a subquery used as an expression");
+          return false;
+        }
+      }
+    }
+    for (uint32_t p : probe_rows) hit[p] = 1;
+    if (!probe_rows.empty()) last_matched = probe_rows.back();
+    if (emits_pairs && !probe_rows.empty()) {
+      if (preserve_build) {
+        for (uint32_t r : build_rows) b.matched_[r].store(1, std::memory_order_relaxed);
+      }
+      Chunk out = Assemble(in, probe_rows, build_rows);
+      batch_status = push(out);
+    }
+    probe_rows.clear();
+    build_rows.clear();
+    return batch_status.ok();
+  };
+  // Adds a pair; false when the batch it completed failed.
+  auto add = [&](size_t i, uint32_t r) -> bool {
+    probe_rows.push_back(static_cast<uint32_t>(i));
+    build_rows.push_back(r);
+    return probe_rows.size() < kChunkRows || flush();
+  };
   if (!d.probe_keys.empty()) {
     std::vector<Vector> keys;
     for (size_t k = 0; k < d.probe_keys.size(); ++k) {
@@ -215,8 +280,8 @@ Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
       if (v.is_constant()) v = v.Flatten(n);
       keys.push_back(std::move(v));
     }
-    probe_rows.reserve(n);
-    build_rows.reserve(n);
+    probe_rows.reserve(std::min(n, kChunkRows));
+    build_rows.reserve(std::min(n, kChunkRows));
     if (b.int_key_) {
       Vector packed;
       if (keys.size() == 2) packed = PackKeys(keys, n);
@@ -230,11 +295,11 @@ Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
       const int shift = index.shift;
       const int64_t lo = index.min;
       const uint64_t span = static_cast<uint64_t>(index.max - index.min);
-      auto emit = [&](size_t i, uint32_t r) {
+      auto emit = [&](size_t i, uint32_t r) -> bool {
         for (; r != JoinBuildSink::kEnd; r = next[r]) {
-          probe_rows.push_back(static_cast<uint32_t>(i));
-          build_rows.push_back(r);
+          if (!add(i, r)) return false;
         }
+        return true;
       };
       auto probe = [&](auto* data) {
         for (size_t i = 0; i < n; ++i) {
@@ -256,7 +321,7 @@ Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
               }
             }
           }
-          if (r != JoinBuildSink::kEnd) emit(i, r);
+          if (r != JoinBuildSink::kEnd && !emit(i, r)) return;
         }
       };
       if (k.physical() == PhysicalType::kInt64) {
@@ -269,7 +334,7 @@ Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
     for (const Vector& v : keys) cols.push_back(&v);
     KeyBuffer kb;
     if (!b.int_key_) kb.Encode(cols, nullptr, n);
-    for (size_t i = 0; i < (b.int_key_ ? 0 : n); ++i) {
+    for (size_t i = 0; i < (b.int_key_ ? 0 : n) && batch_status.ok(); ++i) {
       if (kb.HasNull(i)) {
         probe_null_key[i] = 1;
         continue;
@@ -277,107 +342,66 @@ Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
       const uint32_t id = b.map_.Find(kb.Key(i), kb.Hash(i));
       if (id == KeyMap::kNotFound) continue;
       for (uint32_t r = b.first_[id]; r != JoinBuildSink::kEnd; r = b.next_[r]) {
-        probe_rows.push_back(static_cast<uint32_t>(i));
-        build_rows.push_back(r);
+        if (!add(i, r)) break;
       }
     }
   } else {
     const auto m = static_cast<uint32_t>(b.rows_.size);
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0; i < n && batch_status.ok(); ++i) {
       for (uint32_t r = 0; r < m; ++r) {
+        if (!add(i, r)) break;
+      }
+    }
+  }
+  flush();
+  IBEX_RETURN_IF_ERROR(batch_status);
+  if (emits_pairs) {
+    if (!preserve_probe) return Status::OK();
+    for (size_t i = 0; i < n; ++i) {
+      if (hit[i] == 0) {
         probe_rows.push_back(static_cast<uint32_t>(i));
-        build_rows.push_back(r);
+        build_rows.push_back(kNull);
       }
     }
+    if (probe_rows.empty()) return Status::OK();
+    Chunk out = Assemble(in, probe_rows, build_rows);
+    return push(out);
   }
-  if (d.residual != nullptr && !probe_rows.empty()) {
-    Chunk pairs = Assemble(in, probe_rows, build_rows);
-    std::vector<uint32_t> sel;
-    IBEX_ASSIGN_OR_RETURN(size_t m, EvaluateFilter(*d.residual, pairs, &sel));
-    for (size_t k = 0; k < m; ++k) {
-      probe_rows[k] = probe_rows[sel[k]];
-      build_rows[k] = build_rows[sel[k]];
+  // Semi, anti, mark: one output row per probe row, from `hit`.
+  const bool build_empty = b.rows_.size == 0;
+  if (d.kind == JoinKind::kMark) {
+    Chunk out;
+    out.size = n;
+    for (const Vector& v : in.columns) out.columns.push_back(v.Ref());
+    Vector mark(DataType::Boolean(), n);
+    uint8_t* mv = mark.mutable_data<uint8_t>();
+    for (size_t i = 0; i < n; ++i) {
+      mv[i] = hit[i];
+      if (hit[i] == 0 && d.null_aware && !build_empty &&
+          (probe_null_key[i] != 0 || b.has_null_key_)) {
+        mark.SetNull(i);
+      }
     }
-    probe_rows.resize(m);
-    build_rows.resize(m);
+    mark.CompactNulls();
+    out.columns.push_back(std::move(mark));
+    return push(out);
   }
-  if (d.at_most_one_match) {
-    for (size_t k = 1; k < probe_rows.size(); ++k) {
-      if (probe_rows[k] == probe_rows[k - 1]) {
-        return Status::InvalidArgument("more than one row returned by a subquery used as an expression");
-      }
+  std::vector<uint32_t> sel;
+  const bool want = d.kind == JoinKind::kSemi;
+  for (size_t i = 0; i < n; ++i) {
+    bool emit = (hit[i] != 0) == want;
+    if (!want && d.null_aware && emit) {
+      // NOT IN: nothing qualifies when the subquery has a NULL; a NULL probe key only
+      // when the subquery is empty.
+      if (b.has_null_key_ && !build_empty) emit = false;
+      if (probe_null_key[i] != 0 && !build_empty) emit = false;
     }
+    if (emit) sel.push_back(static_cast<uint32_t>(i));
   }
-  const bool preserve_probe = d.kind == JoinKind::kFull ||
-                              (d.kind == JoinKind::kLeft && !d.build_is_left) ||
-                              (d.kind == JoinKind::kRight && d.build_is_left);
-  const bool preserve_build = d.kind == JoinKind::kFull ||
-                              (d.kind == JoinKind::kLeft && d.build_is_left) ||
-                              (d.kind == JoinKind::kRight && !d.build_is_left);
-  switch (d.kind) {
-    case JoinKind::kInner:
-    case JoinKind::kLeft:
-    case JoinKind::kRight:
-    case JoinKind::kFull: {
-      if (preserve_build) {
-        for (uint32_t r : build_rows) b.matched_[r].store(1, std::memory_order_relaxed);
-      }
-      if (preserve_probe) {
-        std::vector<uint8_t> hit(n, 0);
-        for (uint32_t p : probe_rows) hit[p] = 1;
-        for (size_t i = 0; i < n; ++i) {
-          if (hit[i] == 0) {
-            probe_rows.push_back(static_cast<uint32_t>(i));
-            build_rows.push_back(kNull);
-          }
-        }
-      }
-      if (probe_rows.empty()) return Status::OK();
-      Chunk out = Assemble(in, probe_rows, build_rows);
-      return push(out);
-    }
-    case JoinKind::kSemi:
-    case JoinKind::kAnti:
-    case JoinKind::kMark: {
-      std::vector<uint8_t> hit(n, 0);
-      for (uint32_t p : probe_rows) hit[p] = 1;
-      const bool build_empty = b.rows_.size == 0;
-      if (d.kind == JoinKind::kMark) {
-        Chunk out;
-        out.size = n;
-        for (const Vector& v : in.columns) out.columns.push_back(v.Ref());
-        Vector mark(DataType::Boolean(), n);
-        uint8_t* mv = mark.mutable_data<uint8_t>();
-        for (size_t i = 0; i < n; ++i) {
-          mv[i] = hit[i];
-          if (hit[i] == 0 && d.null_aware && !build_empty &&
-              (probe_null_key[i] != 0 || b.has_null_key_)) {
-            mark.SetNull(i);
-          }
-        }
-        mark.CompactNulls();
-        out.columns.push_back(std::move(mark));
-        return push(out);
-      }
-      std::vector<uint32_t> sel;
-      const bool want = d.kind == JoinKind::kSemi;
-      for (size_t i = 0; i < n; ++i) {
-        bool emit = (hit[i] != 0) == want;
-        if (!want && d.null_aware && emit) {
-          // NOT IN: nothing qualifies when the subquery has a NULL; a NULL probe key only
-          // when the subquery is empty.
-          if (b.has_null_key_ && !build_empty) emit = false;
-          if (probe_null_key[i] != 0 && !build_empty) emit = false;
-        }
-        if (emit) sel.push_back(static_cast<uint32_t>(i));
-      }
-      if (sel.empty()) return Status::OK();
-      if (sel.size() == n) return push(in);
-      Chunk out = in.Gather(sel.data(), sel.size());
-      return push(out);
-    }
-  }
-  return Status::OK();
+  if (sel.empty()) return Status::OK();
+  if (sel.size() == n) return push(in);
+  Chunk out = in.Gather(sel.data(), sel.size());
+  return push(out);
 }
 
 Status JoinProbeOp::Finish(ExecContext& ctx, const ChunkConsumer& push) {

@@ -326,6 +326,9 @@ bool Session::RunOnRunner(const BoundStatement& bound, ResultSink& sink, size_t 
   interrupts_.SetToken(&cancel_);
   Status st = runner_.Execute(bound, sink, cancel_);
   interrupts_.SetToken(nullptr);
+  // A Ctrl-C during the statement was for the statement: it must not also discard the next
+  // input line (the line reader would see it still pending).
+  if (interactive_) interrupts_.Consume();
   if (st.ok()) return true;
   if (st.code() == StatusCode::kCancelled || cancel_.cancelled()) {
     ReportError("ERROR: canceling statement due to user request");

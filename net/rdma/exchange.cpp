@@ -121,23 +121,22 @@ Result<std::unique_ptr<ExchangeService>> ExchangeService::Create(Fabric& fabric,
   }
   fabric.SetAmHandler(kAmExchangeNotice, &Impl::OnNotice, &im);
   fabric.SetAmHandler(kAmExchangeData, &Impl::OnData, &im);
-  std::weak_ptr<bool> alive = s->alive_;
   Impl* raw = &im;
-  fabric.AddPeerFailureCallback([alive, raw](int r, const Status& why) {
-    if (auto token = alive.lock()) raw->OnPeerFailed(r, why);
-  });
+  s->failure_callback_ =
+      fabric.AddPeerFailureCallback([raw](int r, const Status& why) { raw->OnPeerFailed(r, why); });
   IBEX_RETURN_IF_ERROR(Barrier(fabric.comm()).Annotate(where));
   return s;
 }
 
 ExchangeService::~ExchangeService() {
-  alive_.reset();
+  if (failure_callback_ >= 0) fabric_.RemovePeerFailureCallback(failure_callback_);
   if (impl_) impl_->Teardown();
 }
 
 Status ExchangeService::Shutdown() {
   Status st = Barrier(fabric_.comm());
-  alive_.reset();
+  if (failure_callback_ >= 0) fabric_.RemovePeerFailureCallback(failure_callback_);
+  failure_callback_ = -1;
   impl_->Teardown();
   Status after = Barrier(fabric_.comm());
   impl_.reset();

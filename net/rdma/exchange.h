@@ -195,7 +195,7 @@ class ExchangeService {
   ExchangeOptions options_;
   std::vector<ExchangePath> paths_;
   std::unique_ptr<Impl> impl_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards the failure callback
+  int failure_callback_ = -1;  // removed (waiting for a running one) before teardown
 };
 
 }  // namespace ibex::net

@@ -299,9 +299,29 @@ void Fabric::RegisterControlHandler(uint16_t type, ControlHandler handler) {
   handlers_[type] = std::move(handler);
 }
 
-void Fabric::AddPeerFailureCallback(PeerFailureCallback callback) {
+void Fabric::UnregisterControlHandler(uint16_t type) {
+  std::unique_lock<std::mutex> lock(mu_);
+  auto it = handlers_.find(type);
+  if (it != handlers_.end()) it->second = nullptr;
+  idle_.wait(lock, [&] { return running_ == 0; });
+}
+
+int Fabric::AddPeerFailureCallback(PeerFailureCallback callback) {
   std::lock_guard<std::mutex> lock(mu_);
-  failure_callbacks_.push_back(std::move(callback));
+  const int handle = next_callback_++;
+  failure_callbacks_.emplace(handle, std::move(callback));
+  return handle;
+}
+
+void Fabric::RemovePeerFailureCallback(int handle) {
+  std::unique_lock<std::mutex> lock(mu_);
+  failure_callbacks_.erase(handle);
+  idle_.wait(lock, [&] { return running_ == 0; });
+}
+
+void Fabric::EndInvocation() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (--running_ == 0) idle_.notify_all();
 }
 
 Status Fabric::PeerStatus(int r) const {
@@ -318,9 +338,11 @@ void Fabric::FailPeer(int r, const std::string& why) {
     if (!peer_status_[r].ok()) return;
     peer_status_[r] = Status::PeerFailed(Describe(r) + " failed: " + why);
     status = peer_status_[r];
-    callbacks = failure_callbacks_;
+    for (const auto& [handle, cb] : failure_callbacks_) callbacks.push_back(cb);
+    ++running_;
   }
   for (auto& cb : callbacks) cb(r, status);
+  EndInvocation();
 }
 
 void Fabric::OnControlEndpointError(void* arg, ucp_ep_h ep, ucs_status_t status) {
@@ -433,13 +455,18 @@ void Fabric::Dispatch(int source, uint16_t type, std::span<const std::byte> payl
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = handlers_.find(type);
-    if (it != handlers_.end()) handler = it->second;
+    if (it != handlers_.end()) {
+      if (!it->second) return;  // unregistered: its receiver is gone, the message is moot
+      handler = it->second;
+      ++running_;
+    }
   }
   if (!handler) {
     FailPeer(source, "protocol error: control message of unregistered type " + std::to_string(type));
     return;
   }
   handler(source, payload);
+  EndInvocation();
 }
 
 void Fabric::SetAmHandler(unsigned id, ucp_am_recv_callback_t cb, void* arg) {

@@ -13,7 +13,10 @@
 //
 // Threads: Create/Shutdown on one thread, collectively over the communicator. SendControl,
 // RegisterControlHandler, AddPeerFailureCallback, PeerStatus and the reports from any thread.
-// Control handlers and failure callbacks run on the network thread and must not block.
+// Control handlers and failure callbacks run on the network thread and must not block. An
+// object whose handlers or callbacks capture it must unregister them before it is destroyed
+// (UnregisterControlHandler, RemovePeerFailureCallback): a peer may fail, or a late message
+// arrive, at any moment until the fabric itself shuts down.
 // The UCX accessors (worker(), data_ep() ...) are for net/rdma code on the network thread.
 #pragma once
 
@@ -22,6 +25,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -89,6 +93,10 @@ class Fabric {
   // Types are the caller's; register before any peer may send that type (a message of an
   // unregistered type is a protocol failure of its sender).
   void RegisterControlHandler(uint16_t type, ControlHandler handler);
+  // When it returns, the handler of `type` is not running and will not run again; messages of
+  // that type arriving later are dropped (their receiver is gone; not a protocol error). Waits
+  // for a running handler: not from a handler or a failure callback.
+  void UnregisterControlHandler(uint16_t type);
   // Queues a copy of `payload` to `dest` (may be this rank). Fails at once if dest has failed;
   // a failure during the send is reported through the peer-failure callbacks.
   Status SendControl(int dest, uint16_t type, std::span<const std::byte> payload);
@@ -96,7 +104,11 @@ class Fabric {
   // at most `timeout`. For a rank that is about to exit. Not from the network thread.
   Status FlushControl(std::chrono::milliseconds timeout);
   using PeerFailureCallback = std::function<void(int rank, const Status& why)>;
-  void AddPeerFailureCallback(PeerFailureCallback callback);
+  // Returns a handle for RemovePeerFailureCallback.
+  int AddPeerFailureCallback(PeerFailureCallback callback);
+  // When it returns, the callback is not running and will not run again. Waits for running
+  // callbacks: not from a handler or a failure callback.
+  void RemovePeerFailureCallback(int handle);
   // OK, or the PeerFailed status naming the rank and host.
   Status PeerStatus(int r) const;
   // Marks a peer failed (also used for protocol errors); idempotent. Network thread.
@@ -126,6 +138,8 @@ class Fabric {
                                   void* data, size_t length, const ucp_am_recv_param_t* param);
   static void OnControlEndpointError(void* arg, ucp_ep_h ep, ucs_status_t status);
   void Dispatch(int source, uint16_t type, std::span<const std::byte> payload);
+  // Ends a handler or callback invocation begun under mu_ (see running_).
+  void EndInvocation();
 
   MPI_Comm comm_;
   FabricOptions options_;
@@ -148,8 +162,13 @@ class Fabric {
   bool torn_down_ = false;
 
   mutable std::mutex mu_;
-  std::map<uint16_t, ControlHandler> handlers_;     // guarded by mu_
-  std::vector<PeerFailureCallback> failure_callbacks_;  // guarded by mu_
+  std::map<uint16_t, ControlHandler> handlers_;     // guarded by mu_; empty: unregistered
+  std::map<int, PeerFailureCallback> failure_callbacks_;  // guarded by mu_
+  int next_callback_ = 0;                           // guarded by mu_
+  // Handlers and callbacks running now (copied out under mu_, run outside it), so that
+  // unregistering can wait for them; guarded by mu_.
+  int running_ = 0;
+  std::condition_variable idle_;
   std::vector<Status> peer_status_;                 // guarded by mu_
 };
 

@@ -11,18 +11,6 @@ work=$(mktemp -d)
 trap 'exec 3>&- 2>/dev/null; [[ -n ${job:-} ]] && kill -9 "$job" 2>/dev/null; rm -rf "$work"' EXIT
 mark="ibex-failure-test-$$-$RANDOM"
 
-pid_of_rank() { # rank -> pid of that rank of this test's job
-  local r=$1 f
-  for f in /proc/[0-9]*/environ; do
-    if tr '\0' '\n' <"$f" 2>/dev/null | grep -qx "IBEX_TEST_MARK=$mark" &&
-       tr '\0' '\n' <"$f" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$r"; then
-      basename "$(dirname "$f")"
-      return 0
-    fi
-  done
-  return 1
-}
-
 start_job() { # starts 3 ranks whose shell reads a fifo we hold open; waits until all are up
   mkfifo "$work/in"
   # shellcheck disable=SC2086
@@ -49,7 +37,7 @@ wait_job() { # seconds -> waits at most that long for mpirun to exit
 
 # 1. The coordinator dies.
 start_job
-coordinator=$(pid_of_rank 0) || fail "rank 0 not found"
+coordinator=$(pid_of_rank "$mark" 0 "$ibex") || fail "rank 0 not found"
 kill -9 "$coordinator"
 t0=$SECONDS
 wait_job 10
@@ -64,7 +52,7 @@ rm -f "$work/in" "$work/out" "$work/err"
 
 # 2. An executor dies while the coordinator waits for input; then the input ends.
 start_job
-victim=$(pid_of_rank 2) || fail "rank 2 not found"
+victim=$(pid_of_rank "$mark" 2 "$ibex") || fail "rank 2 not found"
 kill -9 "$victim"
 sleep 3  # the control endpoint sees a dead peer within ~1-3 s (docs/net.md)
 exec 3>&-  # end of input: the coordinator ends the job

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "exec/executor.h"
 #include "exec/plan_builder.h"
@@ -311,6 +313,55 @@ TEST_F(OperatorsTest, ScalarSubqueryJoinRejectsSecondMatch) {
   auto one = Run(std::move(ok));  // the residual leaves one match per key
   ASSERT_TRUE(one.ok()) << one.status().ToString();
   EXPECT_EQ(one->size(), 10u);
+}
+
+// A many-to-many join: every row of m has the same key, so each probe row matches every
+// build row. The join emits chunks of at most kChunkRows (not one chunk of input rows x
+// matches), and a cancellation stops it between them.
+TEST_F(OperatorsTest, ManyToManyJoinEmitsBoundedChunksAndStopsWhenCancelled) {
+  for (int rows : {300, 4000}) {
+    const std::string name = "m" + std::to_string(rows);
+    storage::TableDef m{name, {{"k", DataType::Integer()}}, {}, {}};
+    ASSERT_TRUE(store_->CreateTable(m).ok());
+    std::string text;
+    for (int i = 0; i < rows; ++i) text += "1\n";
+    Write(name + ".csv", text);
+    ASSERT_TRUE(store_->Copy(name, dir_ + "/" + name + ".csv", storage::CopyOptions{}).ok());
+  }
+  opt::Schema one{{"k", DataType::Integer()}};
+  opt::Schema two{{"k", DataType::Integer()}, {"k2", DataType::Integer()}};
+  auto run = [&](int rows, std::function<bool()> cancelled, size_t* total, size_t* largest) {
+    const std::string name = "m" + std::to_string(rows);
+    opt::PhysicalPlan plan;
+    plan.root = Join(opt::JoinType::kInner, Scan(name, {0}, one), Scan(name, {0}, one), two);
+    opt::AssignNodeIds(&plan.root);
+    auto exec = BuildExecPlan(plan, {});
+    if (!exec.ok()) return exec.status();
+    MemoryTracker memory(0);
+    ExecContext ctx;
+    ctx.memory = &memory;
+    ctx.store = store_.get();
+    ctx.cancelled_fn = std::move(cancelled);
+    Status st = executor_.Run(ctx, (*exec)->pipelines);
+    *total = 0;
+    *largest = 0;
+    for (const Chunk& c : (*exec)->result->chunks()) {
+      *total += c.size;
+      *largest = std::max(*largest, c.size);
+    }
+    return st;
+  };
+  size_t total = 0, largest = 0;
+  ASSERT_TRUE(run(300, nullptr, &total, &largest).ok());
+  EXPECT_EQ(total, 300u * 300u);
+  EXPECT_LE(largest, kChunkRows);
+  // 16 million pairs; cancelled once the executor has looked at the flag 50 times (it does
+  // per chunk and per operator): before the fix the join built them in two chunks and never
+  // looked while doing so.
+  std::atomic<int> checks{0};
+  Status st = run(4000, [&] { return ++checks > 50; }, &total, &largest);
+  EXPECT_EQ(st.code(), StatusCode::kCancelled) << st.ToString();
+  EXPECT_LT(total, 4000u * 4000u);
 }
 
 TEST_F(OperatorsTest, SemiAntiAndNullAwareMark) {
