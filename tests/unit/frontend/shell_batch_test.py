@@ -113,8 +113,11 @@ if MPIRUN:
     p = subprocess.run(mpi + ["-f", ddl, "--format", "csv"], capture_output=True, text=True, timeout=60, env=env)
     check("mpirun -f csv", p.returncode == 0 and p.stdout == 'column,type,nullable\nk,INTEGER,not null\nname,VARCHAR(9),""\n',
           repr((p.returncode, p.stdout, p.stderr)))
-    p = subprocess.run(mpi + ["-c", "select 1"], capture_output=True, text=True, timeout=60, env=env)
-    check("mpirun failing statement", p.returncode == 1 and "SELECT is not supported yet" in p.stderr,
+    p = subprocess.run(mpi + ["-c", "select 41 + 1", "--format", "csv"], capture_output=True, text=True,
+                       timeout=60, env=env)
+    check("mpirun statement", p.returncode == 0 and p.stdout.endswith("\n42\n"), repr((p.returncode, p.stdout, p.stderr)))
+    p = subprocess.run(mpi + ["-c", "select 1 / 0"], capture_output=True, text=True, timeout=60, env=env)
+    check("mpirun failing statement", p.returncode == 1 and "division by zero" in p.stderr,
           repr((p.returncode, p.stderr)))
 
 if failures:
