@@ -105,6 +105,16 @@ Status StreamResult(const exec::ChunkCollector& result,
   return sink.End();
 }
 
+// A fragment an executor does not run: its output schema, no plan.
+opt::PlanNode StubOf(const opt::PlanNode& root) {
+  opt::PlanNode stub;
+  stub.id = root.id;
+  stub.schema = root.schema;
+  stub.estimated_rows = root.estimated_rows;
+  stub.payload = opt::ValuesSpec{};
+  return stub;
+}
+
 // Whether `s` is only the echo of a cancellation (so a more telling error wins).
 bool IsEcho(const Status& s) { return s.code() == StatusCode::kCancelled; }
 
@@ -389,7 +399,16 @@ Coordinator::RunResult Coordinator::RunDistributed(const opt::FragmentedPlan& pl
     local_ = local;
     foreman_ = std::make_unique<Foreman>(plan, local->layout(), catalog_, StealingAllowed());
   }
-  Broadcast(kControlStartQuery, EncodeStartQuery(start));
+  // Each executor gets the plans of the fragments it runs; of the others only what the layout
+  // and its receivers need (place, consumer, output exchange, schema).
+  for (int r = 1; r <= executors_; ++r) {
+    if (!fabric_.PeerStatus(r).ok()) continue;
+    StartQuery mine = start;
+    for (opt::Fragment& f : mine.plan.fragments) {
+      if (!local->layout().RunsOn(f.id, r)) f.root = StubOf(f.root);
+    }
+    (void)fabric_.SendControl(r, kControlStartQuery, AsBytes(EncodeStartQuery(mine)));
+  }
 
   bool cancelled = false;  // guarded by mu_: cancel_everywhere ran
   auto cancel_everywhere = [this, local, id, &cancelled](const Status& why) {
