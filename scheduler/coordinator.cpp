@@ -28,6 +28,8 @@ namespace {
 // How long executors get to confirm the end of a query that failed or was cancelled before
 // the coordinator gives up on them (they are told at once; this only bounds a lost reply).
 constexpr auto kCancelGrace = std::chrono::seconds(10);
+// How long executors get to apply a committed catalog (they may be finishing a cancelled query).
+constexpr auto kCatalogAckTimeout = std::chrono::seconds(60);
 
 // Wakes a thread blocked in poll() when the user presses Ctrl-C (the CancelToken writes the
 // eventfd from the signal handler), when the statement's deadline passes, or when the query
@@ -200,7 +202,13 @@ Status Coordinator::PublishCatalog() {
   }
   Broadcast(kControlCatalog, bytes);
   std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return acks_waiting_.empty(); });
+  // Bounded: an executor still busy (a cancelled query that ignores the cancel) is named.
+  if (!cv_.wait_for(lock, kCatalogAckTimeout, [&] { return acks_waiting_.empty(); })) {
+    std::string ranks;
+    for (int r : acks_waiting_) ranks += (ranks.empty() ? "" : ", ") + fabric_.Describe(r);
+    return Status::Timeout("the catalog was committed but " + ranks + " did not apply it within " +
+                           std::to_string(kCatalogAckTimeout.count()) + " s");
+  }
   return ack_error_;
 }
 
