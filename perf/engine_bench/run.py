@@ -65,6 +65,13 @@ class Outcome:
         self.answers: dict[str, list[str]] = {}  # query -> result lines of the warm-up run
         self.errors: dict[str, str] = {}  # query (or "load") -> error text
         self.preamble = ""
+        self.load = ""  # the 1-minute load average before and after the session
+
+
+def LoadAverage() -> str:
+    """The machine's 1-minute load average: on a shared machine, what the times compete with."""
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
 
 
 def RunEngine(engine: Engine, bench: str, args) -> Outcome:
@@ -78,9 +85,11 @@ def RunEngine(engine: Engine, bench: str, args) -> Outcome:
             statements.append(sql)
             runs.append((q, r))
     first = len(statements) - len(runs)
+    load_before = LoadAverage()
     with tempfile.TemporaryDirectory(prefix="ibex-engine-bench-") as workdir:
         result = slt_session.RunSession(engine.config, statements, workdir)
     out = Outcome()
+    out.load = f"{load_before} -> {LoadAverage()}"
     out.preamble = result.preamble
     for n in range(first - 1):
         chunk = result.chunks.get(n)
@@ -239,7 +248,10 @@ def Report(bench: str, engines: list[Engine], outcomes: list[Outcome], args) -> 
     if scaling and totals[2]:
         line += f" {totals[1] / totals[2]:>8.2f}"
     print(line + f"   ({len(common)} of {len(QUERIES[bench])} queries ran on all)")
-    print("\n".join(details))
+    print("  load average (1 min) before -> after each session: "
+          + ", ".join(f"{e.name} {o.load}" for e, o in zip(engines, outcomes)))
+    if details:
+        print("\n".join(details))
     for e, o in zip(engines, outcomes):
         for q, err in list(o.errors.items())[:5]:
             print(f"  {e.name} {q}: {err}")
