@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make demo: the main job on this machine, distributed.
-#  1. ibex-datagen writes the Star Schema Benchmark at DEMO_SF (default 0.3: about a minute in
+#  1. ibex-datagen writes the Star Schema Benchmark at DEMO_SF (default 4: about a minute in
 #     all on 2 cores) once, into <build>/demo-data/.
 #  2. 3 ranks under mpirun (rank 0 the coordinator, ranks 1 and 2 executors): each rank's role,
 #     host, cores, NUMA node, workers and UCX transports; then the shell in batch mode creates
@@ -11,7 +11,7 @@
 # Environment: DEMO_SF (scale factor), DEMO_RANKS (default 3: the coordinator and 2 executors).
 set -euo pipefail
 build_dir=${1:-build/release}
-sf=${DEMO_SF:-0.3}
+sf=${DEMO_SF:-4}
 ranks=${DEMO_RANKS:-3}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 ibex="$build_dir/mpi_launch/ibex"

@@ -9,6 +9,7 @@ query's answer is DuckDB's (issue 6's benchmark; issue 7's multi-rank and scalin
         [--ranks 3 --workers 1]          # issue 7: 2 executors x 1 worker under mpirun
         [--scaling]                      # issue 7: 1 executor x 1 worker vs 2 executors x 1
         [--schema plain|partitioned]     # partitioned: HASH / REPLICATED clauses for ibex
+        [--sessions N]                   # N sessions per engine, alternating; runs pooled
 
 Every engine is driven the same way: one batch session each (tests/sql/runner/slt_session.py;
 DuckDB through tests/sql/tools/duckdb_shell.mjs), the benchmark loaded by COPY, then one warm-up
@@ -121,6 +122,21 @@ def RunEngine(engine: Engine, bench: str, args) -> Outcome:
     return out
 
 
+def Pool(into: Outcome, out: Outcome) -> None:
+    """Adds one session's outcome to the pooled one: timed runs appended; the first session's
+    answer kept, a later session's answer that differs from it reported as an error."""
+    for q, t in out.times.items():
+        into.times.setdefault(q, []).extend(t)
+    for q, a in out.answers.items():
+        if q not in into.answers:
+            into.answers[q] = a
+        elif CompareAnswers(into.answers[q], a)[0] == "DIFF":
+            into.errors.setdefault(q, "the answer changed between sessions")
+    for q, err in out.errors.items():
+        into.errors.setdefault(q, err)
+    into.load = f"{into.load}, {out.load}" if into.load else out.load
+
+
 def _Cell(value: str | None):
     """A result value as what it means: a Decimal for numbers, stripped text otherwise."""
     if value is None:
@@ -213,7 +229,7 @@ def Report(bench: str, engines: list[Engine], outcomes: list[Outcome], args) -> 
         header += f" {e.name:>10} {'ratio':>6} {'answer':>6}"
     if scaling:
         header += f" {'speedup':>8}"
-    print(f"\n{bench.upper()} SF {args.sf} (median of {args.runs} timed runs, ms; ratio = ibex / "
+    print(f"\n{bench.upper()} SF {args.sf} (median of {args.runs * args.sessions} timed runs, ms; ratio = ibex / "
           f"DuckDB{'; speedup = ' + ibex[0][0].name + ' / ' + ibex[1][0].name if scaling else ''})")
     print(header)
     common = [q for q in QUERIES[bench] if all(o.times.get(q) for o in outcomes)]
@@ -233,7 +249,7 @@ def Report(bench: str, engines: list[Engine], outcomes: list[Outcome], args) -> 
                     problems += 1
                 if detail:
                     details.append(f"  {e.name} {q}: {verdict}: {detail}")
-            elif q in o.errors:
+            if q in o.errors:
                 problems += 1
             cell = f"{m:.1f}" if m is not None else "error"
             ratio = f"{m / b:.2f}" if m is not None and b else "-"
@@ -248,6 +264,14 @@ def Report(bench: str, engines: list[Engine], outcomes: list[Outcome], args) -> 
     if scaling and totals[2]:
         line += f" {totals[1] / totals[2]:>8.2f}"
     print(line + f"   ({len(common)} of {len(QUERIES[bench])} queries ran on all)")
+    # The fastest run of each query: the least disturbed by other work on a shared machine.
+    best = [sum(min(o.times[q]) for q in common) for o in outcomes]
+    line = f"{'best':6} {best[0]:>10.1f}"
+    for t in best[1:]:
+        line += f" {t:>10.1f} {t / best[0] if best[0] else 0:>6.2f} {'':>6}"
+    if scaling and best[2]:
+        line += f" {best[1] / best[2]:>8.2f}"
+    print(line + "   (sum of each query's fastest run)")
     print("  load average (1 min) before -> after each session: "
           + ", ".join(f"{e.name} {o.load}" for e, o in zip(engines, outcomes)))
     if details:
@@ -267,7 +291,9 @@ def main() -> int:
     p.add_argument("--duckdb", default="/tmp/duck", help="folder with node_modules/@duckdb/node-api")
     p.add_argument("--sf", default="1")
     p.add_argument("--benchmarks", default="ssb,tpch")
-    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--runs", type=int, default=3, help="timed runs per query and session")
+    p.add_argument("--sessions", type=int, default=1,
+                   help="sessions per engine, alternating between the engines; runs pooled")
     p.add_argument("--workers", type=int, default=2, help="worker threads per executor")
     p.add_argument("--duckdb-threads", type=int, default=2)
     p.add_argument("--ranks", type=int, default=0,
@@ -285,21 +311,25 @@ def main() -> int:
     p.add_argument("--timeout", type=float, default=3600)
     args = p.parse_args()
     engines = Engines(args)
-    print(f"engine_bench: SF {args.sf}, {args.runs} timed runs after 1 warm-up, ibex-datagen "
-          f"data, ibex schema {args.schema}")
+    print(f"engine_bench: SF {args.sf}, {args.sessions} session(s) per engine, {args.runs} timed "
+          f"runs per query after 1 warm-up each, ibex-datagen data, ibex schema {args.schema}")
     print("targets: one rank SSB total <= 2x DuckDB (issue 6); 3 ranks <= 1.5x, scaling 1x1 -> 2x1 "
           ">= 1.7x (issue 7)")
     for e in engines:
         print(f"  {e.name}: {e.config.Describe()}")
     problems = 0
     for bench in args.benchmarks.split(","):
-        outcomes = []
-        for e in engines:
-            outcomes.append(RunEngine(e, bench, args))
-            if e.name.startswith("ibex") and outcomes[-1].preamble.strip():
-                print(f"placement reported by {e.name} ({bench}):\n{outcomes[-1].preamble.rstrip()}")
-            if "load" in outcomes[-1].errors:
-                print(f"  {e.name}: loading failed: {outcomes[-1].errors['load']}")
+        # Sessions alternate between the engines, so that a change in the machine's load (it is
+        # shared) falls on all of them alike; the timed runs of all sessions are pooled.
+        outcomes = [Outcome() for _ in engines]
+        for session in range(args.sessions):
+            for e, pooled in zip(engines, outcomes):
+                out = RunEngine(e, bench, args)
+                if session == 0 and e.name.startswith("ibex") and out.preamble.strip():
+                    print(f"placement reported by {e.name} ({bench}):\n{out.preamble.rstrip()}")
+                if "load" in out.errors:
+                    print(f"  {e.name}: loading failed: {out.errors['load']}")
+                Pool(pooled, out)
         problems += Report(bench, engines, outcomes, args)
     if problems:
         print(f"engine_bench: {problems} wrong or failed answers")
