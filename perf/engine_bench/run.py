@@ -257,21 +257,19 @@ def Report(bench: str, engines: list[Engine], outcomes: list[Outcome], args) -> 
         if scaling:
             line += f" {medians[0] / medians[1]:>8.2f}" if all(medians) else f" {'-':>8}"
         print(line)
-    totals = [sum(Median(o.times[q]) for q in common) for o in outcomes]
-    line = f"{'total':6} {totals[0]:>10.1f}"
-    for t in totals[1:]:
-        line += f" {t:>10.1f} {t / totals[0] if totals[0] else 0:>6.2f} {'':>6}"
-    if scaling and totals[2]:
-        line += f" {totals[1] / totals[2]:>8.2f}"
-    print(line + f"   ({len(common)} of {len(QUERIES[bench])} queries ran on all)")
+    def TotalLine(label: str, totals: list[float], note: str) -> str:
+        line = f"{label:6} {totals[0]:>10.1f}"
+        for t in totals[1:]:
+            line += f" {t:>10.1f} {t / totals[0] if totals[0] else 0:>6.2f} {'':>6}"
+        if scaling and totals[2]:
+            line += f" {totals[1] / totals[2]:>8.2f}"
+        return line + "   " + note
+
+    print(TotalLine("total", [sum(Median(o.times[q]) for q in common) for o in outcomes],
+                    f"({len(common)} of {len(QUERIES[bench])} queries ran on all)"))
     # The fastest run of each query: the least disturbed by other work on a shared machine.
-    best = [sum(min(o.times[q]) for q in common) for o in outcomes]
-    line = f"{'best':6} {best[0]:>10.1f}"
-    for t in best[1:]:
-        line += f" {t:>10.1f} {t / best[0] if best[0] else 0:>6.2f} {'':>6}"
-    if scaling and best[2]:
-        line += f" {best[1] / best[2]:>8.2f}"
-    print(line + "   (sum of each query's fastest run)")
+    print(TotalLine("best", [sum(min(o.times[q]) for q in common) for o in outcomes],
+                    "(sum of each query's fastest run)"))
     print("  load average (1 min) before -> after each session: "
           + ", ".join(f"{e.name} {o.load}" for e, o in zip(engines, outcomes)))
     if details:
