@@ -7,7 +7,8 @@ benchmark); run as a script it writes one batch-shell script for `ibex -f`, whic
     perf/engine_bench/bench_sql.py --benchmark ssb --data DIR [--schema partitioned]
         [--timing] [--repeat N] [--labels] > ssb.sql
 
-Single-threaded, no state; the clauses live here only, so every user gets the same placement.
+Single-threaded, no state. The distribution clauses are slt_session.PARTITIONED's, shared with
+the equivalence suites (tests/sql), so every user gets the same placement.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import pathlib
-import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -31,38 +31,16 @@ QUERIES = {
     "tpch": [f"q{n:02d}" for n in range(1, 23)],
 }
 
-# The distribution clause of each table under the partitioned schema (issue 7): the fact tables
-# hash-partitioned on the keys their biggest joins use, so that lineitem-orders joins run
-# co-located; small dimensions replicated, so that joins with them move no fact rows.
-PARTITIONED_SCHEMA = {
-    "ssb": {"lineorder": "PARTITION BY HASH(lo_orderkey)", "part": "REPLICATED",
-            "supplier": "REPLICATED", "customer": "REPLICATED", "dates": "REPLICATED"},
-    "tpch": {"lineitem": "PARTITION BY HASH(l_orderkey)", "orders": "PARTITION BY HASH(o_orderkey)",
-             "partsupp": "PARTITION BY HASH(ps_partkey)", "part": "PARTITION BY HASH(p_partkey)",
-             "customer": "PARTITION BY HASH(c_custkey)", "supplier": "REPLICATED",
-             "nation": "REPLICATED", "region": "REPLICATED"},
-}
-
 BENCHMARKS_DIR = str(pathlib.Path(__file__).resolve().parents[2] / "benchmarks")
-
-
-def WithDistribution(bench: str, statements: list[str]) -> list[str]:
-    """The CREATE TABLEs among statements with PARTITIONED_SCHEMA's clause after the column
-    list; other statements unchanged."""
-    out = []
-    for sql in statements:
-        m = re.match(r"\s*create\s+table\s+(\w+)", sql, re.IGNORECASE)
-        clause = PARTITIONED_SCHEMA[bench].get(m.group(1).lower()) if m else None
-        out.append(f"{sql.rstrip().rstrip(';')} {clause}" if clause else sql)
-    return out
 
 
 def LoadStatements(bench: str, data_dir: str, partitioned: bool,
                    benchmarks_dir: str = BENCHMARKS_DIR) -> list[str]:
-    """CREATE TABLEs and COPYs of the benchmark."""
+    """CREATE TABLEs and COPYs of the benchmark; partitioned: with the distribution clauses of
+    tests/sql/runner/slt_session.py (PARTITIONED), which the equivalence suites use too."""
     schema = os.path.join(benchmarks_dir, "schema", f"{bench}.sql")
-    statements = slt_session.LoadStatements(bench, data_dir, schema)
-    return WithDistribution(bench, statements) if partitioned else statements
+    return slt_session.LoadStatements(bench, data_dir, schema,
+                                      "partitioned" if partitioned else "as-written")
 
 
 def QueryText(bench: str, query: str, benchmarks_dir: str = BENCHMARKS_DIR) -> str:
@@ -74,7 +52,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--benchmark", choices=sorted(QUERIES), default="ssb")
     p.add_argument("--data", required=True, help="folder of the ibex-datagen .tbl files")
-    p.add_argument("--schema", choices=["plain", "partitioned"], default="partitioned")
+    p.add_argument("--schema", choices=["as-written", "partitioned"], default="partitioned")
     p.add_argument("--timing", action="store_true", help="\\timing on before loading")
     p.add_argument("--repeat", type=int, default=1, help="run each query N times")
     p.add_argument("--labels", action="store_true",

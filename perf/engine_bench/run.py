@@ -8,7 +8,7 @@ query's answer is DuckDB's (issue 6's benchmark; issue 7's multi-rank and scalin
         [--sf 1] [--benchmarks ssb,tpch] [--runs 3] [--workers 2] [--duckdb-threads 2]
         [--ranks 3 --workers 1]          # issue 7: 2 executors x 1 worker under mpirun
         [--scaling]                      # issue 7: 1 executor x 1 worker vs 2 executors x 1
-        [--schema plain|partitioned]     # partitioned: HASH / REPLICATED clauses for ibex
+        [--schema as-written|partitioned]     # partitioned: HASH / REPLICATED clauses for ibex
         [--sessions N]                   # N sessions per engine, alternating; runs pooled
 
 Every engine is driven the same way: one batch session each (tests/sql/runner/slt_session.py;
@@ -17,7 +17,7 @@ and --runs timed executions of every query, timed by the shell's `\\timing` (sta
 the last result row written, as psql does). Loading is not timed. Queries that fail are shown
 with their error and left out of the totals of all engines. DuckDB (always run; it is the
 reference answer) gets the plain schema; `--schema partitioned` adds ibex's distribution
-clauses (bench_sql.PARTITIONED_SCHEMA) to ibex's CREATE TABLEs.
+clauses (tests/sql/runner/slt_session.py PARTITIONED) to ibex's CREATE TABLEs.
 
 Answers: the warm-up run's result of each ibex configuration is compared with DuckDB's: the
 same columns, the same rows in the same order (numbers within a relative 1e-6, text after
@@ -298,7 +298,7 @@ def main() -> int:
                    help="run ibex under mpirun -n RANKS (rank 0 coordinator, RANKS-1 executors)")
     p.add_argument("--scaling", action="store_true",
                    help="ibex 1 executor (2 ranks) against 2 executors (3 ranks), --workers each")
-    p.add_argument("--schema", choices=["plain", "partitioned"], default="plain",
+    p.add_argument("--schema", choices=["as-written", "partitioned"], default="as-written",
                    help="partitioned: add HASH/REPLICATED clauses to ibex's tables")
     p.add_argument("--mpirun", default=os.environ.get("IBEX_MPIRUN", "mpirun"))
     p.add_argument("--mpirun-flags", default=os.environ.get(
