@@ -8,7 +8,7 @@ query's answer is DuckDB's (issue 6's benchmark; issue 7's multi-rank and scalin
         [--sf 1] [--benchmarks ssb,tpch] [--runs 3] [--workers 2] [--duckdb-threads 2]
         [--ranks 3 --workers 1]          # issue 7: 2 executors x 1 worker under mpirun
         [--scaling]                      # issue 7: 1 executor x 1 worker vs 2 executors x 1
-        [--schema as-written|partitioned]     # partitioned: HASH / REPLICATED clauses for ibex
+        [--schema partitioned]           # HASH / REPLICATED clauses for ibex (default as-written)
         [--sessions N]                   # N sessions per engine, alternating; runs pooled
 
 Every engine is driven the same way: one batch session each (tests/sql/runner/slt_session.py;
@@ -16,7 +16,7 @@ DuckDB through tests/sql/tools/duckdb_shell.mjs), the benchmark loaded by COPY, 
 and --runs timed executions of every query, timed by the shell's `\\timing` (statement start to
 the last result row written, as psql does). Loading is not timed. Queries that fail are shown
 with their error and left out of the totals of all engines. DuckDB (always run; it is the
-reference answer) gets the plain schema; `--schema partitioned` adds ibex's distribution
+reference answer) gets the schema as written; `--schema partitioned` adds ibex's distribution
 clauses (tests/sql/runner/slt_session.py PARTITIONED) to ibex's CREATE TABLEs.
 
 Answers: the warm-up run's result of each ibex configuration is compared with DuckDB's: the
