@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Test: the sbatch scripts in slurm/ run ibex on 3 ranks under a real single-node Slurm.
 #
-#   tests/slurm/sbatch_scripts_test.sh IBEX_BIN SLURM_SCRIPTS_DIR
+#   tests/slurm/sbatch_scripts_test.sh IBEX_BIN SLURM_SCRIPTS_DIR [IBEX_DATAGEN]
 #
 # Starts a private Slurm cluster on 127.0.0.1 (tests/slurm/private_slurm.sh: own munged, own
 # slurm.conf, state, spool and ports; never /etc/slurm), submits
@@ -10,6 +10,8 @@
 #   3. both scripts with an ibex that fails (bad option): each job must end FAILED, exit code 2
 #   4. slurm/ibex-mpirun.sbatch with a stand-in whose rank 2 is killed: rank 0 must survive it
 #   5. slurm/ibex-mpirun.sbatch with IBEX_BIN pointing nowhere (must fail, clearly)
+#   6. slurm/ibex-ssb-demo.sbatch at SF 0.01 (when IBEX_DATAGEN is given): generate, load the
+#      partitioned schema on 2 executors, run the 13 SSB queries; each must answer
 # waits for each with a bounded deadline, and checks its exit state and its output: the command
 # it printed, 3 `--report-bindings` lines (rank 0 coordinator, ranks 1 and 2 executors) and the
 # locked-memory warning. It stops exactly the daemons it started on every exit path.
@@ -26,6 +28,7 @@ readonly kBudgetSeconds=100
 
 ibex_bin=${1:?usage: $0 IBEX_BIN SLURM_SCRIPTS_DIR}
 scripts_dir=${2:?usage: $0 IBEX_BIN SLURM_SCRIPTS_DIR}
+datagen_bin=${3:-}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=private_slurm.sh
 source "$here/private_slurm.sh"
@@ -195,6 +198,20 @@ RunJob missing-binary ibex-mpirun.sbatch IBEX_BIN=/nonexistent/ibex
   Fail "missing-binary: job ended $job_state $job_exit, expected FAILED with exit code 2:0"
 grep -qs "IBEX_BIN=/nonexistent/ibex is not an executable" "$job_out" ||
   Fail "missing-binary: the script did not say that IBEX_BIN is missing"
+
+# The SSB demo job: data generated into the work folder, 13 queries each named, answered, timed.
+if [[ -n "$datagen_bin" ]]; then
+  RunJob ssb-demo ibex-ssb-demo.sbatch "IBEX_DATAGEN=$(realpath "$datagen_bin")" IBEX_SSB_SF=0.01 \
+    "IBEX_SSB_DIR=$work/ssb-sf0.01" "IBEX_REPO=$(dirname "$scripts_dir")"
+  [[ "$job_state" == COMPLETED && "$job_exit" == 0:0 ]] ||
+    Fail "ssb-demo: job ended $job_state $job_exit, expected COMPLETED 0:0"
+  [[ $(grep -c '^COPY [0-9]' "$job_out") -eq 5 ]] || Fail "ssb-demo: expected 5 COPY results"
+  # Each query: its label (SHOW query: a one-row table), then its own result "(N rows)".
+  answered=$(awk '/^ ssb q[0-9.]+$/ { q = 1; k = 0 }
+    /^\([0-9]+ rows?\)$/ && q && ++k == 2 { n++; q = 0 } END { print n + 0 }' "$job_out")
+  [[ "$answered" -eq 13 ]] || Fail "ssb-demo: $answered of the 13 SSB queries answered"
+  ! grep -q '^ERROR' "$job_out" || Fail "ssb-demo: the job printed an error"
+fi
 
 if ((failures > 0)); then
   PrivateSlurmDumpLogs
