@@ -192,6 +192,24 @@ RunJob executor-dies ibex-mpirun.sbatch "IBEX_BIN=$here/dying_executor_stand_in.
 grep -qs "coordinator outlived the killed executor" "$job_out" ||
   Fail "executor-dies: the coordinator did not outlive the killed executor"
 
+# A real executor killed in the middle of a query under srun --kill-on-bad-exit=0 (the srun
+# script's setting): the query fails within seconds naming rank 2, the next statement says the
+# executor is gone, and the job ends with rank 0's verdict instead of hanging.
+values=$(seq 0 299 | sed 's/.*/(&)/' | paste -sd, -)
+cat >"$work/killed.sql" <<SQL
+CREATE TABLE n (k INTEGER);
+INSERT INTO n VALUES $values;
+SELECT count(*) FROM n a, n b, n c, n d WHERE a.k + b.k + c.k + d.k = -1;
+SELECT count(*) FROM n;
+SQL
+RunJob executor-killed-srun ibex-srun.sbatch "IBEX_BIN=$here/executor_killed_mid_query.sh" \
+  "IBEX_REAL=$ibex_bin" "IBEX_QUERY_FILE=$work/killed.sql" "IBEX_EXTRA_ARGS=--on-error continue"
+[[ "$job_state" == FAILED || "$job_state" == COMPLETED ]] ||
+  Fail "executor-killed-srun: job ended $job_state $job_exit, expected it to end"
+grep -Eqs "ERROR.*rank 2" "$job_out" || Fail "executor-killed-srun: no error naming rank 2"
+grep -qs "executor gone: rank 2" "$job_out" ||
+  Fail "executor-killed-srun: the next statement did not say that rank 2 is gone"
+
 # A wrong IBEX_BIN is reported before anything is launched (the later IBEX_BIN wins).
 RunJob missing-binary ibex-mpirun.sbatch IBEX_BIN=/nonexistent/ibex
 [[ "$job_state" == FAILED && "$job_exit" == 2:0 ]] ||
