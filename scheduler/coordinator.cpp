@@ -357,8 +357,12 @@ Status Coordinator::CommitCatalog(storage::Catalog next) {
 Result<int64_t> Coordinator::Copy(const std::string& table, const std::string& pattern,
                                   const storage::CopyOptions& options, sql::CancelToken& cancel) {
   IBEX_RETURN_IF_ERROR(ExecutorsAlive());
-  auto loaded = loader_.Copy(catalog_, table, pattern, options, next_load_++,
-                             [&cancel] { return cancel.cancelled(); });
+  Result<std::pair<storage::Catalog, int64_t>> loaded = Status::Internal("COPY did not run");
+  {
+    CancelWatcher watcher(cancel, statement_timeout_ms_, [this](const Status&) { loader_.Cancel(); });
+    loaded = loader_.Copy(catalog_, table, pattern, options, next_load_++,
+                          [&cancel] { return cancel.cancelled(); });
+  }
   if (!loaded.ok()) {
     // A failed commit may or may not have moved CATALOG: read it back.
     auto reread = storage::CatalogStore::Open(catalog_root_, executors_);

@@ -21,13 +21,10 @@ struct LoadCoordinator::State {
   std::map<int, LoadReport> reports;  // executor rank -> its report (this load)
   std::map<int, LoadDone> dones;      // executor rank -> its done (this load)
   std::map<int, Status> failed;       // rank -> why; kept across loads (a dead rank stays dead)
+  bool cancel = false;                // Cancel() was called during this load
 };
 
 namespace {
-
-// Copy waits on its condition variable for events; `cancelled` is a predicate nobody
-// signals, so the wait also wakes this often to ask it.
-constexpr auto kCancelCheck = std::chrono::milliseconds(50);
 
 }  // namespace
 
@@ -135,6 +132,7 @@ Result<std::pair<storage::Catalog, int64_t>> LoadCoordinator::Copy(
     }
     state_->load_id = load_id;
     state_->active = true;
+    state_->cancel = false;
     state_->reports.clear();
     state_->dones.clear();
   }
@@ -179,11 +177,11 @@ Result<std::pair<storage::Catalog, int64_t>> LoadCoordinator::Copy(
         if (failure.ok() && !report.status.ok() && !report.bad_row) failure = report.status;
       }
       if (!failure.ok() || static_cast<int>(state_->reports.size()) == executors_) break;
-      if (cancelled && cancelled()) {
+      if (state_->cancel || (cancelled && cancelled())) {
         failure = Status::Cancelled("COPY cancelled");
         break;
       }
-      state_->cv.wait_for(lock, kCancelCheck);
+      state_->cv.wait(lock);  // reports, failures and Cancel() notify
     }
     if (failure.ok()) {
       const LoadReport* first = nullptr;
@@ -235,6 +233,14 @@ Result<std::pair<storage::Catalog, int64_t>> LoadCoordinator::Copy(
   // removed when its partition is next opened.
   (void)WaitDone(*state_, executors_);
   return std::make_pair(std::move(next), rows);
+}
+
+void LoadCoordinator::Cancel() {
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->cancel = true;
+  }
+  state_->cv.notify_all();
 }
 
 }  // namespace ibex::scheduler

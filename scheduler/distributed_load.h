@@ -61,6 +61,10 @@ class LoadCoordinator {
                                                     uint64_t load_id,
                                                     const std::function<bool()>& cancelled);
 
+  // From any thread (the coordinator's Ctrl-C / timeout watcher): the running Copy stops
+  // with Cancelled as if `cancelled()` had turned true, without waiting to poll it.
+  void Cancel();
+
   struct State;  // shared with the fabric's handlers (docs in the .cpp)
 
  private:

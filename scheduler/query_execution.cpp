@@ -197,36 +197,32 @@ Status QueryExecution::SendBloom(int build_fragment, const exec::BloomFilter& fi
                         ctx_.exchanges->OpenSender(
                             net::ExchangeKey{query_, kBloomExchangeBit | static_cast<uint32_t>(build_fragment)},
                             dests));
-  // Small and sent once: wait for credits on a condition variable signalled by the sender's
-  // wake-up (or by Cancel through the signal).
-  struct Wait {
-    std::mutex mu;
-    std::condition_variable cv;
-    bool woken = false;
-  };
-  auto wait = std::make_shared<Wait>();
+  // Small and sent once: wait for credits on the signal the drain loop also uses, which the
+  // sender's wake-up and Cancel both bump (no timed polling).
+  std::shared_ptr<Signal> signal = signal_;
   for (const std::string& piece : filter.Pieces(ctx_.exchanges->options().slot_bytes)) {
     for (int dest : dests) {
       while (true) {
         if (cancelled_.load()) return Status::Cancelled("query cancelled");
+        uint64_t seen;
+        {
+          std::lock_guard lock(signal->mu);
+          seen = signal->count;
+        }
         IBEX_ASSIGN_OR_RETURN(net::SendState st,
                               sender->TrySend(dest, std::span<const std::byte>(
                                                         reinterpret_cast<const std::byte*>(piece.data()),
                                                         piece.size())));
         if (st == net::SendState::kOk) break;
-        {
-          std::lock_guard lock(wait->mu);
-          wait->woken = false;
-        }
-        sender->WhenUnblocked(dest, [wait] {
+        sender->WhenUnblocked(dest, [signal] {
           {
-            std::lock_guard lock(wait->mu);
-            wait->woken = true;
+            std::lock_guard lock(signal->mu);
+            ++signal->count;
           }
-          wait->cv.notify_all();
+          signal->cv.notify_all();
         });
-        std::unique_lock lock(wait->mu);
-        wait->cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return wait->woken; });
+        std::unique_lock lock(signal->mu);
+        signal->cv.wait(lock, [&] { return signal->count != seen || cancelled_.load(); });
       }
     }
   }
