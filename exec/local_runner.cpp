@@ -4,36 +4,16 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <sstream>
 
 #include <unistd.h>
 
 #include "exec/csv_rows.h"
 #include "exec/plan_builder.h"
+#include "exec/result_stream.h"
 #include "optimizer/planner.h"
 #include "storage/persist/layout.h"
 
 namespace ibex::exec {
-
-namespace {
-
-
-Status StreamResult(const ChunkCollector& result, const std::vector<sql::ast::OutputColumn>& columns,
-                    sql::ResultSink& sink, sql::CancelToken& cancel) {
-  IBEX_RETURN_IF_ERROR(sink.Begin(columns));
-  std::vector<storage::Value> row;
-  for (const Chunk& c : result.chunks()) {
-    if (cancel.cancelled()) return Status::Cancelled("query cancelled");
-    for (size_t r = 0; r < c.size; ++r) {
-      row.clear();
-      for (size_t col = 0; col < c.columns.size(); ++col) row.push_back(c.GetValue(col, r));
-      IBEX_RETURN_IF_ERROR(sink.Row(row));
-    }
-  }
-  return sink.End();
-}
-
-}  // namespace
 
 Result<std::unique_ptr<LocalRunner>> LocalRunner::Open(const std::string& data_dir, int workers) {
   std::string dir = data_dir;
@@ -65,9 +45,7 @@ std::string LocalRunner::DescribeRanks() {
 
 Status LocalRunner::SettingChanged(const std::string& name, const std::string& value) {
   if (name == "memory_limit") {
-    std::string v = value;
-    if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'') v = v.substr(1, v.size() - 2);
-    IBEX_ASSIGN_OR_RETURN(int64_t bytes, ParseMemorySize(v));
+    IBEX_ASSIGN_OR_RETURN(int64_t bytes, ParseMemorySize(sql::SettingText(value)));
     memory_limit_ = bytes;
   }
   return Status::OK();
@@ -124,13 +102,7 @@ Status LocalRunner::RunQuery(const sql::BoundStatement& bound, sql::ResultSink& 
   MemoryTracker memory(memory_limit_);
   ExecContext ctx = Context(&memory, cancel);
   IBEX_RETURN_IF_ERROR(executor_.Run(ctx, exec->pipelines));
-  const sql::BoundStatement& query = bound.prepared ? *bound.prepared : bound;
-  std::vector<sql::ast::OutputColumn> columns = query.outputs;
-  if (columns.size() != plan.root.schema.size()) {
-    columns.clear();
-    for (const auto& f : plan.root.schema) columns.push_back({f.name, sql::SqlType::Of(f.type)});
-  }
-  return StreamResult(*exec->result, columns, sink, cancel);
+  return StreamQueryResult(bound, plan.root.schema, *exec->result, sink, cancel);
 }
 
 Status LocalRunner::Explain(const sql::BoundStatement& bound, sql::ResultSink& sink,
@@ -153,13 +125,7 @@ Status LocalRunner::Explain(const sql::BoundStatement& bound, sql::ResultSink& s
   } else {
     text = optimizer::ExplainText(plan);
   }
-  IBEX_RETURN_IF_ERROR(sink.Begin({{"plan", sql::SqlType::Varchar()}}));
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    IBEX_RETURN_IF_ERROR(sink.Row({storage::Value::String(line)}));
-  }
-  return sink.End();
+  return StreamPlanText(text, sink);
 }
 
 Status LocalRunner::Execute(const sql::BoundStatement& bound, sql::ResultSink& sink,

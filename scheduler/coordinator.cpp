@@ -12,6 +12,7 @@
 
 #include "exec/csv_rows.h"
 #include "exec/memory.h"
+#include "exec/result_stream.h"
 #include "optimizer/distribution.h"
 #include "optimizer/fragment.h"
 #include "optimizer/planner.h"
@@ -90,22 +91,6 @@ class CancelWatcher {
   std::atomic<bool> done_{false};
   std::thread thread_;
 };
-
-Status StreamResult(const exec::ChunkCollector& result,
-                    const std::vector<sql::ast::OutputColumn>& columns, sql::ResultSink& sink,
-                    sql::CancelToken& cancel) {
-  IBEX_RETURN_IF_ERROR(sink.Begin(columns));
-  std::vector<storage::Value> row;
-  for (const exec::Chunk& c : result.chunks()) {
-    if (cancel.cancelled()) return Status::Cancelled("canceling statement due to user request");
-    for (size_t r = 0; r < c.size; ++r) {
-      row.clear();
-      for (size_t col = 0; col < c.columns.size(); ++col) row.push_back(c.GetValue(col, r));
-      IBEX_RETURN_IF_ERROR(sink.Row(row));
-    }
-  }
-  return sink.End();
-}
 
 // A fragment an executor does not run: its output schema, no plan.
 opt::PlanNode StubOf(const opt::PlanNode& root) {
@@ -483,14 +468,8 @@ Status Coordinator::Query(const sql::BoundStatement& bound, sql::ResultSink& sin
   IBEX_ASSIGN_OR_RETURN(opt::FragmentedPlan plan, Fragment(std::move(physical)));
   RunResult run = RunDistributed(plan, false, cancel);
   IBEX_RETURN_IF_ERROR(run.status);
-  const sql::BoundStatement& query = bound.prepared ? *bound.prepared : bound;
-  std::vector<sql::ast::OutputColumn> columns = query.outputs;
-  const opt::Schema& schema = plan.fragments[0].root.schema;
-  if (columns.size() != schema.size()) {
-    columns.clear();
-    for (const auto& f : schema) columns.push_back({f.name, sql::SqlType::Of(f.type)});
-  }
-  return StreamResult(*run.local->result(), columns, sink, cancel);
+  return exec::StreamQueryResult(bound, plan.fragments[0].root.schema, *run.local->result(), sink,
+                                 cancel);
 }
 
 Status Coordinator::Explain(const sql::BoundStatement& bound, sql::ResultSink& sink,
@@ -530,11 +509,7 @@ Status Coordinator::Explain(const sql::BoundStatement& bound, sql::ResultSink& s
                   run.millis, run.local->result()->rows(), exec::FormatBytes(sent).c_str(), executors_);
     text += buf;
   }
-  IBEX_RETURN_IF_ERROR(sink.Begin({{"plan", sql::SqlType::Varchar()}}));
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) IBEX_RETURN_IF_ERROR(sink.Row({storage::Value::String(line)}));
-  return sink.End();
+  return exec::StreamPlanText(text, sink);
 }
 
 Status Coordinator::Execute(const sql::BoundStatement& bound, sql::ResultSink& sink,
@@ -569,8 +544,7 @@ Status Coordinator::CatalogChanged(const storage::Catalog& catalog) {
 }
 
 Status Coordinator::SettingChanged(const std::string& name, const std::string& value) {
-  std::string v = value;
-  if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'') v = v.substr(1, v.size() - 2);
+  std::string v = sql::SettingText(value);
   if (name == "memory_limit") {
     IBEX_ASSIGN_OR_RETURN(memory_limit_, exec::ParseMemorySize(v));
   } else if (name == "join_distribution") {

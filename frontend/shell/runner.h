@@ -66,6 +66,14 @@ class ResultSink {
   }
 };
 
+// A SET value as the engine reads it: '4GB' and 4GB alike (one pair of single quotes dropped).
+inline std::string SettingText(const std::string& value) {
+  if (value.size() >= 2 && value.front() == '\'' && value.back() == '\'') {
+    return value.substr(1, value.size() - 2);
+  }
+  return value;
+}
+
 class StatementRunner {
  public:
   virtual ~StatementRunner() = default;
