@@ -8,6 +8,15 @@
 
 namespace ibex::exec {
 
+bool TableScan::MayMatch(const storage::BlockMeta& block) const {
+  if (block.row_count == 0) return false;
+  for (const ScanPrune& pr : prune_) {
+    const int table_col = columns_[static_cast<size_t>(pr.column)];
+    if (!storage::ZoneMayMatch(block.zones[static_cast<size_t>(table_col)], pr.range)) return false;
+  }
+  return true;
+}
+
 Status TableScan::Prepare(ExecContext& ctx) {
   IBEX_CHECK(ctx.store != nullptr);
   IBEX_ASSIGN_OR_RETURN(const storage::Table* t, ctx.store->catalog().GetTable(table_));
@@ -23,13 +32,7 @@ Status TableScan::Prepare(ExecContext& ctx) {
         blocks_.push_back(BlockRef{static_cast<int>(p), b, blocks[b].block_id, blocks[b].row_count});
         continue;
       }
-      bool may = blocks[b].row_count > 0;
-      for (const ScanPrune& pr : prune_) {
-        if (!may) break;
-        const int table_col = columns_[static_cast<size_t>(pr.column)];
-        may = storage::ZoneMayMatch(blocks[b].zones[static_cast<size_t>(table_col)], pr.range);
-      }
-      if (may) blocks_.push_back(BlockRef{static_cast<int>(p), b, blocks[b].block_id, blocks[b].row_count});
+      if (MayMatch(blocks[b])) blocks_.push_back(BlockRef{static_cast<int>(p), b, blocks[b].block_id, blocks[b].row_count});
     }
   }
   return Status::OK();
@@ -45,13 +48,7 @@ Result<ProduceResult> TableScan::Produce(ExecContext& ctx, size_t order,
   if (feed_) {
     IBEX_ASSIGN_OR_RETURN(const storage::Table* t, ctx.store->catalog().GetTable(table_));
     const storage::BlockMeta& meta = t->partitions[static_cast<size_t>(ref.partition)].blocks[ref.index];
-    bool may = meta.row_count > 0;
-    for (const ScanPrune& pr : prune_) {
-      if (!may) break;
-      may = storage::ZoneMayMatch(meta.zones[static_cast<size_t>(columns_[static_cast<size_t>(pr.column)])],
-                                  pr.range);
-    }
-    if (!may) {
+    if (!MayMatch(meta)) {
       feed_pruned_.fetch_add(1, std::memory_order_relaxed);
       return ProduceResult::kDone;
     }

@@ -17,6 +17,7 @@
 #include "exec/operator.h"
 #include "exec/work_feed.h"
 #include "storage/blocks/zone_map.h"
+#include "storage/catalog.h"
 
 namespace ibex::exec {
 
@@ -57,6 +58,9 @@ class TableScan : public Source {
   std::vector<int> columns_;
   ExprPtr filter_;
   std::vector<ScanPrune> prune_;
+  // Whether the block can hold rows the scan wants: not empty, every prune range may match.
+  bool MayMatch(const storage::BlockMeta& block) const;
+
   struct BlockRef {
     int partition;
     size_t index;
