@@ -41,6 +41,7 @@ QueryExecution::~QueryExecution() {
   signal_->cv.notify_all();
   if (drain_.joinable()) drain_.join();
   plans_.clear();
+  bloom_senders_.clear();
   channels_.clear();
   inbound_.clear();
   ctx_.exchanges->ForgetQuery(query_);
@@ -154,6 +155,7 @@ void QueryExecution::Cancel(const Status& why) {
     for (const auto& [key, feed] : feeds_) feeds.push_back(feed);
   }
   for (const auto& feed : feeds) feed->Fail(cancel_reason_);
+  bloom_signal_->Abort(cancel_reason_);
   for (Inbound& in : inbound_) {
     if (in.inbox) in.inbox->Fail(cancel_reason_);
     if (in.bloom) in.bloom->Fail(cancel_reason_);
@@ -197,38 +199,17 @@ Status QueryExecution::SendBloom(int build_fragment, const exec::BloomFilter& fi
                         ctx_.exchanges->OpenSender(
                             net::ExchangeKey{query_, kBloomExchangeBit | static_cast<uint32_t>(build_fragment)},
                             dests));
-  // Small and sent once: wait for credits on the signal the drain loop also uses, which the
-  // sender's wake-up and Cancel both bump (no timed polling).
-  std::shared_ptr<Signal> signal = signal_;
+  // Small and sent once, so the blocking sender of the distributed COPY serves: it waits for
+  // credits on `bloom_signal_`, which Cancel aborts.
+  auto blocking = std::make_unique<LoadSender>(std::move(sender), bloom_signal_);
   for (const std::string& piece : filter.Pieces(ctx_.exchanges->options().slot_bytes)) {
-    for (int dest : dests) {
-      while (true) {
-        if (cancelled_.load()) return Status::Cancelled("query cancelled");
-        uint64_t seen;
-        {
-          std::lock_guard lock(signal->mu);
-          seen = signal->count;
-        }
-        IBEX_ASSIGN_OR_RETURN(net::SendState st,
-                              sender->TrySend(dest, std::span<const std::byte>(
-                                                        reinterpret_cast<const std::byte*>(piece.data()),
-                                                        piece.size())));
-        if (st == net::SendState::kOk) break;
-        sender->WhenUnblocked(dest, [signal] {
-          {
-            std::lock_guard lock(signal->mu);
-            ++signal->count;
-          }
-          signal->cv.notify_all();
-        });
-        std::unique_lock lock(signal->mu);
-        signal->cv.wait(lock, [&] { return signal->count != seen || cancelled_.load(); });
-      }
-    }
+    const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(piece.data()),
+                                           piece.size());
+    for (int dest : dests) IBEX_RETURN_IF_ERROR(blocking->Send(dest, bytes));
   }
-  IBEX_RETURN_IF_ERROR(sender->Finish());
-  channels_.push_back(std::move(sender));
-  return Status::OK();
+  Status finished = blocking->Finish();
+  bloom_senders_.push_back(std::move(blocking));  // closed with the other channels
+  return finished;
 }
 
 Status QueryExecution::Run() {
@@ -308,8 +289,9 @@ Status QueryExecution::RunFragment(int fragment) {
     build.root_sink = std::move(send);
     channels_.push_back(std::move(sender));
   }
+  const opt::PhysicalPlan fragment_plan = opt::FragmentPlan(plan_, fragment);
   IBEX_ASSIGN_OR_RETURN(std::unique_ptr<exec::ExecPlan> exec,
-                        exec::BuildExecPlan(opt::FragmentPlan(plan_, fragment), params_, std::move(build)));
+                        exec::BuildExecPlan(fragment_plan, params_, std::move(build)));
   if (sink != nullptr) {
     std::lock_guard lock(mu_);
     senders_.push_back(sink);
@@ -339,7 +321,7 @@ Status QueryExecution::RunFragment(int fragment) {
     }
   }
   if (analyze_) {
-    report.operators = exec::ExplainAnalyzeText(opt::FragmentPlan(plan_, fragment), *exec);
+    report.operators = exec::ExplainAnalyzeText(fragment_plan, *exec);
     int64_t orders = 0;
     {
       std::lock_guard lock(mu_);

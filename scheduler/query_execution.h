@@ -33,6 +33,7 @@
 #include "exec/work_feed.h"
 #include "net/rdma/exchange.h"
 #include "optimizer/fragment.h"
+#include "scheduler/load_channel.h"
 #include "scheduler/query_layout.h"
 #include "scheduler/query_messages.h"
 
@@ -121,6 +122,9 @@ class QueryExecution {
   exec::MemoryTracker memory_;
   std::vector<std::unique_ptr<exec::ExecPlan>> plans_;  // kept for the result and reports
   std::vector<std::unique_ptr<net::ExchangeSender>> channels_;
+  // Bloom filters' senders (build side), blocking on a signal Cancel aborts.
+  std::shared_ptr<LoadSignal> bloom_signal_ = std::make_shared<LoadSignal>();
+  std::vector<std::unique_ptr<LoadSender>> bloom_senders_;
   exec::ChunkCollector* result_ = nullptr;
   std::vector<FragmentReport> reports_;
 };
