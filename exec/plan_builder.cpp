@@ -395,13 +395,7 @@ std::string ExplainAnalyzeText(const opt::PhysicalPlan& plan, const ExecPlan& ex
   // ExplainText prints one line per node in pre-order; a fragment's nodes keep the whole
   // plan's ids, so map lines to ids by walking the tree the same way.
   std::vector<int> ids;
-  std::vector<const opt::PlanNode*> stack{&plan.root};
-  while (!stack.empty()) {
-    const opt::PlanNode* n = stack.back();
-    stack.pop_back();
-    ids.push_back(n->id);
-    for (auto it = n->children.rbegin(); it != n->children.rend(); ++it) stack.push_back(&*it);
-  }
+  opt::ForEachNode(plan.root, [&](const opt::PlanNode& n) { ids.push_back(n.id); });
   std::string out;
   std::string line;
   size_t line_no = 0;

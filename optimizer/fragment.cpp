@@ -138,13 +138,10 @@ int64_t BloomBits(double build_rows) {
 // drops rows that cannot match. Only joins that drop unmatched probe rows qualify.
 void PlanBloomFilters(FragmentedPlan* plan) {
   for (size_t j = 0; j < plan->fragments.size(); ++j) {
-    std::vector<const PlanNode*> stack{&plan->fragments[j].root};
     std::vector<std::pair<int, int>> pairs;  // (probe fragment, build fragment)
-    while (!stack.empty()) {
-      const PlanNode* n = stack.back();
-      stack.pop_back();
-      for (const PlanNode& c : n->children) stack.push_back(&c);
-      if (n->kind() != NodeKind::kHashJoin || n->children.size() != 2) continue;
+    ForEachNode(plan->fragments[j].root, [&](const PlanNode& node) {
+      const PlanNode* n = &node;
+      if (n->kind() != NodeKind::kHashJoin || n->children.size() != 2) return;
       const JoinSpec& join = n->As<JoinSpec>();
       const bool build_right = join.build == BuildSide::kRight;
       const int probe = build_right ? 0 : 1;
@@ -170,11 +167,11 @@ void PlanBloomFilters(FragmentedPlan* plan) {
                x.As<ExchangeSpec>().kind == ExchangeKind::kShuffle &&
                !x.As<ExchangeSpec>().keys.empty();
       };
-      if (!drops_probe_rows || !shuffled_leaf(p) || !shuffled_leaf(b) || join.null_aware) continue;
-      if (p.As<ExchangeSpec>().keys.size() != b.As<ExchangeSpec>().keys.size()) continue;
-      if (!(n->estimated_rows < kBloomSelectivity * p.estimated_rows)) continue;
+      if (!drops_probe_rows || !shuffled_leaf(p) || !shuffled_leaf(b) || join.null_aware) return;
+      if (p.As<ExchangeSpec>().keys.size() != b.As<ExchangeSpec>().keys.size()) return;
+      if (!(n->estimated_rows < kBloomSelectivity * p.estimated_rows)) return;
       pairs.emplace_back(p.As<ExchangeSpec>().fragment, b.As<ExchangeSpec>().fragment);
-    }
+    });
     for (const auto& [probe, build] : pairs) {
       Fragment& pf = plan->fragments[static_cast<size_t>(probe)];
       Fragment& bf = plan->fragments[static_cast<size_t>(build)];
@@ -196,16 +193,8 @@ Result<FragmentedPlan> CutFragments(const PhysicalPlan& plan, const storage::Cat
   Cutter cutter(catalog, &out);
 
   PlanNode root = plan.root;
-  const bool has_exchange = [&] {
-    std::vector<const PlanNode*> stack{&root};
-    while (!stack.empty()) {
-      const PlanNode* n = stack.back();
-      stack.pop_back();
-      if (n->kind() == NodeKind::kExchange) return true;
-      for (const PlanNode& c : n->children) stack.push_back(&c);
-    }
-    return false;
-  }();
+  bool has_exchange = false;
+  ForEachNode(root, [&](const PlanNode& n) { has_exchange |= n.kind() == NodeKind::kExchange; });
   if (!has_exchange && executors <= 1) {
     // One executor: the whole plan runs there and is gathered to the coordinator.
     PlanNode gather;
@@ -242,15 +231,13 @@ Result<FragmentedPlan> CutFragments(const PhysicalPlan& plan, const storage::Cat
   // A fragment at the coordinator must not read tables: only executors hold blocks.
   for (const Fragment& f : out.fragments) {
     if (f.place != FragmentPlace::kCoordinator) continue;
-    std::vector<const PlanNode*> stack{&f.root};
-    while (!stack.empty()) {
-      const PlanNode* n = stack.back();
-      stack.pop_back();
-      if (n->kind() == NodeKind::kScan) {
-        return Status::Internal("fragment " + std::to_string(f.id) +
-                                " runs at the coordinator but scans " + n->As<ScanSpec>().table);
-      }
-      for (const PlanNode& c : n->children) stack.push_back(&c);
+    const PlanNode* scan = nullptr;
+    ForEachNode(f.root, [&](const PlanNode& n) {
+      if (scan == nullptr && n.kind() == NodeKind::kScan) scan = &n;
+    });
+    if (scan != nullptr) {
+      return Status::Internal("fragment " + std::to_string(f.id) +
+                              " runs at the coordinator but scans " + scan->As<ScanSpec>().table);
     }
   }
   return out;

@@ -41,6 +41,11 @@ void AssignNodeIds(PlanNode* root) {
   Number(root, &next);
 }
 
+void ForEachNode(const PlanNode& root, const std::function<void(const PlanNode&)>& fn) {
+  fn(root);
+  for (const PlanNode& c : root.children) ForEachNode(c, fn);
+}
+
 const char* NodeKindName(NodeKind kind) {
   static constexpr const char* kNames[] = {
       "Scan",  "Filter",       "Project", "HashJoin", "HashAggregate", "Sort", "TopN",

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -308,6 +309,9 @@ struct PhysicalPlan {
 
 // Numbers the nodes of the tree in pre-order from 0.
 void AssignNodeIds(PlanNode* root);
+
+// Calls `fn` on every node of the tree, in pre-order (the order of ExplainText's lines).
+void ForEachNode(const PlanNode& root, const std::function<void(const PlanNode&)>& fn);
 
 const char* NodeKindName(NodeKind kind);  // "Scan", "HashJoin", ...
 const char* JoinTypeName(JoinType type);  // "inner", "semi", ...

@@ -61,11 +61,6 @@ bool RowLocalPath(const opt::PlanNode& n, int scan_id, const storage::Catalog& c
   }
 }
 
-void CollectScans(const opt::PlanNode& n, std::vector<const opt::PlanNode*>* out) {
-  if (n.kind() == opt::NodeKind::kScan) out->push_back(&n);
-  for (const opt::PlanNode& c : n.children) CollectScans(c, out);
-}
-
 }  // namespace
 
 bool ScanIsRowLocal(const opt::Fragment& fragment, int scan_id, const storage::Catalog& catalog) {
@@ -77,7 +72,9 @@ Foreman::Foreman(const opt::FragmentedPlan& plan, const QueryLayout& layout,
   for (const opt::Fragment& f : plan.fragments) {
     if (f.place == opt::FragmentPlace::kCoordinator) continue;
     std::vector<const opt::PlanNode*> scans;
-    CollectScans(f.root, &scans);
+    opt::ForEachNode(f.root, [&](const opt::PlanNode& n) {
+      if (n.kind() == opt::NodeKind::kScan) scans.push_back(&n);
+    });
     for (const opt::PlanNode* s : scans) {
       const storage::Table* t = catalog.FindTable(s->As<opt::ScanSpec>().table);
       if (t == nullptr) continue;  // the executors report the missing table

@@ -87,10 +87,7 @@ inline std::string Query(const std::string& name) {
   return ReadFile(path);
 }
 
-inline void ForEachNode(const PlanNode& n, const std::function<void(const PlanNode&)>& fn) {
-  fn(n);
-  for (const PlanNode& c : n.children) ForEachNode(c, fn);
-}
+using ::ibex::optimizer::ForEachNode;  // optimizer/physical_plan.h
 
 inline void SetDistribution(storage::Catalog& c, const std::string& table, storage::Distribution d) {
   storage::Table* t = c.FindMutableTable(table);
