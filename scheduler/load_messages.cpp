@@ -12,31 +12,6 @@ std::string_view AsView(std::span<const std::byte> bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
-void PutStatus(ByteWriter& w, const Status& s) {
-  w.Put<uint8_t>(static_cast<uint8_t>(s.code()));
-  w.PutString(s.message());
-}
-
-Status GetStatus(ByteReader& r) {
-  const auto code = static_cast<StatusCode>(r.Get<uint8_t>());
-  std::string msg = r.GetString();
-  switch (code) {
-    case StatusCode::kOk: return Status::OK();
-    case StatusCode::kInvalidArgument: return Status::InvalidArgument(std::move(msg));
-    case StatusCode::kNotFound: return Status::NotFound(std::move(msg));
-    case StatusCode::kAlreadyExists: return Status::AlreadyExists(std::move(msg));
-    case StatusCode::kIoError: return Status::IoError(std::move(msg));
-    case StatusCode::kCorruption: return Status::Corruption(std::move(msg));
-    case StatusCode::kNetworkError: return Status::NetworkError(std::move(msg));
-    case StatusCode::kPeerFailed: return Status::PeerFailed(std::move(msg));
-    case StatusCode::kCancelled: return Status::Cancelled(std::move(msg));
-    case StatusCode::kTimeout: return Status::Timeout(std::move(msg));
-    case StatusCode::kOutOfMemory: return Status::OutOfMemory(std::move(msg));
-    case StatusCode::kNotSupported: return Status::NotSupported(std::move(msg));
-    default: return Status::Internal(std::move(msg));
-  }
-}
-
 Status Check(const ByteReader& r, const char* what) {
   if (r.ok() && r.remaining() == 0) return Status::OK();
   return Status::InvalidArgument(std::string("malformed ") + what + " message: " +
@@ -107,7 +82,7 @@ Result<LoadStart> DecodeLoadStart(std::span<const std::byte> bytes) {
 std::string Encode(const LoadReport& m) {
   ByteWriter w;
   w.Put<uint64_t>(m.load_id);
-  PutStatus(w, m.status);
+  w.PutStatus(m.status);
   w.Put<uint8_t>(m.bad_row ? 1 : 0);
   w.Put<uint64_t>(m.file);
   w.Put<uint64_t>(m.offset);
@@ -121,7 +96,7 @@ Result<LoadReport> DecodeLoadReport(std::span<const std::byte> bytes) {
   ByteReader r(AsView(bytes));
   LoadReport m;
   m.load_id = r.Get<uint64_t>();
-  m.status = GetStatus(r);
+  m.status = r.GetStatus();
   m.bad_row = r.Get<uint8_t>() != 0;
   m.file = r.Get<uint64_t>();
   m.offset = r.Get<uint64_t>();
@@ -157,7 +132,7 @@ Result<LoadDecision> DecodeLoadDecision(std::span<const std::byte> bytes) {
 std::string Encode(const LoadDone& m) {
   ByteWriter w;
   w.Put<uint64_t>(m.load_id);
-  PutStatus(w, m.status);
+  w.PutStatus(m.status);
   return std::move(w.buffer());
 }
 
@@ -165,7 +140,7 @@ Result<LoadDone> DecodeLoadDone(std::span<const std::byte> bytes) {
   ByteReader r(AsView(bytes));
   LoadDone m;
   m.load_id = r.Get<uint64_t>();
-  m.status = GetStatus(r);
+  m.status = r.GetStatus();
   IBEX_RETURN_IF_ERROR(Check(r, "load done"));
   return m;
 }

@@ -17,18 +17,6 @@ std::string_view View(std::span<const std::byte> b) {
   return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
-void PutStatus(ByteWriter* w, const Status& s) {
-  w->Put<uint8_t>(static_cast<uint8_t>(s.code()));
-  w->PutString(s.message());
-}
-
-Status GetStatus(ByteReader* r) {
-  auto code = r->Get<uint8_t>();
-  std::string msg = r->GetString();
-  if (code > static_cast<uint8_t>(StatusCode::kInternal)) r->Fail("bad status code");
-  return Status::FromCode(static_cast<StatusCode>(code), std::move(msg));
-}
-
 // Checks the version byte; the reader is then positioned after it.
 void Begin(ByteReader* r, const char* what) {
   if (r->Get<uint8_t>() != kVersion && r->ok()) r->Fail(std::string(what) + ": unknown version");
@@ -70,7 +58,7 @@ std::string EncodeCatalogAck(const CatalogAck& m) {
   ByteWriter w;
   w.Put<uint8_t>(kVersion);
   w.Put<uint64_t>(m.epoch);
-  PutStatus(&w, m.status);
+  w.PutStatus(m.status);
   return std::move(w.buffer());
 }
 
@@ -79,7 +67,7 @@ Result<CatalogAck> DecodeCatalogAck(std::span<const std::byte> bytes) {
   Begin(&r, "catalog ack");
   CatalogAck m;
   m.epoch = r.Get<uint64_t>();
-  m.status = GetStatus(&r);
+  m.status = r.GetStatus();
   IBEX_RETURN_IF_ERROR(End(r, "catalog ack"));
   return m;
 }
@@ -156,7 +144,7 @@ std::string EncodeQueryDone(const QueryDone& m) {
   ByteWriter w;
   w.Put<uint8_t>(kVersion);
   w.Put<uint64_t>(m.query);
-  PutStatus(&w, m.status);
+  w.PutStatus(m.status);
   w.Put<uint32_t>(static_cast<uint32_t>(m.reports.size()));
   for (const FragmentReport& f : m.reports) {
     w.Put<int32_t>(f.fragment);
@@ -174,7 +162,7 @@ Result<QueryDone> DecodeQueryDone(std::span<const std::byte> bytes) {
   Begin(&r, "query done");
   QueryDone m;
   m.query = r.Get<uint64_t>();
-  m.status = GetStatus(&r);
+  m.status = r.GetStatus();
   for (uint32_t i = 0, n = Count(&r); i < n && r.ok(); ++i) {
     FragmentReport f;
     f.fragment = r.Get<int32_t>();
@@ -193,7 +181,7 @@ std::string EncodeCancelQuery(const CancelQuery& m) {
   ByteWriter w;
   w.Put<uint8_t>(kVersion);
   w.Put<uint64_t>(m.query);
-  PutStatus(&w, m.why);
+  w.PutStatus(m.why);
   return std::move(w.buffer());
 }
 
@@ -202,7 +190,7 @@ Result<CancelQuery> DecodeCancelQuery(std::span<const std::byte> bytes) {
   Begin(&r, "cancel query");
   CancelQuery m;
   m.query = r.Get<uint64_t>();
-  m.why = GetStatus(&r);
+  m.why = r.GetStatus();
   IBEX_RETURN_IF_ERROR(End(r, "cancel query"));
   return m;
 }

@@ -57,6 +57,21 @@ void ByteWriter::PutValue(const Value& v) {
   }
 }
 
+void ByteWriter::PutStatus(const Status& s) {
+  Put<uint8_t>(static_cast<uint8_t>(s.code()));
+  PutString(s.message());
+}
+
+Status ByteReader::GetStatus() {
+  const auto code = Get<uint8_t>();
+  std::string msg = GetString();
+  if (code > static_cast<uint8_t>(StatusCode::kInternal)) {
+    Fail("unknown status code " + std::to_string(code));
+    return Status::Internal(std::move(msg));
+  }
+  return Status::FromCode(static_cast<StatusCode>(code), std::move(msg));
+}
+
 Value ByteReader::GetValue() {
   const DataType type = GetType();
   const bool is_null = Get<uint8_t>() != 0;

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "common/status.h"
 #include "storage/types.h"
 
 namespace ibex::storage {
@@ -30,6 +31,8 @@ class ByteWriter {
   }
   void PutType(const DataType& type);
   void PutValue(const Value& v);
+  // A Status as its code and message (statuses that travel between ranks).
+  void PutStatus(const Status& s);
 
   std::string& buffer() { return buf_; }
   size_t size() const { return buf_.size(); }
@@ -64,6 +67,8 @@ class ByteReader {
   }
   DataType GetType();
   Value GetValue();
+  // A Status written by PutStatus; an unknown code fails the reader.
+  Status GetStatus();
 
   void Fail(std::string reason) {
     if (ok_) error_ = std::move(reason);
