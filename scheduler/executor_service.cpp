@@ -152,7 +152,7 @@ void ExecutorService::RunQuery(const std::string& bytes) {
   ctx.request_work = [this](const WorkRequest& request) {
     (void)fabric_.SendControl(0, kControlWorkRequest, AsBytes(EncodeWorkRequest(request)));
   };
-  ctx.work_batch = static_cast<uint32_t>(std::max(8, 4 * executor_.threads()));
+  ctx.work_batch = static_cast<uint32_t>(std::max(2, 2 * executor_.threads()));
   {
     auto execution = std::make_unique<QueryExecution>(start->query, std::move(start->plan),
                                                       start->executors, std::move(start->params),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The foreman (issue 7, item 3) on 2 executors over one data directory: a table whose rows
-# all hash to one executor's partition (10 blocks) is scanned by both executors when the scan
+# all hash to one executor's partition (40 blocks) is scanned by both executors when the scan
 # is row-local (count/sum: partial aggregates), never when it is not (GROUP BY the partitioning
 # key aggregates in place, so every row of a key must stay on its owner) or when stealing is
 # off. The answers are the same every way.
@@ -9,7 +9,7 @@ set -euo pipefail
 ibex=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-rows=655360  # 10 blocks of 64 Ki rows
+rows=2621440  # 40 blocks of 64 Ki rows, so the executor that starts later still finds some left
 python3 -c "
 import sys
 with open('$work/t.csv', 'w') as f:
