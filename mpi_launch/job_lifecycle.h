@@ -3,8 +3,8 @@
 // tells every executor; an executor waits for that on a condition variable — asleep, not
 // polling — or for the coordinator's failure, which the control endpoints detect within a
 // few seconds (docs/net.md). When every rank is alive the end is collective (Fabric::Shutdown,
-// MPI_Finalize); after a failure it is local (Fabric::Abandon), because a dead rank would never
-// reach a collective.
+// over the control plane: MPI was finalized after bootstrap); after a failure it is local
+// (Fabric::Abandon), because a dead rank would never reach a collective.
 //
 // Threads: the control handler and the failure callback run on the network thread and only
 // record and notify; WaitForJobEnd blocks the calling (main) thread.

@@ -47,9 +47,9 @@ constexpr int kExitUsage = 2;
   std::exit(kExitFailure);
 }
 
-// Ends this rank. With every rank alive: flush the last control messages, shut the fabric
-// down collectively and finalize MPI. After a failure: tear down locally and leave without
-// MPI_Finalize, which would wait for the dead rank (under mpirun --enable-recovery the
+// Ends this rank (MPI is finalized already: see Run). With every rank alive: flush the last
+// control messages and shut the fabric down collectively over its control plane. After a
+// failure: tear down locally (under mpirun --enable-recovery or srun --kill-on-bad-exit=0 the
 // survivors' exits are what ends the job).
 int Finish(int rank, std::unique_ptr<net::Fabric> fabric, const JobEnd& end) {
   if (end.collective) {
@@ -57,7 +57,7 @@ int Finish(int rank, std::unique_ptr<net::Fabric> fabric, const JobEnd& end) {
     Status shut = flushed.ok() ? fabric->Shutdown() : flushed;
     if (shut.ok()) {
       fabric.reset();
-      MPI_Finalize();
+      std::fflush(nullptr);
       return end.exit_code;
     }
     std::fprintf(stderr, "ibex: rank %d (%s): shutdown: %s\n", rank, HostName().c_str(),
@@ -139,6 +139,12 @@ int Run(LaunchOptions options) {
   RankReport report = DescribeRank(rank, *applied, (*fabric)->TransportSummary());
   Result<std::vector<RankReport>> all = GatherRankReports(MPI_COMM_WORLD, report);
   if (!all.ok()) AbortJob(rank, all.status());
+  // Bootstrap is over: everything from here on goes over the fabric's control plane, so MPI
+  // ends now. Why now and not at exit: under srun --mpi=pmix, Slurm's PMIx plugin kills the
+  // whole step (SIGKILL to every task) as soon as any task dies while still a PMIx client, so
+  // a dead executor would take the coordinator with it before it could say which rank died.
+  // A finalized task is not a client any more; with --kill-on-bad-exit=0 the others live on.
+  MPI_Finalize();
   if (options.report_bindings && rank == 0) {
     std::cout << FormatRankReports(*all) << std::flush;
   }

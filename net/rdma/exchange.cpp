@@ -134,11 +134,14 @@ ExchangeService::~ExchangeService() {
 }
 
 Status ExchangeService::Shutdown() {
-  Status st = Barrier(fabric_.comm());
+  // Over the control plane: MPI may be finalized by now (mpi_launch finalizes it after
+  // bootstrap). First nobody uses an exchange any more, then everybody has unregistered.
+  Status st = fabric_.Barrier(Fabric::kShutdownBarrierTimeout).Annotate("exchange shutdown");
   if (failure_callback_ >= 0) fabric_.RemovePeerFailureCallback(failure_callback_);
   failure_callback_ = -1;
   impl_->Teardown();
-  Status after = Barrier(fabric_.comm());
+  Status after = st.ok() ? fabric_.Barrier(Fabric::kShutdownBarrierTimeout).Annotate("exchange shutdown")
+                         : st;
   impl_.reset();
   return st.ok() ? after : st;
 }

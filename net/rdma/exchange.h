@@ -170,7 +170,8 @@ class ExchangeService {
   ExchangeService(const ExchangeService&) = delete;
   ExchangeService& operator=(const ExchangeService&) = delete;
 
-  // Collective: every rank has finished its exchanges.
+  // Collective over the fabric's control plane (Fabric::Barrier; MPI may be finalized): every
+  // rank has finished its exchanges.
   Status Shutdown();
 
   // `receivers` / `senders`: the ranks at the other end (may include this rank).

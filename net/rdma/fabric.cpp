@@ -140,7 +140,13 @@ Status Fabric::Bootstrap() {
   nopt.spin = options_.spin;
   nopt.timer = size_ > 1 ? options_.keepalive : std::chrono::milliseconds(0);
   IBEX_ASSIGN_OR_RETURN(network_, NetworkThread::Start(worker_, nopt));
-  IBEX_MPI(MPI_Barrier(comm_));
+  RegisterControlHandler(kControlBarrierArrive, [this](int source, std::span<const std::byte> p) {
+    OnBarrierArrive(source, p);
+  });
+  RegisterControlHandler(kControlBarrierRelease, [this](int source, std::span<const std::byte> p) {
+    OnBarrierRelease(source, p);
+  });
+  IBEX_MPI(MPI_Barrier(comm_));  // every rank's handlers exist before anybody sends
   return Status::OK();
 }
 
@@ -234,30 +240,38 @@ Status Fabric::ProbeMappings() {
 
 Fabric::~Fabric() { Abandon(); }
 
-void Fabric::CloseEndpoints(bool force) {
+void Fabric::CloseEndpoints(bool flush_control) {
   // Runs on the network thread; waits (by progressing) for every close, bounded.
-  std::vector<ucp_ep_h> eps;
+  // Data endpoints are always closed by force: whoever gets here has no data in flight (the
+  // exchange service's shutdown barrier, or a failure that makes it moot), and flushing an
+  // endpoint whose puts are emulated over TCP needs the peer's worker, which a rank that left
+  // the shutdown barrier first may have destroyed already (UCX then logs "error during flush:
+  // Endpoint timeout"). Control endpoints of live peers are flushed when asked, so that the
+  // last control messages (the barrier's releases) leave before the close.
+  struct Close {
+    ucp_ep_h ep;
+    bool force;
+  };
+  std::vector<Close> closes;
   for (int r = 0; r < size_; ++r) {
-    bool failed = !PeerStatus(r).ok();
-    if (control_eps_[r] != nullptr && control_eps_[r] != data_eps_[r]) eps.push_back(control_eps_[r]);
-    if (data_eps_[r] != nullptr) eps.push_back(data_eps_[r]);
-    (void)failed;
+    if (control_eps_[r] != nullptr && control_eps_[r] != data_eps_[r]) {
+      closes.push_back({control_eps_[r], !flush_control || !PeerStatus(r).ok()});
+    }
+    if (data_eps_[r] != nullptr) closes.push_back({data_eps_[r], true});
   }
-  int pending = 0;
-  for (ucp_ep_h ep : eps) {
+  for (const Close& close : closes) {
     ucp_request_param_t p{};
     p.op_attr_mask = UCP_OP_ATTR_FIELD_FLAGS;
-    p.flags = force ? UCP_EP_CLOSE_FLAG_FORCE : 0;
-    ucs_status_ptr_t req = ucp_ep_close_nbx(ep, &p);
-    if (UCS_PTR_IS_PTR(req)) {
-      auto start = std::chrono::steady_clock::now();
-      while (ucp_request_check_status(req) == UCS_INPROGRESS &&
-             std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
-        ucp_worker_progress(worker_);
-      }
-      if (ucp_request_check_status(req) == UCS_INPROGRESS) ++pending;
-      else ucp_request_free(req);
+    p.flags = close.force ? UCP_EP_CLOSE_FLAG_FORCE : 0;
+    ucs_status_ptr_t req = ucp_ep_close_nbx(close.ep, &p);
+    if (!UCS_PTR_IS_PTR(req)) continue;
+    auto start = std::chrono::steady_clock::now();
+    while (ucp_request_check_status(req) == UCS_INPROGRESS &&
+           std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
+      ucp_worker_progress(worker_);
     }
+    // A close still in progress after 5 s is left to ucp_worker_destroy.
+    if (ucp_request_check_status(req) != UCS_INPROGRESS) ucp_request_free(req);
   }
   std::fill(data_eps_.begin(), data_eps_.end(), nullptr);
   std::fill(control_eps_.begin(), control_eps_.end(), nullptr);
@@ -265,13 +279,19 @@ void Fabric::CloseEndpoints(bool force) {
 
 Status Fabric::Shutdown() {
   if (torn_down_) return Status::OK();
+  // From here on peers leaving are expected: FailPeer records them for the barrier but tells
+  // no callback. A rank released from the barrier closes and exits while others may still be
+  // waiting for their release, so those wait for rank 0 alone.
   shutting_down_ = true;
-  IBEX_MPI(MPI_Barrier(comm_));
-  network_->RunSync([this] { CloseEndpoints(/*force=*/false); });
-  Status barrier = MPI_Barrier(comm_) == MPI_SUCCESS ? Status::OK()
-                                                     : Status::NetworkError("MPI_Barrier at shutdown");
+  Status met = Barrier(kShutdownBarrierTimeout).Annotate("shutdown");
+  if (met.ok()) {
+    // Rank 0's releases leave before its endpoints close; nothing else is in flight (every
+    // rank flushed before arriving), so the closes below need no peer's help.
+    (void)FlushControl(std::chrono::seconds(5));
+    network_->RunSync([this] { CloseEndpoints(/*flush_control=*/true); });
+  }
   Abandon();
-  return barrier;
+  return met;
 }
 
 void Fabric::Abandon() {
@@ -280,7 +300,7 @@ void Fabric::Abandon() {
   shutting_down_ = true;
   if (network_ && data_eps_.size() == static_cast<size_t>(size_) &&
       std::any_of(data_eps_.begin(), data_eps_.end(), [](ucp_ep_h e) { return e != nullptr; })) {
-    network_->RunSync([this] { CloseEndpoints(/*force=*/true); });
+    network_->RunSync([this] { CloseEndpoints(/*flush_control=*/false); });
   }
   network_.reset();
   if (worker_ != nullptr) ucp_worker_destroy(worker_);
@@ -330,13 +350,14 @@ Status Fabric::PeerStatus(int r) const {
 }
 
 void Fabric::FailPeer(int r, const std::string& why) {
-  if (shutting_down_) return;
   std::vector<PeerFailureCallback> callbacks;
   Status status;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!peer_status_[r].ok()) return;
     peer_status_[r] = Status::PeerFailed(Describe(r) + " failed: " + why);
+    barrier_changed_.notify_all();
+    if (shutting_down_) return;  // leaving at the end of the job is no news to anybody
     status = peer_status_[r];
     for (const auto& [handle, cb] : failure_callbacks_) callbacks.push_back(cb);
     ++running_;

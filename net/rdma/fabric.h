@@ -1,8 +1,11 @@
 // The fabric: one rank's UCX context and worker, two endpoints to every rank (control:
 // peer error handling + 1 s keepalive; data: none, so shared memory and verbs stay one-sided),
-// the network thread that owns the worker, typed control messages, peer-failure notification
-// and the transport report. Bootstrapped over MPI on the communicator given to Create(): host
-// names, worker addresses and a probe region's rkey are exchanged once with collectives.
+// the network thread that owns the worker, typed control messages, a control-plane barrier,
+// peer-failure notification and the transport report. Bootstrapped over MPI on the
+// communicator given to Create(): host names, worker addresses and a probe region's rkey are
+// exchanged once with collectives. After Create() returns nothing here uses MPI, so the
+// caller may finalize it (mpi_launch does: under srun --mpi=pmix, a rank that dies while still
+// a PMIx client makes Slurm kill the whole step; docs/launch.md).
 //
 // Who calls it: mpi_launch (one Fabric per rank for the whole job), the exchange service
 // (net/rdma/exchange.h), tests and perf/shuffle_bench.
@@ -11,7 +14,8 @@
 // unless already set (docs/net.md says why): call it before starting threads that read the
 // environment.
 //
-// Threads: Create/Shutdown on one thread, collectively over the communicator. SendControl,
+// Threads: Create on one thread, collectively over the communicator; Shutdown and Barrier on
+// one thread, collectively over the control plane. SendControl,
 // RegisterControlHandler, AddPeerFailureCallback, PeerStatus and the reports from any thread.
 // Control handlers and failure callbacks run on the network thread and must not block. An
 // object whose handlers or callbacks capture it must unregister them before it is destroyed
@@ -31,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -62,6 +67,10 @@ struct PeerReport {
   std::string Summary() const;
 };
 
+// Control message types below 0x0100 are the fabric's own; callers use the rest.
+inline constexpr uint16_t kControlBarrierArrive = 0x0001;   // rank -> rank 0
+inline constexpr uint16_t kControlBarrierRelease = 0x0002;  // rank 0 -> every rank
+
 // Active-message ids. 0 is the fabric's control channel; the exchange layer uses the rest.
 inline constexpr unsigned kAmControl = 0;
 inline constexpr unsigned kAmExchangeNotice = 1;  // ready / end-of-stream / credits
@@ -75,10 +84,13 @@ class Fabric {
   Fabric(const Fabric&) = delete;
   Fabric& operator=(const Fabric&) = delete;
 
-  // Collective over the communicator: every rank stops using the fabric, endpoints are closed
-  // in order, the network thread stops. Not after a peer failure (the dead rank would never
-  // reach the barrier): use Abandon() then.
+  // Collective over the control plane (Barrier; no MPI, which may be finalized by now): every
+  // rank stops using the fabric, endpoints are closed, the network thread stops. Not after a
+  // peer failure (the dead rank would never reach the barrier): use Abandon() then. Once a
+  // rank is shutting down, peers leaving are recorded (PeerStatus) but no callback is told.
   Status Shutdown();
+  // How long Shutdown waits for the slowest rank to arrive.
+  static constexpr std::chrono::seconds kShutdownBarrierTimeout{120};
   // Local teardown without talking to anybody.
   void Abandon();
 
@@ -89,6 +101,11 @@ class Fabric {
   std::string Describe(int r) const;  // "rank 2 (node7)"
 
   // ---- control plane ----
+  // Collective over the control plane, without MPI: returns OK once every rank has called it
+  // (the same number of times); fails when a rank it waits for fails (rank 0 waits for
+  // everybody, the others for rank 0's release), or after `timeout`, naming who is missing.
+  // From one thread per rank, not the network thread.
+  Status Barrier(std::chrono::milliseconds timeout);
   using ControlHandler = std::function<void(int source, std::span<const std::byte> payload)>;
   // Types are the caller's; register before any peer may send that type (a message of an
   // unregistered type is a protocol failure of its sender).
@@ -133,11 +150,13 @@ class Fabric {
   Status Bootstrap();
   Status CreateEndpoints(const std::vector<std::vector<std::byte>>& addresses);
   Status ProbeMappings();
-  void CloseEndpoints(bool force);
+  void CloseEndpoints(bool flush_control);
   static ucs_status_t OnControlAm(void* arg, const void* header, size_t header_length,
                                   void* data, size_t length, const ucp_am_recv_param_t* param);
   static void OnControlEndpointError(void* arg, ucp_ep_h ep, ucs_status_t status);
   void Dispatch(int source, uint16_t type, std::span<const std::byte> payload);
+  void OnBarrierArrive(int source, std::span<const std::byte> payload);
+  void OnBarrierRelease(int source, std::span<const std::byte> payload);
   // Ends a handler or callback invocation begun under mu_ (see running_).
   void EndInvocation();
 
@@ -170,6 +189,13 @@ class Fabric {
   int running_ = 0;
   std::condition_variable idle_;
   std::vector<Status> peer_status_;                 // guarded by mu_
+
+  // Barrier (fabric_barrier.cpp). Calls are numbered alike on every rank.
+  uint64_t barrier_calls_ = 0;                       // the calling thread's
+  std::map<uint64_t, std::set<int>> barrier_arrived_;  // rank 0; guarded by mu_
+  uint64_t barrier_released_ = 0;                    // guarded by mu_
+  Status barrier_verdict_;                           // of barrier_released_; guarded by mu_
+  std::condition_variable barrier_changed_;          // arrivals, releases, peer failures
 };
 
 }  // namespace ibex::net

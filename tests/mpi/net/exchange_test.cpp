@@ -109,6 +109,47 @@ TEST_F(FabricTest, ControlMessagesReachTheirTypedHandlers) {
   EXPECT_TRUE(AllOk(pongs.load() == n));
 }
 
+// The control-plane barrier (what the shutdowns use once MPI is finalized): in each round one
+// rank arrives late, and nobody may leave before the late rank has entered. CLOCK_MONOTONIC
+// is one clock for every process of the node (these tests run on one node).
+TEST_F(FabricTest, ControlBarrierHoldsEveryRankUntilTheLastArrives) {
+  constexpr int kRounds = 6;
+  constexpr auto kLate = std::chrono::milliseconds(150);
+  for (int round = 0; round < kRounds; ++round) {
+    const int late = round % Size();
+    if (Rank() == late) std::this_thread::sleep_for(kLate);
+    const int64_t entered = std::chrono::steady_clock::now().time_since_epoch().count();
+    Status met = fabric_->Barrier(std::chrono::seconds(20));
+    const int64_t left = std::chrono::steady_clock::now().time_since_epoch().count();
+    ASSERT_TRUE(met.ok()) << "round " << round << ": " << met.ToString();
+    int64_t late_entered = Rank() == late ? entered : 0;
+    MPI_Allreduce(MPI_IN_PLACE, &late_entered, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+    EXPECT_GE(left, late_entered) << "round " << round << ": rank " << Rank()
+                                  << " left the barrier before rank " << late << " entered it";
+  }
+}
+
+// A barrier that cannot complete says so in time, naming who is missing. Rank 0 calls it
+// alone (the others never arrive in time) and gives up for everybody: the others, calling it
+// afterwards, get rank 0's verdict at once. The call numbers agree again afterwards.
+TEST_F(FabricTest, ControlBarrierTimesOutNamingTheMissingRanks) {
+  if (Size() < 2) GTEST_SKIP();
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (Rank() == 0) {
+    Status met = fabric_->Barrier(std::chrono::milliseconds(300));
+    EXPECT_EQ(met.code(), StatusCode::kTimeout) << met.ToString();
+    EXPECT_NE(met.message().find("still waiting for rank 1 ("), std::string::npos) << met.ToString();
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (Rank() != 0) {
+    Status met = fabric_->Barrier(std::chrono::seconds(20));
+    EXPECT_EQ(met.code(), StatusCode::kTimeout) << met.ToString();
+    EXPECT_NE(met.message().find("still waiting for rank 1 ("), std::string::npos) << met.ToString();
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  EXPECT_TRUE(fabric_->Barrier(std::chrono::seconds(20)).ok());  // in step again
+}
+
 // CPU seconds a thread of this process has used so far, from /proc.
 double ThreadCpuSeconds(int tid) {
   std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/stat");

@@ -108,6 +108,13 @@ int main(int argc, char** argv) {
   // The fabric's own view and the control plane agree.
   if ((*fabric)->PeerStatus(victim).ok()) return Fail(rank, "PeerStatus still OK");
   if ((*fabric)->SendControl(victim, kAck, {}).ok()) return Fail(rank, "SendControl to the dead rank succeeded");
+  // The control-plane barrier cannot complete without the victim: rank 0 says so naming it,
+  // and tells the other survivors, who fail the same way.
+  Status met = (*fabric)->Barrier(std::chrono::seconds(20));
+  if (met.ok()) return Fail(rank, "a barrier completed without rank " + std::to_string(victim));
+  if (met.message().find(who) == std::string::npos) {
+    return Fail(rank, "barrier error does not name " + who + ": " + met.ToString());
+  }
   std::printf("PEER-FAILURE-OK rank %d: %.2f s: %s\n", rank, seconds, msg.c_str());
   std::fflush(stdout);
   // Exit only when every survivor has checked: an exiting survivor is a failure to the others.
