@@ -197,6 +197,13 @@ int main(int argc, char** argv) try {
     if (speaker) {
       std::cerr << "ibex: " << options.status().message() << "\n";
     }
+    // Under mpirun a rank exiting non-zero gets the others killed, which could cut the
+    // speaker off before it has said why (the launch_cli test saw that): meet first.
+    if (std::getenv("PMIX_RANK") != nullptr || std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr) {
+      MPI_Init(nullptr, nullptr);
+      MPI_Barrier(MPI_COMM_WORLD);
+      MPI_Finalize();
+    }
     return kExitUsage;
   }
   if (options->help || options->version) {
