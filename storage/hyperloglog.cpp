@@ -1,5 +1,7 @@
 #include "storage/hyperloglog.h"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -35,12 +37,16 @@ void HyperLogLog::Merge(const HyperLogLog& other) {
 }
 
 uint64_t HyperLogLog::Estimate() const {
+  // Registers hold 0..65-kPrecision: count them by value, then sum 2^-value once per value.
+  // The planner asks for estimates many times per statement (join ordering), and one ldexp per
+  // register was a fifth of the coordinator's CPU on SSB.
+  std::array<uint32_t, 66> count{};
+  for (uint8_t r : registers_) ++count[std::min<size_t>(r, count.size() - 1)];  // read from disk
   double sum = 0;
-  int zeros = 0;
-  for (uint8_t r : registers_) {
-    sum += std::ldexp(1.0, -r);
-    zeros += r == 0;
+  for (size_t value = 0; value < count.size(); ++value) {
+    if (count[value] != 0) sum += std::ldexp(static_cast<double>(count[value]), -static_cast<int>(value));
   }
+  const int zeros = static_cast<int>(count[0]);
   const double m = kRegisters;
   const double alpha = 0.7213 / (1.0 + 1.079 / m);
   double estimate = alpha * m * m / sum;
