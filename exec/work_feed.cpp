@@ -10,6 +10,11 @@ void WorkFeed::MaybeRequest(std::unique_lock<std::mutex>& lock) {
   lock.lock();
 }
 
+void WorkFeed::Prime() {
+  std::unique_lock lock(mu_);
+  MaybeRequest(lock);
+}
+
 Result<bool> WorkFeed::Next(size_t* order) {
   std::unique_lock lock(mu_);
   while (true) {

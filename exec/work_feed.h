@@ -26,6 +26,9 @@ class WorkFeed {
   WorkFeed(size_t low_water, std::function<void()> request)
       : low_water_(low_water), request_(std::move(request)) {}
 
+  // Asks for the first batch now, before any worker wants an order: the scans of a fragment
+  // (build sides and probe side) then wait for their first round trip all at once.
+  void Prime();
   // Blocks until an order is available (true, *order set), the feed is exhausted (false), or
   // it failed (the reason: cancel, a dead coordinator).
   Result<bool> Next(size_t* order);

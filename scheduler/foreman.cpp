@@ -111,7 +111,14 @@ Foreman::Batch Foreman::Next(int rank, int fragment, int node, uint32_t want) {
   Scan& scan = it->second;
   want = std::max<uint32_t>(1, want);
   auto& own = scan.queues[rank];
-  while (!own.empty() && out.orders.size() < want) {
+  // How many of its own: all of them when nobody else may take them (one round trip instead
+  // of one per `want` blocks); otherwise guided self-scheduling — a share of what is left that
+  // shrinks toward `want` as the queue drains, so that early batches are large (few round
+  // trips, each of which stalls a worker whose queue ran dry) and the tail stays fine-grained
+  // for the other executors to take over.
+  const size_t share = scan.stealable ? std::max<size_t>(want, own.size() / (2 * scan.queues.size()))
+                                      : own.size();
+  while (!own.empty() && out.orders.size() < share) {
     out.orders.push_back(own.front());
     own.pop_front();
   }

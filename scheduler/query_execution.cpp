@@ -248,9 +248,12 @@ Status QueryExecution::RunFragment(int fragment) {
       const WorkRequest request{query_, fragment, scan.id, ctx_.work_batch};
       auto feed = std::make_shared<exec::WorkFeed>(ctx_.work_batch,
                                                    [this, request] { ctx_.request_work(request); });
-      std::lock_guard lock(mu_);
-      if (cancelled_.load()) feed->Fail(cancel_reason_);
-      feeds_[{fragment, scan.id}] = feed;
+      {
+        std::lock_guard lock(mu_);
+        if (cancelled_.load()) feed->Fail(cancel_reason_);
+        feeds_[{fragment, scan.id}] = feed;
+      }
+      feed->Prime();  // registered first: the grant finds it
       return feed;
     };
   }
