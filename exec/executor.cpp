@@ -130,8 +130,15 @@ Status Executor::RunPipeline(ExecContext& ctx, const Pipeline& p) {
 
   std::function<void()> task = [&] {
     Chain chain{&ctx, &p, {}, nullptr, {}};
-    for (Operator* op : p.operators) chain.op_states.push_back(op->MakeLocal(ctx));
-    chain.sink_state = p.sink->MakeLocal(ctx);
+    {
+      // Serialized: several operators and sinks set up their shared state (memory
+      // reservations, the aggregate's global states) in the first MakeLocal. Concurrent first
+      // calls corrupted HashAggregateSink::states_ (a crash in MergeTable, about 1 job in 200
+      // under load, more often once grants arrived before the workers started).
+      std::lock_guard<std::mutex> lock(status_mu);
+      for (Operator* op : p.operators) chain.op_states.push_back(op->MakeLocal(ctx));
+      chain.sink_state = p.sink->MakeLocal(ctx);
+    }
     chain.Build();
     const ChunkConsumer& head = chain.consumers[0];
     int64_t downstream = 0;  // time spent above the source, not charged to it

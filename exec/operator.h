@@ -90,6 +90,8 @@ class Operator {
  public:
   virtual ~Operator() = default;
   virtual std::string Name() const = 0;
+  // One per worker thread running the pipeline. The executor serializes the calls (operators
+  // and sinks may set up state shared by all workers in the first one).
   virtual std::unique_ptr<LocalState> MakeLocal(ExecContext& ctx) {
     (void)ctx;
     return std::make_unique<LocalState>();
@@ -111,6 +113,7 @@ class Sink {
  public:
   virtual ~Sink() = default;
   virtual std::string Name() const = 0;
+  // As Operator::MakeLocal: serialized by the executor.
   virtual std::unique_ptr<LocalState> MakeLocal(ExecContext& ctx) = 0;
   virtual Status Consume(ExecContext& ctx, LocalState& local, Chunk& chunk) = 0;
   virtual Status Combine(ExecContext& ctx, LocalState& local) = 0;

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <thread>
 
 #include "exec/executor.h"
 #include "exec/plan_builder.h"
@@ -236,6 +238,53 @@ TEST_F(OperatorsTest, GlobalAggregateOverNoRowsGivesOneRow) {
   auto rows = Run(Unary(agg, std::move(scan), {{"c", DataType::Bigint()}, {"s", DataType::Decimal(38, 2)}}));
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(*rows, (std::vector<std::string>{"0|NULL"}));
+}
+
+// Many workers start one pipeline at once: the executor must serialize their MakeLocal calls,
+// because sinks set up the state they share in the first one (HashAggregateSink's global
+// states: two first calls at once corrupted them — a crash in MergeTable, seen in multi-rank
+// tests). A sink that lingers in MakeLocal and counts who else is inside makes any overlap
+// certain to show.
+class OverlapProbeSink : public Sink {
+ public:
+  std::string Name() const override { return "OverlapProbe"; }
+  std::unique_ptr<LocalState> MakeLocal(ExecContext&) override {
+    if (++inside_ > 1) overlapped_ = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    --inside_;
+    ++made_;
+    return std::make_unique<LocalState>();
+  }
+  Status Consume(ExecContext&, LocalState&, Chunk&) override { return Status::OK(); }
+  Status Combine(ExecContext&, LocalState&) override { return Status::OK(); }
+  Status Finalize(ExecContext&) override { return Status::OK(); }
+  std::atomic<int> inside_{0};
+  std::atomic<int> made_{0};
+  std::atomic<bool> overlapped_{false};
+};
+
+class NoOrdersSource : public Source {
+ public:
+  std::string Name() const override { return "NoOrders"; }
+  size_t WorkOrders() const override { return 0; }
+  Result<ProduceResult> Produce(ExecContext&, size_t, const ChunkConsumer&) override {
+    return ProduceResult::kDone;
+  }
+};
+
+TEST(ExecutorContract, MakeLocalCallsAreSerialized) {
+  Executor wide(6);
+  NoOrdersSource source;
+  OverlapProbeSink sink;
+  Pipeline p;
+  p.source = &source;
+  p.sink = &sink;
+  MemoryTracker memory(0);
+  ExecContext ctx;
+  ctx.memory = &memory;
+  ASSERT_TRUE(wide.Run(ctx, {p}).ok());
+  EXPECT_EQ(sink.made_.load(), 6);  // one per worker
+  EXPECT_FALSE(sink.overlapped_.load()) << "two workers were inside MakeLocal at once";
 }
 
 PlanNode Join(opt::JoinType type, PlanNode left, PlanNode right, opt::Schema schema, bool null_aware = false,
