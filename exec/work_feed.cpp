@@ -1,5 +1,7 @@
 #include "exec/work_feed.h"
 
+#include <chrono>
+
 namespace ibex::exec {
 
 void WorkFeed::MaybeRequest(std::unique_lock<std::mutex>& lock) {
@@ -27,7 +29,9 @@ Result<bool> WorkFeed::Next(size_t* order) {
       return true;
     }
     if (last_) return false;
+    const auto t0 = std::chrono::steady_clock::now();
     cv_.wait(lock, [&] { return !queue_.empty() || last_ || !failed_.ok() || !requested_; });
+    wait_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
   }
 }
 
@@ -36,6 +40,7 @@ void WorkFeed::Grant(const std::vector<uint64_t>& orders, bool last) {
     std::lock_guard lock(mu_);
     queue_.insert(queue_.end(), orders.begin(), orders.end());
     granted_ += static_cast<int64_t>(orders.size());
+    ++grants_;
     requested_ = false;
     last_ = last_ || last;
   }
@@ -53,6 +58,16 @@ void WorkFeed::Fail(Status why) {
 int64_t WorkFeed::granted() const {
   std::lock_guard lock(const_cast<std::mutex&>(mu_));
   return granted_;
+}
+
+int64_t WorkFeed::grants() const {
+  std::lock_guard lock(const_cast<std::mutex&>(mu_));
+  return grants_;
+}
+
+int64_t WorkFeed::wait_ns() const {
+  std::lock_guard lock(const_cast<std::mutex&>(mu_));
+  return wait_ns_;
 }
 
 }  // namespace ibex::exec

@@ -37,6 +37,10 @@ class WorkFeed {
   void Fail(Status why);
 
   int64_t granted() const;
+  // Grants received, and the time workers spent blocked in Next waiting for one (summed over
+  // workers): what the round trips to the foreman cost this executor.
+  int64_t grants() const;
+  int64_t wait_ns() const;
 
  private:
   void MaybeRequest(std::unique_lock<std::mutex>& lock);
@@ -50,6 +54,8 @@ class WorkFeed {
   bool last_ = false;
   Status failed_;
   int64_t granted_ = 0;
+  int64_t grants_ = 0;
+  int64_t wait_ns_ = 0;
 };
 
 }  // namespace ibex::exec

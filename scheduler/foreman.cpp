@@ -49,12 +49,29 @@ bool RowLocalPath(const opt::PlanNode& n, int scan_id, const storage::Catalog& c
     case opt::NodeKind::kHashJoin: {
       const opt::JoinSpec& j = n.As<opt::JoinSpec>();
       const size_t probe = j.build == opt::BuildSide::kRight ? 0 : 1;
-      if (!Contains(n.children[probe], scan_id)) return false;  // the scan feeds the build
-      const bool build_rows_once = !(j.type == opt::JoinType::kFull ||
-                                     (j.type == opt::JoinType::kRight && probe == 0) ||
-                                     (j.type == opt::JoinType::kLeft && probe == 1));
-      return build_rows_once && SameEverywhere(n.children[1 - probe], catalog) &&
-             RowLocalPath(n.children[probe], scan_id, catalog);
+      const size_t build = 1 - probe;
+      // Whether the join preserves the probe / the build side's unmatched rows.
+      const bool keeps_probe = j.type == opt::JoinType::kFull ||
+                               (j.type == opt::JoinType::kLeft && probe == 0) ||
+                               (j.type == opt::JoinType::kRight && probe == 1);
+      const bool keeps_build = j.type == opt::JoinType::kFull ||
+                               (j.type == opt::JoinType::kRight && probe == 0) ||
+                               (j.type == opt::JoinType::kLeft && probe == 1);
+      if (Contains(n.children[probe], scan_id)) {
+        // Probe rows split over executors against the same build rows everywhere: correct
+        // unless unmatched build rows are emitted (each executor would emit them).
+        return !keeps_build && SameEverywhere(n.children[build], catalog) &&
+               RowLocalPath(n.children[probe], scan_id, catalog);
+      }
+      // The scan feeds the build side (the planner builds the smaller input, e.g. SSB Q4.3's
+      // filtered lineorder stream against all of customer): splitting the build rows splits
+      // the join's pairs, which is correct for an inner join or one that keeps only unmatched
+      // build rows — not when unmatched or matched probe rows are emitted per executor (outer on
+      // the probe side, semi, anti, mark) or a second match is an error (scalar subqueries).
+      const bool pairs_only = (j.type == opt::JoinType::kInner ||
+                               (keeps_build && !keeps_probe)) && !j.at_most_one_match;
+      return pairs_only && SameEverywhere(n.children[probe], catalog) &&
+             RowLocalPath(n.children[build], scan_id, catalog);
     }
     default:
       return false;

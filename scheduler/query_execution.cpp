@@ -325,15 +325,22 @@ Status QueryExecution::RunFragment(int fragment) {
   }
   if (analyze_) {
     report.operators = exec::ExplainAnalyzeText(fragment_plan, *exec);
-    int64_t orders = 0;
+    int64_t orders = 0, grants = 0, wait_ns = 0;
     {
       std::lock_guard lock(mu_);
       for (const auto& [key, feed] : feeds_) {
-        if (key.first == fragment) orders += feed->granted();
+        if (key.first != fragment) continue;
+        orders += feed->granted();
+        grants += feed->grants();
+        wait_ns += feed->wait_ns();
       }
     }
     if (ctx_.request_work) {
-      report.operators += "work orders from the foreman: " + std::to_string(orders) + " blocks\n";
+      char buf[160];
+      std::snprintf(buf, sizeof(buf),
+                    "work orders from the foreman: %lld blocks in %lld grants, workers waited %.2fms\n",
+                    static_cast<long long>(orders), static_cast<long long>(grants), wait_ns / 1e6);
+      report.operators += buf;
     }
     if (bloom_build) {
       char buf[128];

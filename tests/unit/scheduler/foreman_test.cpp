@@ -119,5 +119,29 @@ TEST(Foreman, WithoutStealingEachExecutorGetsItsPartitionInOneBatch) {
   EXPECT_EQ(b.orders.front(), kLineorderBlocks);  // partition 1 starts after partition 0
 }
 
+// With every dimension REPLICATED, each SSB query's lineorder rows may be processed by any
+// executor, whichever side of each join they end up on (Q4.3 at SF 1 builds its hash table from
+// the filtered lineorder stream and probes it with all of customer).
+TEST(Foreman, SsbLineorderScansAreRowLocal) {
+  const storage::Catalog& catalog = opt::test::PartitionedSsb();
+  for (const char* q : {"q1.1", "q1.2", "q1.3", "q2.1", "q2.2", "q2.3", "q3.1", "q3.2", "q3.3",
+                        "q3.4", "q4.1", "q4.2", "q4.3"}) {
+    auto plan = opt::test::Plan(opt::test::Query(std::string("ssb/") + q + ".sql"), catalog);
+    ASSERT_TRUE(plan.ok()) << q << ": " << plan.status().ToString();
+    ASSERT_TRUE(opt::Distribute(&*plan, catalog, kExecutors).ok());
+    auto cut = opt::CutFragments(*plan, catalog, kExecutors);
+    ASSERT_TRUE(cut.ok()) << q << ": " << cut.status().ToString();
+    int scans = 0;
+    for (const opt::Fragment& f : cut->fragments) {
+      opt::ForEachNode(f.root, [&](const opt::PlanNode& n) {
+        if (n.kind() != opt::NodeKind::kScan || n.As<opt::ScanSpec>().table != "lineorder") return;
+        ++scans;
+        EXPECT_TRUE(ScanIsRowLocal(f, n.id, catalog)) << q << "\n" << opt::ExplainFragments(*cut);
+      });
+    }
+    EXPECT_EQ(scans, 1) << q;
+  }
+}
+
 }  // namespace
 }  // namespace ibex::scheduler
