@@ -170,6 +170,10 @@ class Distributor {
           return Singleton();
         }
         if (!MatchKeys(t, partition).empty()) return t;
+        if (PlainColumns(partition).empty()) {  // PARTITION BY an expression: shuffles need columns
+          AddExchange(&node->children[0], ExchangeKind::kGather);
+          return Singleton();
+        }
         AddExchange(&node->children[0], ExchangeKind::kShuffle, partition);
         return Partitioned(PlainColumns(partition));
       }
@@ -239,10 +243,23 @@ class Distributor {
                            j.null_aware;
     if (broadcast && !emits_unmatched_right) consider(right_bytes * (n_ - 1), kBroadcastRight);
     if (broadcast && left_once && !j.null_aware) consider(left_bytes * (n_ - 1), kBroadcastLeft);
+    // The exchange layer shuffles on columns only (the sender hashes column values): a side
+    // whose join keys are expressions (ON a.x = b.y + 5000) is broadcast or gathered instead.
+    auto subset = [](const std::vector<PlanExpr>& keys, const std::vector<size_t>& which) {
+      std::vector<PlanExpr> out;
+      for (size_t i : which) out.push_back(keys[i]);
+      return out;
+    };
+    const bool left_columns = !PlainColumns(j.left_keys).empty();
+    const bool right_columns = !PlainColumns(j.right_keys).empty();
     if (!j.left_keys.empty() && !j.null_aware) {
-      if (!lm.empty()) consider(right_bytes, kShuffleRight);
-      if (!rm.empty()) consider(left_bytes, kShuffleLeft);
-      consider(left_bytes + right_bytes, kShuffleBoth);
+      if (!lm.empty() && !PlainColumns(subset(j.right_keys, lm)).empty()) {
+        consider(right_bytes, kShuffleRight);
+      }
+      if (!rm.empty() && !PlainColumns(subset(j.left_keys, rm)).empty()) {
+        consider(left_bytes, kShuffleLeft);
+      }
+      if (left_columns && right_columns) consider(left_bytes + right_bytes, kShuffleBoth);
     }
     switch (choice) {
       case kBroadcastRight:
@@ -267,7 +284,9 @@ class Distributor {
       }
       case kShuffleBoth:
       case kNone: {
-        if (j.left_keys.empty()) {  // unreachable in practice: a keyless right/full join
+        // Keyless right/full joins (unreachable in practice), and joins on expressions that can
+        // be neither broadcast nor shuffled (a full join, a null-aware one): at one place.
+        if (j.left_keys.empty() || !left_columns || !right_columns) {
           AddExchange(&node->children[0], ExchangeKind::kGather);
           AddExchange(&node->children[1], ExchangeKind::kGather);
           return Singleton();
