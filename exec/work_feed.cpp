@@ -31,7 +31,9 @@ Result<bool> WorkFeed::Next(size_t* order) {
     if (last_) return false;
     const auto t0 = std::chrono::steady_clock::now();
     cv_.wait(lock, [&] { return !queue_.empty() || last_ || !failed_.ok() || !requested_; });
-    wait_ns_ += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count();
+    counters_.wait_ns +=
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
   }
 }
 
@@ -39,8 +41,8 @@ void WorkFeed::Grant(const std::vector<uint64_t>& orders, bool last) {
   {
     std::lock_guard lock(mu_);
     queue_.insert(queue_.end(), orders.begin(), orders.end());
-    granted_ += static_cast<int64_t>(orders.size());
-    ++grants_;
+    counters_.orders += static_cast<int64_t>(orders.size());
+    ++counters_.grants;
     requested_ = false;
     last_ = last_ || last;
   }
@@ -55,19 +57,9 @@ void WorkFeed::Fail(Status why) {
   cv_.notify_all();
 }
 
-int64_t WorkFeed::granted() const {
-  std::lock_guard lock(const_cast<std::mutex&>(mu_));
-  return granted_;
-}
-
-int64_t WorkFeed::grants() const {
-  std::lock_guard lock(const_cast<std::mutex&>(mu_));
-  return grants_;
-}
-
-int64_t WorkFeed::wait_ns() const {
-  std::lock_guard lock(const_cast<std::mutex&>(mu_));
-  return wait_ns_;
+WorkFeed::Counters WorkFeed::counters() const {
+  std::lock_guard lock(mu_);
+  return counters_;
 }
 
 }  // namespace ibex::exec

@@ -36,26 +36,27 @@ class WorkFeed {
   void Grant(const std::vector<uint64_t>& orders, bool last);
   void Fail(Status why);
 
-  int64_t granted() const;
-  // Grants received, and the time workers spent blocked in Next waiting for one (summed over
-  // workers): what the round trips to the foreman cost this executor.
-  int64_t grants() const;
-  int64_t wait_ns() const;
+  // Orders and grants received, and the time workers spent blocked in Next waiting for one
+  // (summed over workers): what the round trips to the foreman cost this executor.
+  struct Counters {
+    int64_t orders = 0;
+    int64_t grants = 0;
+    int64_t wait_ns = 0;
+  };
+  Counters counters() const;
 
  private:
   void MaybeRequest(std::unique_lock<std::mutex>& lock);
 
   const size_t low_water_;
   std::function<void()> request_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<uint64_t> queue_;  // guarded by mu_
   bool requested_ = false;      // a request is outstanding
   bool last_ = false;
   Status failed_;
-  int64_t granted_ = 0;
-  int64_t grants_ = 0;
-  int64_t wait_ns_ = 0;
+  Counters counters_;  // guarded by mu_
 };
 
 }  // namespace ibex::exec

@@ -268,20 +268,12 @@ class Distributor {
       case kBroadcastLeft:
         AddExchange(&node->children[0], ExchangeKind::kBroadcast);
         return shifted(r);
-      case kShuffleRight: {
-        std::vector<PlanExpr> keys;
-        keys.reserve(lm.size());
-        for (size_t i : lm) keys.push_back(j.right_keys[i]);
-        AddExchange(&node->children[1], ExchangeKind::kShuffle, std::move(keys));
+      case kShuffleRight:
+        AddExchange(&node->children[1], ExchangeKind::kShuffle, subset(j.right_keys, lm));
         return l;
-      }
-      case kShuffleLeft: {
-        std::vector<PlanExpr> keys;
-        keys.reserve(rm.size());
-        for (size_t i : rm) keys.push_back(j.left_keys[i]);
-        AddExchange(&node->children[0], ExchangeKind::kShuffle, std::move(keys));
+      case kShuffleLeft:
+        AddExchange(&node->children[0], ExchangeKind::kShuffle, subset(j.left_keys, rm));
         return shifted(r);
-      }
       case kShuffleBoth:
       case kNone: {
         // Keyless right/full joins (unreachable in practice), and joins on expressions that can

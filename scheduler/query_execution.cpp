@@ -325,21 +325,23 @@ Status QueryExecution::RunFragment(int fragment) {
   }
   if (analyze_) {
     report.operators = exec::ExplainAnalyzeText(fragment_plan, *exec);
-    int64_t orders = 0, grants = 0, wait_ns = 0;
+    exec::WorkFeed::Counters sum;
     {
       std::lock_guard lock(mu_);
       for (const auto& [key, feed] : feeds_) {
         if (key.first != fragment) continue;
-        orders += feed->granted();
-        grants += feed->grants();
-        wait_ns += feed->wait_ns();
+        const exec::WorkFeed::Counters c = feed->counters();
+        sum.orders += c.orders;
+        sum.grants += c.grants;
+        sum.wait_ns += c.wait_ns;
       }
     }
     if (ctx_.request_work) {
       char buf[160];
       std::snprintf(buf, sizeof(buf),
                     "work orders from the foreman: %lld blocks in %lld grants, workers waited %.2fms\n",
-                    static_cast<long long>(orders), static_cast<long long>(grants), wait_ns / 1e6);
+                    static_cast<long long>(sum.orders), static_cast<long long>(sum.grants),
+                    sum.wait_ns / 1e6);
       report.operators += buf;
     }
     if (bloom_build) {

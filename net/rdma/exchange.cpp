@@ -140,10 +140,9 @@ Status ExchangeService::Shutdown() {
   if (failure_callback_ >= 0) fabric_.RemovePeerFailureCallback(failure_callback_);
   failure_callback_ = -1;
   impl_->Teardown();
-  Status after = st.ok() ? fabric_.Barrier(Fabric::kShutdownBarrierTimeout).Annotate("exchange shutdown")
-                         : st;
+  if (st.ok()) st = fabric_.Barrier(Fabric::kShutdownBarrierTimeout).Annotate("exchange shutdown");
   impl_.reset();
-  return st.ok() ? after : st;
+  return st;
 }
 
 ExchangeStats ExchangeService::stats() const {
