@@ -3,6 +3,15 @@
 #include <cstring>
 
 namespace ibex::storage {
+namespace {
+
+// -1, 0 or 1 (for doubles, NaN compares equal to everything, as before).
+template <typename T>
+int ThreeWay(const T& a, const T& b) {
+  return (a > b) - (a < b);
+}
+
+}  // namespace
 
 int CompareRows(const Columns& a, size_t i, const Columns& b, size_t j, const std::vector<int>& cols) {
   for (int c : cols) {
@@ -17,30 +26,23 @@ int CompareRows(const Columns& a, size_t i, const Columns& b, size_t j, const st
     int r = 0;
     switch (x.type().physical()) {
       case PhysicalType::kBool:
-        r = (x.data<uint8_t>()[i] > y.data<uint8_t>()[j]) -
-            (x.data<uint8_t>()[i] < y.data<uint8_t>()[j]);
+        r = ThreeWay(x.data<uint8_t>()[i], y.data<uint8_t>()[j]);
         break;
       case PhysicalType::kInt32:
-        r = (x.data<int32_t>()[i] > y.data<int32_t>()[j]) -
-            (x.data<int32_t>()[i] < y.data<int32_t>()[j]);
+        r = ThreeWay(x.data<int32_t>()[i], y.data<int32_t>()[j]);
         break;
       case PhysicalType::kInt64:
-        r = (x.data<int64_t>()[i] > y.data<int64_t>()[j]) -
-            (x.data<int64_t>()[i] < y.data<int64_t>()[j]);
+        r = ThreeWay(x.data<int64_t>()[i], y.data<int64_t>()[j]);
         break;
       case PhysicalType::kInt128:
-        r = (x.data<int128_t>()[i] > y.data<int128_t>()[j]) -
-            (x.data<int128_t>()[i] < y.data<int128_t>()[j]);
+        r = ThreeWay(x.data<int128_t>()[i], y.data<int128_t>()[j]);
         break;
       case PhysicalType::kDouble:
-        r = (x.data<double>()[i] > y.data<double>()[j]) -
-            (x.data<double>()[i] < y.data<double>()[j]);
+        r = ThreeWay(x.data<double>()[i], y.data<double>()[j]);
         break;
-      case PhysicalType::kString: {
-        const int cmp = x.data<std::string_view>()[i].compare(y.data<std::string_view>()[j]);
-        r = (cmp > 0) - (cmp < 0);
+      case PhysicalType::kString:
+        r = ThreeWay(x.data<std::string_view>()[i].compare(y.data<std::string_view>()[j]), 0);
         break;
-      }
     }
     if (r != 0) return r;
   }
