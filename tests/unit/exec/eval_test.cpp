@@ -212,6 +212,44 @@ TEST(EvalTest, InListWithNullSemantics) {
   EXPECT_EQ(Strings(*n, 3), (std::vector<std::string>{"false", "NULL", "NULL"}));
 }
 
+TEST(EvalTest, StringEqualityWithAConstantAtEveryLength) {
+  // The constant-side fast path compares 2-16 byte strings as two overlapping words: every
+  // length from 0 to 20, a difference in the first, a middle and the last byte, a longer and a
+  // shorter string, NULL rows, = and <>, the constant on either side, and a VARCHAR(n) column
+  // (relabelled, not copied) as well as an unbounded one.
+  for (size_t len = 0; len <= 20; ++len) {
+    std::string k;
+    for (size_t i = 0; i < len; ++i) k.push_back(static_cast<char>('a' + (i * 7) % 26));
+    std::vector<std::string> rows = {k, k + "x", k.empty() ? "y" : k.substr(0, len - 1)};
+    for (size_t at : {size_t{0}, len / 2, len == 0 ? size_t{0} : len - 1}) {
+      if (len == 0) break;
+      std::string d = k;
+      d[at] = static_cast<char>(d[at] ^ 0x20);
+      rows.push_back(d);
+    }
+    std::vector<Value> values;
+    for (const std::string& s : rows) values.push_back(Value::String(s));
+    values.push_back(Value::Null(DataType::Varchar()));
+    for (const DataType& type : {DataType::Varchar(), DataType::Varchar(static_cast<uint32_t>(len + 1))}) {
+      Chunk c = Column(type, values);
+      for (CompareOp op : {CompareOp::kEq, CompareOp::kNe}) {
+        for (bool constant_left : {false, true}) {
+          ExprPtr col = ColumnRef(0, type);
+          ExprPtr lit = Literal(Value::String(k));
+          auto r = Evaluate(constant_left ? *Compare(op, std::move(lit), std::move(col))
+                                          : *Compare(op, std::move(col), std::move(lit)),
+                            c);
+          ASSERT_TRUE(r.ok()) << r.status().ToString();
+          std::vector<std::string> want;
+          for (const std::string& s : rows) want.push_back((s == k) == (op == CompareOp::kEq) ? "true" : "false");
+          want.push_back("NULL");
+          EXPECT_EQ(Strings(*r, values.size()), want) << "length " << len << " " << type.ToString();
+        }
+      }
+    }
+  }
+}
+
 TEST(EvalTest, DatesExtractIntervalSubstringCast) {
   int32_t d;
   ASSERT_TRUE(storage::ParseDate("1995-01-31", &d).ok());
