@@ -5,6 +5,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "common/prefetch.h"
 #include "exec/eval.h"
 #include "exec/row_key.h"
 
@@ -37,6 +38,13 @@ class IntGroups {
     }
     return it->second;
   }
+  // Starts loading the memory FindOrInsert(k) will touch first. Keys that do not arrive in
+  // order miss the cache on every lookup once the table outgrows it (TPC-H Q18: 750 k order
+  // keys per executor, a 32 MiB table, ~150 ns per miss); issued a few keys ahead, the misses
+  // overlap instead of adding up.
+  // Precondition: hashed().
+  void Prefetch(int64_t k) const { PrefetchForRead(slots_.data() + (Mix(k) & mask_)); }
+  bool hashed() const { return !direct_; }
   uint8_t FlagsOf(uint32_t id) const {
     auto it = side_flags.find(id);
     return it == side_flags.end() ? 0 : it->second;
@@ -151,6 +159,8 @@ struct HashAggregateSink::Table : LocalState {
   KeyBuffer keys;
   KeyBuffer value_keys;
   std::vector<uint32_t> groups;
+  std::vector<uint32_t> run_starts;  // integer keys: the first row of each run of equal keys
+  std::vector<int64_t> run_keys;     // and its key
   std::string combined;
 };
 
@@ -251,10 +261,35 @@ Status HashAggregateSink::Consume(ExecContext& ctx, LocalState& local, Chunk& ch
       }
       return wide ? k.data<int64_t>()[i] : k.data<int32_t>()[i];
     };
+    const bool prefetch = !nulls && t.ints.hashed();
+    if (prefetch) {
+      // Keys that outgrew the direct array (not in key order, or sparse) probe the hashed
+      // table at random: the first row of each run of equal keys looks its key up, with the
+      // lookup kPrefetchAhead runs later prefetched. (In key order the direct array is read
+      // sequentially; the two passes would only add work.)
+      constexpr size_t kPrefetchAhead = 8;
+      t.run_starts.clear();
+      t.run_keys.clear();
+      for (size_t i = 0; i < n; ++i) {
+        const int64_t v = key_at(i);
+        if (i == 0 || v != t.run_keys.back()) {
+          t.run_starts.push_back(static_cast<uint32_t>(i));
+          t.run_keys.push_back(v);
+        }
+      }
+      const size_t runs = t.run_keys.size();
+      for (size_t r = 0; r < std::min(runs, kPrefetchAhead); ++r) t.ints.Prefetch(t.run_keys[r]);
+      for (size_t r = 0; r < runs; ++r) {
+        if (r + kPrefetchAhead < runs) t.ints.Prefetch(t.run_keys[r + kPrefetchAhead]);
+        const uint32_t group = t.ints.FindOrInsert(t.run_keys[r]);
+        const size_t end = r + 1 < runs ? t.run_starts[r + 1] : n;
+        std::fill(t.groups.begin() + t.run_starts[r], t.groups.begin() + static_cast<std::ptrdiff_t>(end), group);
+      }
+    }
     // Runs of equal keys (tables stored in key order) reuse the previous row's group.
     int64_t last_key = 0;
     uint32_t last_group = IntGroups::kNone;
-    for (size_t i = 0; i < n; ++i) {
+    for (size_t i = 0; !prefetch && i < n; ++i) {
       if (nulls) {
         const uint8_t flags = static_cast<uint8_t>((k.IsNull(i) ? 1 : 0) | (packed_ && k2.IsNull(i) ? 2 : 0));
         if (flags != 0) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <thread>
 
 #include "exec/executor.h"
@@ -195,6 +196,43 @@ TEST_F(OperatorsTest, IntegerKeyAggregateWithNullGroup) {
                          {{"b", DataType::Integer()}, {"a", DataType::Integer()}, {"c", DataType::Bigint()}}));
   ASSERT_TRUE(pairs.ok()) << pairs.status().ToString();
   EXPECT_EQ(Sorted(*pairs), (std::vector<std::string>{"-2|-1|1", "2|1|2", "2|NULL|1", "NULL|1|2", "NULL|NULL|1"}));
+}
+
+TEST_F(OperatorsTest, IntegerKeyAggregateOverScatteredKeysMatchesReference) {
+  // 60 k distinct BIGINT keys spread over ~2^40, in runs of 1-3 equal keys, in no order: the
+  // integer-key table leaves its direct array for the hashed one and looks keys up with
+  // prefetching (several chunks, several rehashes). Counts and sums against a std::map.
+  storage::TableDef big{"big", {{"k", DataType::Bigint()}, {"j", DataType::Integer()}}, {}, {}};
+  ASSERT_TRUE(store_->CreateTable(big).ok());
+  std::map<int64_t, std::pair<int64_t, int64_t>> want;  // key -> (count, sum)
+  std::string csv;
+  uint64_t x = 12345;
+  for (int i = 0; i < 60000; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const int64_t key = static_cast<int64_t>(x >> 24) - (int64_t{1} << 39);
+    const int run = 1 + static_cast<int>((x >> 8) % 3);
+    for (int r = 0; r < run; ++r) {
+      const int j = (i * 7 + r) % 1000;
+      csv += std::to_string(key) + "," + std::to_string(j) + "\n";
+      want[key].first += 1;
+      want[key].second += j;
+    }
+  }
+  Write("big.csv", csv);
+  ASSERT_TRUE(store_->Copy("big", dir_ + "/big.csv", storage::CopyOptions{}).ok());
+  opt::AggregateSpec agg;
+  agg.group_keys.push_back(Col(0, DataType::Bigint()));
+  agg.aggregates.push_back({opt::AggFunc::kCountStar, std::nullopt, false, DataType::Bigint()});
+  agg.aggregates.push_back({opt::AggFunc::kSum, Col(1, DataType::Integer()), false, DataType::Bigint()});
+  auto rows = Run(Unary(agg, Scan("big", {0, 1}, {{"k", DataType::Bigint()}, {"j", DataType::Integer()}}),
+                        {{"k", DataType::Bigint()}, {"c", DataType::Bigint()}, {"s", DataType::Bigint()}}));
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  std::vector<std::string> expected;
+  for (const auto& [k, cs] : want) {
+    expected.push_back(std::to_string(k) + "|" + std::to_string(cs.first) + "|" + std::to_string(cs.second));
+  }
+  EXPECT_EQ(rows->size(), want.size());
+  EXPECT_EQ(Sorted(*rows), Sorted(expected));
 }
 
 TEST_F(OperatorsTest, TwoPhaseAggregateEqualsSinglePhase) {
