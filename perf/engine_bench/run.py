@@ -36,6 +36,7 @@ import shlex
 import statistics
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -67,12 +68,33 @@ class Outcome:
         self.errors: dict[str, str] = {}  # query (or "load") -> error text
         self.preamble = ""
         self.load = ""  # the 1-minute load average before and after the session
+        self.cpu = ""  # CpuProbe() before the session
 
 
 def LoadAverage() -> str:
     """The machine's 1-minute load average: on a shared machine, what the times compete with."""
     with open("/proc/loadavg") as f:
         return f.read().split()[0]
+
+
+def CpuProbe() -> str:
+    """Milliseconds a fixed loop takes pinned to each CPU in turn ("a/b" for two CPUs; lower is
+    faster). On a virtual machine the CPUs' speeds change under us: here one vCPU was at times
+    1.8x faster than the other (pinned spin loops: 146 vs 260 ms, a minute later both 260),
+    which favours one executor over two. The probe says what each session ran on."""
+    cpus = sorted(os.sched_getaffinity(0))
+    times = []
+    try:
+        for c in cpus:
+            os.sched_setaffinity(0, {c})
+            t0 = time.perf_counter()
+            x = 0
+            for i in range(500_000):
+                x += i * i
+            times.append((time.perf_counter() - t0) * 1e3)
+    finally:
+        os.sched_setaffinity(0, set(cpus))
+    return "/".join(f"{t:.0f}" for t in times)
 
 
 def RunEngine(engine: Engine, bench: str, args) -> Outcome:
@@ -86,11 +108,13 @@ def RunEngine(engine: Engine, bench: str, args) -> Outcome:
             statements.append(sql)
             runs.append((q, r))
     first = len(statements) - len(runs)
+    cpu = CpuProbe()
     load_before = LoadAverage()
     with tempfile.TemporaryDirectory(prefix="ibex-engine-bench-") as workdir:
         result = slt_session.RunSession(engine.config, statements, workdir)
     out = Outcome()
     out.load = f"{load_before} -> {LoadAverage()}"
+    out.cpu = cpu
     out.preamble = result.preamble
     for n in range(first - 1):
         chunk = result.chunks.get(n)
@@ -135,6 +159,7 @@ def Pool(into: Outcome, out: Outcome) -> None:
     for q, err in out.errors.items():
         into.errors.setdefault(q, err)
     into.load = f"{into.load}, {out.load}" if into.load else out.load
+    into.cpu = f"{into.cpu}, {out.cpu}" if into.cpu else out.cpu
 
 
 def _Cell(value: str | None):
@@ -272,6 +297,8 @@ def Report(bench: str, engines: list[Engine], outcomes: list[Outcome], args) -> 
                     "(sum of each query's fastest run)"))
     print("  load average (1 min) before -> after each session: "
           + ", ".join(f"{e.name} {o.load}" for e, o in zip(engines, outcomes)))
+    print("  CPU probe before each session (ms of a fixed loop pinned to each CPU, lower is faster): "
+          + "; ".join(f"{e.name} {o.cpu}" for e, o in zip(engines, outcomes)))
     if details:
         print("\n".join(details))
     for e, o in zip(engines, outcomes):
