@@ -44,8 +44,14 @@ Map Prune(PlanNode* node, Need need);
 // Prunes a child that must keep all its columns.
 void PruneAll(PlanNode* child) { Prune(child, Need(child->schema.size(), true)); }
 
+// A scan reads the columns its filter uses; those the filter alone uses are then dropped by a
+// projection right above it, so that what is above never carries them — an exchange placed
+// above the scan later would ship them to other executors (TPC-H Q13 sent `o_comment` of 1.5 M
+// orders, 85 MiB, to test `NOT LIKE` on the sending side only), a hash join would copy them
+// into its table.
 Map PruneScan(PlanNode* node, Need need) {
   ScanSpec& scan = node->As<ScanSpec>();
+  const Need used_above = need;
   if (scan.filter) Mark(*scan.filter, &need);
   if (std::none_of(need.begin(), need.end(), [](bool b) { return b; }) && !need.empty())
     need[0] = true;
@@ -62,7 +68,25 @@ Map PruneScan(PlanNode* node, Need need) {
   for (ColumnRange& r : scan.prune) r.column = map[r.column];
   scan.columns = std::move(columns);
   node->schema = std::move(schema);
-  return map;
+  bool filter_only = false;
+  for (size_t i = 0; i < need.size(); ++i) filter_only |= need[i] && !used_above[i];
+  if (!filter_only || std::none_of(used_above.begin(), used_above.end(), [](bool b) { return b; })) {
+    return map;
+  }
+  PlanNode project;
+  ProjectSpec spec;
+  Map out(need.size(), -1);
+  for (size_t i = 0; i < need.size(); ++i) {
+    if (!used_above[i]) continue;
+    out[i] = static_cast<int>(spec.exprs.size());
+    spec.exprs.push_back(PlanExpr::Column(map[i], node->schema[static_cast<size_t>(map[i])].type));
+    project.schema.push_back(node->schema[static_cast<size_t>(map[i])]);
+  }
+  project.payload = std::move(spec);
+  project.estimated_rows = node->estimated_rows;
+  project.children.push_back(std::move(*node));
+  *node = std::move(project);
+  return out;
 }
 
 Map PruneJoin(PlanNode* node, const Need& need) {

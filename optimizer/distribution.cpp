@@ -233,6 +233,11 @@ class Distributor {
       kShuffleLeft,
       kShuffleBoth
     } choice = kNone;
+    // Bytes that cross between executors: a broadcast sends its side to the n - 1 others, a
+    // shuffle keeps the 1/n of its side that hashes to the sending executor. (Costing a
+    // shuffle at its full size tied it with a broadcast on two executors, and the tie went to
+    // the broadcast: TPC-H Q13 then sent all of orders to both executors, and both probed it.)
+    const double kept = 1.0 / static_cast<double>(n_);
     auto consider = [&](double cost, decltype(choice) c) {
       if (cost < best) {
         best = cost;
@@ -254,12 +259,12 @@ class Distributor {
     const bool right_columns = !PlainColumns(j.right_keys).empty();
     if (!j.left_keys.empty() && !j.null_aware) {
       if (!lm.empty() && !PlainColumns(subset(j.right_keys, lm)).empty()) {
-        consider(right_bytes, kShuffleRight);
+        consider(right_bytes * (1 - kept), kShuffleRight);
       }
       if (!rm.empty() && !PlainColumns(subset(j.left_keys, rm)).empty()) {
-        consider(left_bytes, kShuffleLeft);
+        consider(left_bytes * (1 - kept), kShuffleLeft);
       }
-      if (left_columns && right_columns) consider(left_bytes + right_bytes, kShuffleBoth);
+      if (left_columns && right_columns) consider((left_bytes + right_bytes) * (1 - kept), kShuffleBoth);
     }
     switch (choice) {
       case kBroadcastRight:

@@ -204,13 +204,29 @@ TEST(PlanShape, SortedResultsAreGatheredByMergingOnAnyNumberOfExecutors) {
 namespace ibex::optimizer {
 namespace {
 
+TEST(PlanShape, Q13ShufflesOrdersWithoutTheFilterOnlyComment) {
+  // customer LEFT JOIN orders on the customer's partitioning key: orders move by a shuffle on
+  // o_custkey (each executor keeps half; a broadcast would send all of it to both and make both
+  // probe it), and o_comment, read only for the NOT LIKE in the scan, is not carried.
+  for (int executors : {2, 3, 4}) {
+    FragmentedPlan p = Fragmented(Query("tpch/q13.sql"), test::PartitionedTpch(), executors);
+    const std::string text = ExplainFragments(p);
+    for (const Fragment& f : p.fragments) {
+      if (!Scans(f.root, "orders")) continue;
+      EXPECT_EQ(f.output.kind, ExchangeKind::kShuffle) << executors << "\n" << text;
+      for (const Field& field : f.root.schema) EXPECT_NE(field.name, "o_comment") << text;
+    }
+  }
+}
+
 TEST(PlanShape, SelectiveShuffledJoinGetsABloomFilter) {
   // lineitem and orders both round-robin: the join shuffles both sides (broadcasting the
-  // filtered orders to 32 executors would move more), and the date filter makes the join drop
-  // most lineitem rows: the lineitem side filters by a bloom filter of the orders keys.
+  // filtered orders with their o_totalprice to 32 executors would move more), and the date
+  // filter makes the join drop most lineitem rows: the lineitem side filters by a bloom filter
+  // of the orders keys.
   FragmentedPlan p = Fragmented(
-      "select sum(l_extendedprice) from orders, lineitem where o_orderkey = l_orderkey "
-      "and o_orderdate < date '1993-01-01'",
+      "select sum(l_extendedprice), max(o_totalprice) from orders, lineitem "
+      "where o_orderkey = l_orderkey and o_orderdate < date '1993-01-01'",
       test::Tpch(), 32);
   const std::string text = ExplainFragments(p);
   const Fragment* probe = nullptr;
