@@ -192,7 +192,11 @@ Status Executor::RunPipeline(ExecContext& ctx, const Pipeline& p) {
     }
     std::lock_guard<std::mutex> lock(status_mu);
     if (failed.load()) return;
+    // Combining is the sink's work too (EXPLAIN ANALYZE showed a hash aggregate at 89 ms of a
+    // fragment's 225 when merging its table took another 100).
+    const int64_t c0 = NowNs();
     Status s = p.sink->Combine(ctx, *chain.sink_state);
+    p.sink->stats.time_ns.fetch_add(NowNs() - c0, std::memory_order_relaxed);
     if (!s.ok()) {
       if (first_error.ok()) first_error = std::move(s);
       failed.store(true);
