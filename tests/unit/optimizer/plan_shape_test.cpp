@@ -219,6 +219,21 @@ TEST(PlanShape, Q13ShufflesOrdersWithoutTheFilterOnlyComment) {
   }
 }
 
+TEST(PlanShape, FewGroupsAreFinishedAtOnePlaceManyAreShuffled) {
+  // SSB Q3.1 (est. a few thousand groups): partial states gathered and finished on the
+  // coordinator, no shuffle; grouping lineitem by part (200 k groups): shuffled by the key and
+  // finished on the executors.
+  FragmentedPlan few = Fragmented(Query("ssb/q3.1.sql"), test::PartitionedSsb(), 2);
+  const std::string few_text = ExplainFragments(few);
+  EXPECT_EQ(few_text.find("shuffle"), std::string::npos) << few_text;
+  EXPECT_EQ(CountKind(few.fragments[0].root, NodeKind::kHashAggregate), 1) << few_text;
+  FragmentedPlan many = Fragmented("select l_partkey, count(*) from lineitem group by l_partkey",
+                                   test::PartitionedTpch(), 2);
+  const std::string many_text = ExplainFragments(many);
+  EXPECT_NE(many_text.find("shuffle keys=[l_partkey]"), std::string::npos) << many_text;
+  EXPECT_EQ(CountKind(many.fragments[0].root, NodeKind::kHashAggregate), 0) << many_text;
+}
+
 TEST(PlanShape, SelectiveShuffledJoinGetsABloomFilter) {
   // lineitem and orders both round-robin: the join shuffles both sides (broadcasting the
   // filtered orders with their o_totalprice to 32 executors would move more), and the date
