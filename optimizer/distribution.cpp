@@ -236,6 +236,18 @@ class Distributor {
     };
     if (l.kind == TraitKind::kReplicated && r.kind == TraitKind::kReplicated) return Replicated();
     if (l.kind == TraitKind::kSingleton && r.kind == TraitKind::kSingleton) return Singleton();
+    // One row set at the coordinator (a gathered aggregate) and a replicated table: the join
+    // runs at the coordinator with one executor's copy of the table gathered to it (the
+    // coordinator holds no blocks; keeping the table's scan there failed with "fragment 0
+    // runs at the coordinator but scans nation").
+    if (l.kind == TraitKind::kSingleton && r.kind == TraitKind::kReplicated) {
+      AddExchange(&node->children[1], ExchangeKind::kGather);
+      return Singleton();
+    }
+    if (l.kind == TraitKind::kReplicated && r.kind == TraitKind::kSingleton) {
+      AddExchange(&node->children[0], ExchangeKind::kGather);
+      return Singleton();
+    }
     // Co-located: both partitioned on corresponding keys.
     std::vector<size_t> lm = MatchKeys(l, j.left_keys);
     std::vector<size_t> rm = MatchKeys(r, j.right_keys);

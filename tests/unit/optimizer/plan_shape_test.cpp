@@ -234,6 +234,23 @@ TEST(PlanShape, FewGroupsAreFinishedAtOnePlaceManyAreShuffled) {
   EXPECT_EQ(CountKind(many.fragments[0].root, NodeKind::kHashAggregate), 0) << many_text;
 }
 
+TEST(PlanShape, GlobalAggregateJoinedWithAReplicatedTableRunsAtTheCoordinator) {
+  // count(*) is gathered to the coordinator; nation is replicated: one copy of it is gathered
+  // there too (the coordinator scans nothing), on any number of executors.
+  for (int executors : {2, 3}) {
+    FragmentedPlan p = Fragmented(
+        "select n_name, c from nation, (select count(*) as c from orders) x where n_nationkey < 3",
+        test::PartitionedTpch(), executors);
+    const std::string text = ExplainFragments(p);
+    EXPECT_FALSE(Scans(p.fragments[0].root, "nation")) << text;
+    bool one_copy = false;
+    for (const Fragment& f : p.fragments) {
+      one_copy |= Scans(f.root, "nation") && f.place == FragmentPlace::kOneExecutor;
+    }
+    EXPECT_TRUE(one_copy) << text;
+  }
+}
+
 TEST(PlanShape, SelectiveShuffledJoinGetsABloomFilter) {
   // lineitem and orders both round-robin: the join shuffles both sides (broadcasting the
   // filtered orders with their o_totalprice to 32 executors would move more), and the date
