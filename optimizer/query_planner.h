@@ -96,6 +96,7 @@ class QueryPlanner {
   Result<PlanExpr> AttachSubquery(Level& level, const ast::Expr& e);
   struct SubqueryJoin;
   Result<SubqueryJoin> PlanSubqueryJoin(Level& level, const ast::Expr& e, bool want_value);
+  void ReduceToOuterKeys(const Level& level, const SubqueryJoin& sj, PlanNode* inner);
   Status JoinSubquery(Level& level, const ast::Expr& e, JoinType type, bool null_aware);
 
   const storage::Catalog& catalog_;

@@ -144,6 +144,30 @@ TEST(PlannerTest, Q17CorrelatedScalarBecomesAggregatedJoin) {
       << ExplainText(plan);
 }
 
+TEST(PlannerTest, CorrelatedAggregateInputIsReducedToTheOuterKeys) {
+  // Q17: the outer query (one brand and container of parts) is far smaller than the
+  // subquery's input, so lineitem's rows are semi-joined with the outer part keys before they
+  // are grouped by them (magic set).
+  for (const char* q : {"tpch/q17.sql"}) {
+    PhysicalPlan plan = MustPlan(Query(q), Tpch());
+    bool reduced = false;
+    ForEachNode(plan.root, [&](const PlanNode& n) {
+      if (n.kind() == NodeKind::kHashAggregate && !n.As<AggregateSpec>().group_keys.empty() &&
+          n.children[0].kind() == NodeKind::kHashJoin &&
+          n.children[0].As<JoinSpec>().type == JoinType::kSemi) {
+        reduced = true;
+      }
+    });
+    EXPECT_TRUE(reduced) << q << "\n" << ExplainText(plan);
+  }
+  // An outer query as large as the subquery's input: no reduction (it would be computed twice).
+  PhysicalPlan big = MustPlan(
+      "select count(*) from lineitem l1 where l1.l_quantity > "
+      "(select avg(l2.l_quantity) from lineitem l2 where l2.l_orderkey = l1.l_orderkey)",
+      Tpch());
+  EXPECT_TRUE(Joins(big.root, JoinType::kSemi).empty()) << ExplainText(big);
+}
+
 TEST(PlannerTest, Q21ExistsAndNotExistsKeepTheirResidual) {
   PhysicalPlan plan = MustPlan(Query("tpch/q21.sql"), Tpch());
   auto semis = Joins(plan.root, JoinType::kSemi);
