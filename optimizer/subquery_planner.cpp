@@ -76,6 +76,13 @@ constexpr double kReduceWhenOuterSmallerBy = 4;
 void QueryPlanner::ReduceToOuterKeys(const Level& level, const SubqueryJoin& sj,
                                      PlanNode* inner) {
   if (sj.left_keys.empty() || sj.left_keys.size() != sj.right_keys.size()) return;
+  // Both evaluations of the outer plan must see the same rows: not with a LIMIT inside it (a
+  // LIMIT without ORDER BY, or ties at a top-N's cut, may keep other rows the second time).
+  bool limited = false;
+  ForEachNode(level.plan, [&](const PlanNode& n) {
+    limited |= n.kind() == NodeKind::kLimit || n.kind() == NodeKind::kTopN;
+  });
+  if (limited) return;
   const double outer_rows = std::max(1.0, level.plan.estimated_rows);
   if (outer_rows * kReduceWhenOuterSmallerBy > inner->estimated_rows) return;
   std::vector<PlanExpr> exprs;

@@ -166,6 +166,21 @@ TEST(PlannerTest, CorrelatedAggregateInputIsReducedToTheOuterKeys) {
       "(select avg(l2.l_quantity) from lineitem l2 where l2.l_orderkey = l1.l_orderkey)",
       Tpch());
   EXPECT_TRUE(Joins(big.root, JoinType::kSemi).empty()) << ExplainText(big);
+  // An outer query with a LIMIT inside: evaluated twice it might keep other rows; left alone.
+  PhysicalPlan limited = MustPlan(
+      "select count(*) from (select * from part limit 100) p, lineitem "
+      "where p_partkey = l_partkey and l_quantity < "
+      "(select avg(l2.l_quantity) from lineitem l2 where l2.l_partkey = p.p_partkey)",
+      Tpch());
+  bool reduced = false;
+  ForEachNode(limited.root, [&](const PlanNode& n) {
+    if (n.kind() == NodeKind::kHashAggregate && !n.As<AggregateSpec>().group_keys.empty() &&
+        n.children[0].kind() == NodeKind::kHashJoin &&
+        n.children[0].As<JoinSpec>().type == JoinType::kSemi) {
+      reduced = true;
+    }
+  });
+  EXPECT_FALSE(reduced) << ExplainText(limited);
 }
 
 TEST(PlannerTest, Q21ExistsAndNotExistsKeepTheirResidual) {
