@@ -119,7 +119,6 @@ class Distributor {
     if (n->kind() == NodeKind::kHashAggregate) result_aggregate_ = n;
   }
 
-
   Trait Place(PlanNode* node) {
     switch (node->kind()) {
       case NodeKind::kScan:
@@ -371,10 +370,10 @@ class Distributor {
     node->estimated_rows = std::min(node->children[0].estimated_rows, rows * n_);
     // Few groups of the aggregate that makes the result (nothing but projections, filters,
     // sorts and limits above it): the partial states go straight to one place and are
-    // finished there, one
-    // exchange instead of a shuffle, a distributed final phase and then a gather of its result
-    // (SSB's grouped queries: 5-7000 groups; each exchange hop adds its end-of-stream round
-    // trips to a query of 10-40 ms). Many groups: shuffled, finished where they land.
+    // finished there, one exchange instead of a shuffle, a distributed final phase and then a
+    // gather of its result (SSB's grouped queries: 5-7000 groups; each exchange hop adds its
+    // end-of-stream round trips to a query of 10-40 ms). Many groups: shuffled, finished where
+    // they land.
     const bool gather = k == 0 || (node == result_aggregate_ && rows <= kGatherFinalGroups);
     if (gather) {
       AddExchange(node, ExchangeKind::kGather);

@@ -50,8 +50,8 @@ struct FragmentedPlan {
 // fragments; `catalog` says which scanned tables are REPLICATED. With one executor (Distribute
 // inserted nothing) the root is gathered to the coordinator from one fragment holding the
 // whole plan — an ORDER BY's Sort/TopN by a merging gather right above it, so that the
-// executor's workers cannot reorder its chunks. A plan that would need rows at the coordinator that only executors have is an
-// Internal error (Distribute's traits prevent it).
+// executor's workers cannot reorder its chunks. A plan that would need rows at the
+// coordinator that only executors have is an Internal error (Distribute's traits prevent it).
 Result<FragmentedPlan> CutFragments(const PhysicalPlan& plan, const storage::Catalog& catalog,
                                     int executors);
 

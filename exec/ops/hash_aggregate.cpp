@@ -42,7 +42,8 @@ class IntGroups {
   // order miss the cache on every lookup once the table outgrows it (TPC-H Q18: 750 k order
   // keys per executor, a 32 MiB table, ~150 ns per miss); issued a few keys ahead, the misses
   // overlap instead of adding up.
-  // Precondition: hashed().
+  // Precondition: hashed(). Callers prefetch the key kPrefetchAhead lookups ahead.
+  static constexpr size_t kPrefetchAhead = 8;
   void Prefetch(int64_t k) const { PrefetchForRead(slots_.data() + (Mix(k) & mask_)); }
   bool hashed() const { return !direct_; }
   uint8_t FlagsOf(uint32_t id) const {
@@ -261,13 +262,12 @@ Status HashAggregateSink::Consume(ExecContext& ctx, LocalState& local, Chunk& ch
       }
       return wide ? k.data<int64_t>()[i] : k.data<int32_t>()[i];
     };
-    const bool prefetch = !nulls && t.ints.hashed();
-    if (prefetch) {
+    if (!nulls && t.ints.hashed()) {
       // Keys that outgrew the direct array (not in key order, or sparse) probe the hashed
       // table at random: the first row of each run of equal keys looks its key up, with the
       // lookup kPrefetchAhead runs later prefetched. (In key order the direct array is read
       // sequentially; the two passes would only add work.)
-      constexpr size_t kPrefetchAhead = 8;
+      constexpr size_t kAhead = IntGroups::kPrefetchAhead;
       t.run_starts.clear();
       t.run_keys.clear();
       for (size_t i = 0; i < n; ++i) {
@@ -278,35 +278,36 @@ Status HashAggregateSink::Consume(ExecContext& ctx, LocalState& local, Chunk& ch
         }
       }
       const size_t runs = t.run_keys.size();
-      for (size_t r = 0; r < std::min(runs, kPrefetchAhead); ++r) t.ints.Prefetch(t.run_keys[r]);
+      for (size_t r = 0; r < std::min(runs, kAhead); ++r) t.ints.Prefetch(t.run_keys[r]);
       for (size_t r = 0; r < runs; ++r) {
-        if (r + kPrefetchAhead < runs) t.ints.Prefetch(t.run_keys[r + kPrefetchAhead]);
+        if (r + kAhead < runs) t.ints.Prefetch(t.run_keys[r + kAhead]);
         const uint32_t group = t.ints.FindOrInsert(t.run_keys[r]);
         const size_t end = r + 1 < runs ? t.run_starts[r + 1] : n;
         std::fill(t.groups.begin() + t.run_starts[r], t.groups.begin() + static_cast<std::ptrdiff_t>(end), group);
       }
-    }
-    // Runs of equal keys (tables stored in key order) reuse the previous row's group.
-    int64_t last_key = 0;
-    uint32_t last_group = IntGroups::kNone;
-    for (size_t i = 0; !prefetch && i < n; ++i) {
-      if (nulls) {
-        const uint8_t flags = static_cast<uint8_t>((k.IsNull(i) ? 1 : 0) | (packed_ && k2.IsNull(i) ? 2 : 0));
-        if (flags != 0) {
-          const int64_t rest = flags == 1 && packed_ ? static_cast<uint32_t>(k2.data<int32_t>()[i])
-                               : flags == 2          ? static_cast<int64_t>(static_cast<uint64_t>(static_cast<uint32_t>(k.data<int32_t>()[i])) << 32)
-                                                     : 0;
-          t.groups[i] = t.ints.SideGroup(flags, rest);
-          last_group = IntGroups::kNone;
-          continue;
+    } else {
+      // Runs of equal keys (tables stored in key order) reuse the previous row's group.
+      int64_t last_key = 0;
+      uint32_t last_group = IntGroups::kNone;
+      for (size_t i = 0; i < n; ++i) {
+        if (nulls) {
+          const uint8_t flags = static_cast<uint8_t>((k.IsNull(i) ? 1 : 0) | (packed_ && k2.IsNull(i) ? 2 : 0));
+          if (flags != 0) {
+            const int64_t rest = flags == 1 && packed_ ? static_cast<uint32_t>(k2.data<int32_t>()[i])
+                                 : flags == 2          ? static_cast<int64_t>(static_cast<uint64_t>(static_cast<uint32_t>(k.data<int32_t>()[i])) << 32)
+                                                       : 0;
+            t.groups[i] = t.ints.SideGroup(flags, rest);
+            last_group = IntGroups::kNone;
+            continue;
+          }
         }
+        const int64_t v = key_at(i);
+        if (last_group == IntGroups::kNone || v != last_key) {
+          last_group = t.ints.FindOrInsert(v);
+          last_key = v;
+        }
+        t.groups[i] = last_group;
       }
-      const int64_t v = key_at(i);
-      if (last_group == IntGroups::kNone || v != last_key) {
-        last_group = t.ints.FindOrInsert(v);
-        last_key = v;
-      }
-      t.groups[i] = last_group;
     }
   } else {
     std::vector<const Vector*> cols;
@@ -363,10 +364,10 @@ Status HashAggregateSink::MergeTable(Table& t) {
   const size_t m = GroupCount(t);
   std::vector<uint32_t> mapping(m);
   bool inserted;
-  constexpr uint32_t kPrefetchAhead = 8;  // as in Consume
+  constexpr size_t kAhead = IntGroups::kPrefetchAhead;
   for (uint32_t g = 0; g < m; ++g) {
     if (int_key_) {
-      if (ints_->hashed() && g + kPrefetchAhead < m) ints_->Prefetch(t.ints.keys[g + kPrefetchAhead]);
+      if (ints_->hashed() && g + kAhead < m) ints_->Prefetch(t.ints.keys[g + kAhead]);
       const uint8_t flags = t.ints.FlagsOf(g);
       mapping[g] = flags != 0 ? ints_->SideGroup(flags, t.ints.keys[g]) : ints_->FindOrInsert(t.ints.keys[g]);
     } else {
