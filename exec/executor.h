@@ -6,7 +6,9 @@
 // calling thread waits on a condition variable (no sleeping, no polling).
 //
 // Threads: one Executor per process (or per test); Run may be called from one thread at a
-// time. Worker threads inherit the process's CPU binding (the launcher pinned the rank).
+// time. Worker threads inherit the process's CPU binding (the launcher pinned the rank) and run
+// under SCHED_BATCH (see RunAsBatchThread in executor.cpp): a worker that wakes up does not
+// preempt the rank's network thread or the coordinator in the middle of their short work.
 #pragma once
 
 #include <condition_variable>
@@ -38,6 +40,7 @@ class Executor {
 
  private:
   void WorkerLoop();
+  static void RunAsBatchThread();
   // Runs `task` on every worker and waits for all to return.
   void RunOnAll(const std::function<void()>& task);
 

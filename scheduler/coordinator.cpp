@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/thread_name.h"
 #include "exec/csv_rows.h"
 #include "exec/memory.h"
 #include "exec/result_stream.h"
@@ -44,6 +45,7 @@ class CancelWatcher {
     token_.set_notify_fd(fd_);
     if (token_.cancelled()) Notify();
     thread_ = std::thread([this, timeout_ms, cancel = std::move(cancel)] {
+      NameThisThread("ibex-cancel");
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
       while (true) {
         int wait = -1;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/thread_name.h"
 #include "scheduler/query_messages.h"
 #include "storage/persist/layout.h"
 
@@ -80,6 +81,7 @@ void ExecutorService::OnCancel(std::span<const std::byte> payload) {
 }
 
 void ExecutorService::ServiceLoop() {
+  NameThisThread("ibex-service");
   while (true) {
     Message m;
     {

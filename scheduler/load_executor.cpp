@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "common/thread_name.h"
 #include "scheduler/distributed_load.h"
 #include "scheduler/load_channel.h"
 #include "scheduler/load_messages.h"
@@ -110,7 +111,10 @@ LoadExecutor::LoadExecutor(net::Fabric& fabric, net::ExchangeService& exchanges,
     for (auto& [id, running] : state->loads) running->signal->Abort(why);
     state->cv.notify_all();
   });
-  state_->thread = std::thread([state] { state->Loop(); });
+  state_->thread = std::thread([state] {
+    NameThisThread("ibex-load");
+    state->Loop();
+  });
 }
 
 LoadExecutor::~LoadExecutor() {

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/thread_name.h"
+
 namespace ibex::scheduler {
 
 namespace opt = ibex::optimizer;
@@ -81,6 +83,7 @@ Status QueryExecution::Open() {
 // Takes every buffer that has arrived, into its inbox; sleeps on the signal in between. A
 // receiver's WhenReady is armed at most once at a time (the flag), so wake-ups don't pile up.
 void QueryExecution::DrainLoop() {
+  NameThisThread("ibex-drain");
   std::shared_ptr<Signal> signal = signal_;
   while (true) {
     uint64_t seen;

@@ -9,6 +9,7 @@
 #include <future>
 
 #include "common/check.h"
+#include "common/thread_name.h"
 
 namespace ibex::net {
 
@@ -94,6 +95,7 @@ bool NetworkThread::RunTasks() {
 }
 
 void NetworkThread::Loop() {
+  NameThisThread("ibex-net");
   tid_ = static_cast<int>(gettid());
   using Clock = std::chrono::steady_clock;
   Clock::time_point last_activity = Clock::now();

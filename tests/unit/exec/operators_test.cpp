@@ -1,6 +1,7 @@
 // Operators end to end on a LocalStore: hand-built physical plans (optimizer/physical_plan.h)
 // run through the plan builder and the executor with 2 worker threads.
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <thread>
 
 #include "exec/executor.h"
@@ -323,6 +325,39 @@ TEST(ExecutorContract, MakeLocalCallsAreSerialized) {
   ASSERT_TRUE(wide.Run(ctx, {p}).ok());
   EXPECT_EQ(sink.made_.load(), 6);  // one per worker
   EXPECT_FALSE(sink.overlapped_.load()) << "two workers were inside MakeLocal at once";
+}
+
+// Workers run as SCHED_BATCH (exec/executor.cpp: a waking worker must not preempt the network
+// thread); the thread that calls Run keeps its own policy.
+class PolicyProbeSink : public Sink {
+ public:
+  std::string Name() const override { return "PolicyProbe"; }
+  std::unique_ptr<LocalState> MakeLocal(ExecContext&) override {
+    std::lock_guard lock(mu_);
+    policies_.push_back(sched_getscheduler(0));
+    return std::make_unique<LocalState>();
+  }
+  Status Consume(ExecContext&, LocalState&, Chunk&) override { return Status::OK(); }
+  Status Combine(ExecContext&, LocalState&) override { return Status::OK(); }
+  Status Finalize(ExecContext&) override { return Status::OK(); }
+  std::mutex mu_;
+  std::vector<int> policies_;
+};
+
+TEST(ExecutorContract, WorkersRunAsBatchThreads) {
+  Executor three(3);
+  NoOrdersSource source;
+  PolicyProbeSink sink;
+  Pipeline p;
+  p.source = &source;
+  p.sink = &sink;
+  MemoryTracker memory(0);
+  ExecContext ctx;
+  ctx.memory = &memory;
+  ASSERT_TRUE(three.Run(ctx, {p}).ok());
+  ASSERT_EQ(sink.policies_.size(), 3u);
+  for (int policy : sink.policies_) EXPECT_EQ(policy, SCHED_BATCH);
+  EXPECT_EQ(sched_getscheduler(0), SCHED_OTHER);
 }
 
 PlanNode Join(opt::JoinType type, PlanNode left, PlanNode right, opt::Schema schema, bool null_aware = false,
