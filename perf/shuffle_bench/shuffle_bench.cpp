@@ -184,13 +184,19 @@ Layout MakeLayout(Pattern p, int rank, int size, uint64_t bytes_per_rank, uint64
   return l;
 }
 
+// The benchmark's thread sleeps here when it can neither send nor receive; the exchange layer's
+// callbacks (on the network thread) wake it. Notified after the unlock: notifying under the
+// lock made the woken thread block again on the mutex the network thread still held (a futex
+// wait and wake more per message; perf record -e syscalls:sys_enter_futex over TCP).
 struct Waker {
   std::mutex mu;
   std::condition_variable cv;
   bool set = false;
   void Set() {
-    std::lock_guard<std::mutex> lock(mu);
-    set = true;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      set = true;
+    }
     cv.notify_one();
   }
   bool Wait() {
