@@ -102,6 +102,9 @@ class HashAggregateSink : public Sink {
   AggMode mode_ = AggMode::kSingle;
   bool int_key_ = false;  // one integer-like key or two INTEGER keys: IntGroups (ints_)
   bool packed_ = false;   // two INTEGER keys packed into one int64
+  // 1-4 string keys and no DISTINCT: rows whose strings are short enough (ShortStringKey) find
+  // their group through a cache of packed keys in front of the encoded KeyMap.
+  bool short_strings_ = false;
   std::unique_ptr<IntGroups> ints_;
   KeyMap map_;
   std::vector<std::unique_ptr<AggState>> states_;

@@ -237,6 +237,85 @@ TEST_F(OperatorsTest, IntegerKeyAggregateOverScatteredKeysMatchesReference) {
   EXPECT_EQ(Sorted(*rows), Sorted(expected));
 }
 
+TEST_F(OperatorsTest, ShortStringKeyAggregateMatchesReference) {
+  // Group keys of 1-4 strings take the packed-key path (hash_aggregate.cpp, ShortStringKey)
+  // where every string fits its budget (7, 3, 2, 1 bytes) and the encoded path where one does
+  // not, in the same chunk; NULL and the empty string, and strings that share their bytes but
+  // differ in length ("x", "xx"), must stay distinct groups. 2 workers, 20 blocks. Counts and
+  // sums against a std::map for each number of keys.
+  storage::TableDef ss{"ss",
+                       {{"a", DataType::Varchar()},
+                        {"b", DataType::Varchar()},
+                        {"c", DataType::Varchar()},
+                        {"d", DataType::Varchar()},
+                        {"j", DataType::Integer()}},
+                       {},
+                       {}};
+  ASSERT_TRUE(store_->CreateTable(ss).ok());
+  const std::vector<std::string> words = {"\\N", "", "x", "xx", "xxx", "y", "yx", "xyz", "ab",
+                                          "abcdefg", "abcdefgh", "N"};
+  using Key = std::vector<std::string>;
+  std::map<Key, std::pair<int64_t, int64_t>> want[4];
+  std::string csv;
+  uint64_t x = 99;
+  for (int i = 0; i < 20000; ++i) {
+    Key row;
+    for (int c = 0; c < 4; ++c) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      // Mostly short words, so that the packed path is the common one.
+      const size_t w = (x >> 33) % 16 < 12 ? (x >> 40) % 9 : (x >> 40) % words.size();
+      row.push_back(words[w]);
+    }
+    const int j = i % 997;
+    for (int c = 0; c < 4; ++c) {
+      if (c > 0) csv += ',';
+      csv += row[c];
+    }
+    csv += ',';
+    csv += std::to_string(j);
+    csv += '\n';
+    for (int keys = 1; keys <= 4; ++keys) {
+      Key k;
+      for (int c = 0; c < keys; ++c) k.push_back(row[c] == "\\N" ? "NULL" : row[c]);
+      want[keys - 1][k].first += 1;
+      want[keys - 1][k].second += j;
+    }
+  }
+  Write("ss.csv", csv);
+  storage::CopyOptions copy;
+  copy.null_string = "\\N";
+  copy.block_rows = 1000;
+  ASSERT_TRUE(store_->Copy("ss", dir_ + "/ss.csv", copy).ok());
+  for (int keys = 1; keys <= 4; ++keys) {
+    opt::AggregateSpec agg;
+    opt::Schema out;
+    for (int c = 0; c < keys; ++c) {
+      agg.group_keys.push_back(Col(c, DataType::Varchar()));
+      out.push_back({std::string(1, static_cast<char>('a' + c)), DataType::Varchar()});
+    }
+    agg.aggregates.push_back({opt::AggFunc::kCountStar, std::nullopt, false, DataType::Bigint()});
+    agg.aggregates.push_back({opt::AggFunc::kSum, Col(4, DataType::Integer()), false, DataType::Bigint()});
+    out.push_back({"n", DataType::Bigint()});
+    out.push_back({"s", DataType::Bigint()});
+    auto rows = Run(Unary(agg,
+                          Scan("ss", {0, 1, 2, 3, 4},
+                               {{"a", DataType::Varchar()},
+                                {"b", DataType::Varchar()},
+                                {"c", DataType::Varchar()},
+                                {"d", DataType::Varchar()},
+                                {"j", DataType::Integer()}}),
+                          out));
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    std::vector<std::string> expected;
+    for (const auto& [k, cs] : want[keys - 1]) {
+      std::string line;
+      for (const std::string& part : k) line += part + "|";
+      expected.push_back(line + std::to_string(cs.first) + "|" + std::to_string(cs.second));
+    }
+    EXPECT_EQ(Sorted(*rows), Sorted(expected)) << keys << " key(s)";
+  }
+}
+
 TEST_F(OperatorsTest, TwoPhaseAggregateEqualsSinglePhase) {
   auto spec = [](opt::AggPhase phase) {
     opt::AggregateSpec agg;
