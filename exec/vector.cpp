@@ -61,6 +61,13 @@ Vector::Vector(DataType type, size_t n) : type_(type), physical_(type.physical()
   data_ = owned_.get();
 }
 
+Vector::Vector(DataType type, size_t n, Uninitialized)
+    : type_(type), physical_(type.physical()), size_(n) {
+  const size_t bytes = std::max<size_t>(n, 1) * Width(physical_);
+  owned_ = std::shared_ptr<int128_t[]>(new int128_t[(bytes + 15) / 16]);
+  data_ = owned_.get();
+}
+
 Vector Vector::Constant(const Value& v) {
   Vector out(v.type(), 1);
   out.constant_ = true;
@@ -206,7 +213,7 @@ void GatherTyped(const void* src, void* dst, const uint32_t* sel, size_t n) {
 
 Vector Vector::Gather(const uint32_t* sel, size_t n) const {
   if (constant_) return Clone();
-  Vector out(type_, n);
+  Vector out(type_, n, Uninitialized{});
   switch (physical_) {
     case PhysicalType::kBool:
       GatherTyped<uint8_t>(data_, out.owned_.get(), sel, n);
