@@ -100,10 +100,17 @@ struct Chain {
   std::vector<std::unique_ptr<LocalState>> op_states;
   std::unique_ptr<LocalState> sink_state;
   std::vector<ChunkConsumer> consumers;  // consumers[i]: input of stage i (ops..., sink)
+  // outputs[i]: what operator i pushes into; built once (a std::function made per chunk
+  // allocated its captures on the heap: a malloc and free per chunk and operator). An operator
+  // is never re-entered while it runs, so its downstream time is one slot per stage.
+  std::vector<ChunkConsumer> outputs;
+  std::vector<int64_t> downstream_ns;
 
   void Build() {
     const size_t n = p->operators.size();
     consumers.resize(n + 1);
+    outputs.resize(n);
+    downstream_ns.assign(n, 0);
     consumers[n] = [this](Chunk& c) -> Status {
       const int64_t t0 = NowNs();
       Status s = p->sink->Consume(*ctx, *sink_state, c);
@@ -111,21 +118,21 @@ struct Chain {
       return s;
     };
     for (size_t i = n; i-- > 0;) {
+      outputs[i] = [this, i](Chunk& out) -> Status {
+        p->operators[i]->stats.rows_out.fetch_add(static_cast<int64_t>(out.size), std::memory_order_relaxed);
+        if (out.size == 0) return Status::OK();
+        const int64_t d0 = NowNs();
+        Status s = consumers[i + 1](out);
+        downstream_ns[i] += NowNs() - d0;
+        return s;
+      };
       consumers[i] = [this, i](Chunk& c) -> Status {
         if (ctx->cancelled()) return Status::Cancelled("query cancelled");
         Operator* op = p->operators[i];
         const int64_t t0 = NowNs();
-        int64_t downstream = 0;
-        const ChunkConsumer next = [&](Chunk& out) -> Status {
-          op->stats.rows_out.fetch_add(static_cast<int64_t>(out.size), std::memory_order_relaxed);
-          if (out.size == 0) return Status::OK();
-          const int64_t d0 = NowNs();
-          Status s = consumers[i + 1](out);
-          downstream += NowNs() - d0;
-          return s;
-        };
-        Status s = op->Execute(*ctx, *op_states[i], c, next);
-        op->stats.time_ns.fetch_add(NowNs() - t0 - downstream, std::memory_order_relaxed);
+        downstream_ns[i] = 0;
+        Status s = op->Execute(*ctx, *op_states[i], c, outputs[i]);
+        op->stats.time_ns.fetch_add(NowNs() - t0 - downstream_ns[i], std::memory_order_relaxed);
         return s;
       };
     }
@@ -150,7 +157,7 @@ Status Executor::RunPipeline(ExecContext& ctx, const Pipeline& p) {
   };
 
   std::function<void()> task = [&] {
-    Chain chain{&ctx, &p, {}, nullptr, {}};
+    Chain chain{&ctx, &p, {}, nullptr, {}, {}, {}};
     {
       // Serialized: several operators and sinks set up their shared state (memory
       // reservations, the aggregate's global states) in the first MakeLocal. Concurrent first
@@ -228,7 +235,7 @@ Status Executor::RunPipeline(ExecContext& ctx, const Pipeline& p) {
   // Operators with output after the last work order (outer joins): on this thread, feeding
   // the rest of the pipeline through a fresh chain.
   for (size_t i = 0; i < p.operators.size(); ++i) {
-    Chain chain{&ctx, &p, {}, nullptr, {}};
+    Chain chain{&ctx, &p, {}, nullptr, {}, {}, {}};
     for (Operator* op : p.operators) chain.op_states.push_back(op->MakeLocal(ctx));
     chain.sink_state = p.sink->MakeLocal(ctx);
     chain.sink_state->work_order = p.order_base + orders;

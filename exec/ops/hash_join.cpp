@@ -194,13 +194,24 @@ Chunk JoinProbeOp::Assemble(const Chunk& probe, const std::vector<uint32_t>& pro
   return out;
 }
 
+// The probe's per-chunk bookkeeping, kept by each worker from one chunk to the next instead of
+// four vectors allocated and freed per chunk (malloc and free were ~10 % of SSB's probe time).
+struct JoinProbeOp::Scratch : LocalState {
+  std::vector<uint32_t> probe_rows;
+  std::vector<uint32_t> build_rows;
+  std::vector<uint8_t> probe_null_key;
+  std::vector<uint8_t> hit;
+};
+
+std::unique_ptr<LocalState> JoinProbeOp::MakeLocal(ExecContext&) { return std::make_unique<Scratch>(); }
+
 // The pairs (probe row, build row) of one input chunk are handled in batches of at most
 // kChunkRows: a probe row may match many build rows, and a many-to-many join would otherwise
 // build one chunk of (input rows x matches) rows — gigabytes — and could not be cancelled
 // until the operators after it had consumed all of it (cancellation is checked per chunk).
 Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
                             const ChunkConsumer& push) {
-  (void)local;
+  Scratch& scratch = static_cast<Scratch&>(local);
   const HashJoinDef& d = *def_;
   const JoinBuildSink& b = *build_;
   const size_t n = in.size;
@@ -212,10 +223,14 @@ Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
                               (d.kind == JoinKind::kRight && !d.build_is_left);
   const bool emits_pairs = d.kind == JoinKind::kInner || d.kind == JoinKind::kLeft ||
                            d.kind == JoinKind::kRight || d.kind == JoinKind::kFull;
-  std::vector<uint32_t> probe_rows;
-  std::vector<uint32_t> build_rows;
-  std::vector<uint8_t> probe_null_key(n, 0);
-  std::vector<uint8_t> hit(n, 0);  // probe rows with a match that passed the residual
+  std::vector<uint32_t>& probe_rows = scratch.probe_rows;
+  std::vector<uint32_t>& build_rows = scratch.build_rows;
+  std::vector<uint8_t>& probe_null_key = scratch.probe_null_key;
+  std::vector<uint8_t>& hit = scratch.hit;  // probe rows with a match that passed the residual
+  probe_rows.clear();
+  build_rows.clear();
+  probe_null_key.assign(n, 0);
+  hit.assign(n, 0);
   int64_t last_matched = -1;       // the last such probe row of the batches before
   Status batch_status;
   // Filters the batch, records its matches and emits its rows; false once it failed.

@@ -106,10 +106,12 @@ class JoinProbeOp : public Operator {
   JoinProbeOp(std::shared_ptr<const HashJoinDef> def, JoinBuildSink* build)
       : def_(std::move(def)), build_(build) {}
   std::string Name() const override;
+  std::unique_ptr<LocalState> MakeLocal(ExecContext& ctx) override;
   Status Execute(ExecContext& ctx, LocalState& local, Chunk& in, const ChunkConsumer& push) override;
   Status Finish(ExecContext& ctx, const ChunkConsumer& push) override;
 
  private:
+  struct Scratch;  // per-worker buffers reused across chunks
   // Output chunk of pairs (probe rows, build rows); kNull (UINT32_MAX) = NULLs for that side.
   Chunk Assemble(const Chunk& probe, const std::vector<uint32_t>& probe_rows,
                  const std::vector<uint32_t>& build_rows) const;
