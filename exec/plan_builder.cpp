@@ -84,7 +84,8 @@ class Builder {
     return plan_->sinks.back().get();
   }
 
-  Result<Stage> BuildJoin(const opt::PlanNode& node);
+  // used_outputs: see JoinProbeOp (empty: every output column is read above).
+  Result<Stage> BuildJoin(const opt::PlanNode& node, std::vector<bool> used_outputs = {});
   Result<Stage> BuildAggregate(const opt::PlanNode& node);
   Result<Stage> BuildSetOp(const opt::PlanNode& node);
 
@@ -119,7 +120,7 @@ Result<AggKind> ToAggKind(opt::AggFunc f) {
   return Status::Internal("unknown aggregate function");
 }
 
-Result<Stage> Builder::BuildJoin(const opt::PlanNode& node) {
+Result<Stage> Builder::BuildJoin(const opt::PlanNode& node, std::vector<bool> used_outputs) {
   const auto& spec = node.As<opt::JoinSpec>();
   auto def = std::make_shared<HashJoinDef>();
   switch (spec.type) {
@@ -169,7 +170,8 @@ Result<Stage> Builder::BuildJoin(const opt::PlanNode& node) {
   JoinBuildSink* build_sink = sink.get();
   Terminate(std::move(build), AddSink(node.id, std::move(sink)));
   IBEX_ASSIGN_OR_RETURN(Stage probe, Build(probe_child));
-  probe.ops.push_back(AddOperator(node.id, std::make_unique<JoinProbeOp>(def, build_sink)));
+  probe.ops.push_back(
+      AddOperator(node.id, std::make_unique<JoinProbeOp>(def, build_sink, std::move(used_outputs))));
   return probe;
 }
 
@@ -273,8 +275,21 @@ Result<Stage> Builder::Build(const opt::PlanNode& node) {
       return s;
     }
     case opt::NodeKind::kProject: {
-      IBEX_ASSIGN_OR_RETURN(std::vector<ExprPtr> exprs, CompileAll(node.As<opt::ProjectSpec>().exprs));
-      IBEX_ASSIGN_OR_RETURN(Stage s, Build(node.children[0]));
+      const auto& project = node.As<opt::ProjectSpec>().exprs;
+      IBEX_ASSIGN_OR_RETURN(std::vector<ExprPtr> exprs, CompileAll(project));
+      Stage s;
+      if (node.children[0].kind() == opt::NodeKind::kHashJoin) {
+        // The join gathers only the columns this projection reads.
+        std::vector<bool> used(node.children[0].schema.size(), false);
+        std::vector<int> columns;
+        for (const opt::PlanExpr& e : project) e.CollectColumns(&columns);
+        for (int c : columns) {
+          if (c >= 0 && static_cast<size_t>(c) < used.size()) used[static_cast<size_t>(c)] = true;
+        }
+        IBEX_ASSIGN_OR_RETURN(s, BuildJoin(node.children[0], std::move(used)));
+      } else {
+        IBEX_ASSIGN_OR_RETURN(s, Build(node.children[0]));
+      }
       s.ops.push_back(AddOperator(node.id, std::make_unique<ProjectOp>(std::move(exprs))));
       return s;
     }

@@ -89,6 +89,54 @@ Map PruneScan(PlanNode* node, Need need) {
   return out;
 }
 
+// A join outputs its key columns (and the columns its residual reads) whether or not anything
+// above reads them; a projection right above it keeps only what is read, so that the join
+// gathers only those (exec/plan_builder.cpp fuses the two: the join gathers the columns the
+// projection reads) and a chain of joins does not carry every earlier join's keys along.
+// `out`: the join's old output positions -> its new ones.
+Map DropUnusedJoinOutputs(PlanNode* node, const Need& need, const Map& out) {
+  Need read(node->schema.size(), false);
+  for (size_t i = 0; i < out.size() && i < need.size(); ++i) {
+    if (need[i] && out[i] >= 0) read[static_cast<size_t>(out[i])] = true;
+  }
+  const size_t kept = static_cast<size_t>(std::count(read.begin(), read.end(), true));
+  if (kept == 0 || kept == read.size()) return out;
+  PlanNode project;
+  ProjectSpec spec;
+  Map position(read.size(), -1);
+  for (size_t j = 0; j < read.size(); ++j) {
+    if (!read[j]) continue;
+    position[j] = static_cast<int>(spec.exprs.size());
+    spec.exprs.push_back(PlanExpr::Column(static_cast<int>(j), node->schema[j].type));
+    project.schema.push_back(node->schema[j]);
+  }
+  project.payload = std::move(spec);
+  project.estimated_rows = node->estimated_rows;
+  project.children.push_back(std::move(*node));
+  *node = std::move(project);
+  Map result(out.size(), -1);
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] >= 0 && i < need.size() && need[i]) result[i] = position[static_cast<size_t>(out[i])];
+  }
+  return result;
+}
+
+// A projection over a projection of plain columns (the one DropUnusedJoinOutputs put above a
+// join): the outer one reads the join's columns directly, so one projection stays.
+void MergeIntoColumnProject(PlanNode* node) {
+  PlanNode& child = node->children[0];
+  if (child.kind() != NodeKind::kProject) return;
+  const auto& inner = child.As<ProjectSpec>().exprs;
+  Map through(inner.size(), -1);
+  for (size_t i = 0; i < inner.size(); ++i) {
+    if (inner[i].kind != ExprKind::kColumn) return;
+    through[i] = inner[i].column;
+  }
+  for (PlanExpr& e : node->As<ProjectSpec>().exprs) Remap(&e, through);
+  PlanNode grandchild = std::move(child.children[0]);
+  node->children[0] = std::move(grandchild);
+}
+
 Map PruneJoin(PlanNode* node, const Need& need) {
   JoinSpec& join = node->As<JoinSpec>();
   size_t lw = node->children[0].schema.size();
@@ -124,7 +172,7 @@ Map PruneJoin(PlanNode* node, const Need& need) {
     out.push_back(new_lw);
   }
   node->schema = std::move(schema);
-  return out;
+  return DropUnusedJoinOutputs(node, need, out);
 }
 
 Map PruneAggregate(PlanNode* node, const Need& need) {
@@ -197,6 +245,7 @@ Map Prune(PlanNode* node, Need need) {
       }
       exprs = std::move(kept);
       node->schema = std::move(schema);
+      MergeIntoColumnProject(node);
       return out;
     }
     case NodeKind::kHashJoin:

@@ -170,19 +170,38 @@ std::string JoinProbeOp::Name() const {
   return std::string("HashJoin[") + kNames[static_cast<int>(def_->kind)] + "]";
 }
 
+JoinProbeOp::JoinProbeOp(std::shared_ptr<const HashJoinDef> def, JoinBuildSink* build,
+                         std::vector<bool> used_outputs)
+    : def_(std::move(def)), build_(build), used_outputs_(std::move(used_outputs)) {
+  if (used_outputs_.empty()) return;
+  std::vector<DataType> types = def_->left_types;  // output: left side, then right side
+  types.insert(types.end(), def_->right_types.begin(), def_->right_types.end());
+  unused_.resize(types.size());
+  for (size_t c = 0; c < types.size() && c < used_outputs_.size(); ++c) {
+    if (!used_outputs_[c]) unused_[c] = Vector::Constant(Value::Null(types[c]));
+  }
+}
+
 Chunk JoinProbeOp::Assemble(const Chunk& probe, const std::vector<uint32_t>& probe_rows,
-                            const std::vector<uint32_t>& build_rows) const {
+                            const std::vector<uint32_t>& build_rows, bool all_columns) const {
   const bool probe_null = std::find(probe_rows.begin(), probe_rows.end(), kNull) != probe_rows.end();
   const bool build_null = std::find(build_rows.begin(), build_rows.end(), kNull) != build_rows.end();
   Chunk out;
   out.size = probe_rows.size();
+  // Output column `c` (0-based, left side first) is gathered unless nothing above reads it.
+  auto add = [&](const Vector& v, const std::vector<uint32_t>& rows, bool nulls) {
+    const size_t c = out.columns.size();
+    if (!all_columns && c < used_outputs_.size() && !used_outputs_[c]) {
+      out.columns.push_back(unused_[c].Ref());
+    } else {
+      out.columns.push_back(GatherOrNull(v, rows, nulls));
+    }
+  };
   auto add_probe = [&] {
-    for (const Vector& v : probe.columns) out.columns.push_back(GatherOrNull(v, probe_rows, probe_null));
+    for (const Vector& v : probe.columns) add(v, probe_rows, probe_null);
   };
   auto add_build = [&] {
-    for (const Vector& v : build_->rows_.columns) {
-      out.columns.push_back(GatherOrNull(v, build_rows, build_null));
-    }
+    for (const Vector& v : build_->rows_.columns) add(v, build_rows, build_null);
   };
   if (def_->build_is_left) {
     add_build();
@@ -241,7 +260,7 @@ Status JoinProbeOp::Execute(ExecContext& ctx, LocalState& local, Chunk& in,
       return false;
     }
     if (d.residual != nullptr) {
-      Chunk pairs = Assemble(in, probe_rows, build_rows);
+      Chunk pairs = Assemble(in, probe_rows, build_rows, /*all_columns=*/true);
       std::vector<uint32_t> sel;
       Result<size_t> m = EvaluateFilter(*d.residual, pairs, &sel);
       if (!m.ok()) {

@@ -516,6 +516,32 @@ TEST_F(OperatorsTest, ScalarSubqueryJoinRejectsSecondMatch) {
   EXPECT_EQ(one->size(), 10u);
 }
 
+// A projection right above a join tells the join which of its output columns are read
+// (exec/plan_builder.cpp): the others are not gathered. The residual still sees every column
+// (here u.w, which the projection drops), and so do the unmatched rows of an outer join.
+TEST_F(OperatorsTest, JoinUnderProjectionGathersWhatIsReadAndFiltersOnTheRest) {
+  auto project = [](PlanNode join, std::vector<int> columns) {
+    opt::ProjectSpec spec;
+    opt::Schema schema;
+    for (int c : columns) {
+      spec.exprs.push_back(Col(c, join.schema[static_cast<size_t>(c)].type));
+      schema.push_back(join.schema[static_cast<size_t>(c)]);
+    }
+    return Unary(spec, std::move(join), schema);
+  };
+  PlanNode inner = Join(opt::JoinType::kInner, ScanT(), ScanU(), TU());
+  inner.As<opt::JoinSpec>().residual = PlanExpr::Compare(
+      opt::ScalarOp::kNe, Col(4, DataType::Varchar()), PlanExpr::Literal(Value::String("y")));
+  auto rows = Run(project(std::move(inner), {2, 3}));  // t.s, u.k
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(Sorted(*rows), (std::vector<std::string>{"b|2", "b|5"}));
+  auto full = Run(project(Join(opt::JoinType::kFull, ScanT(), ScanU(), TU()), {0, 4}));  // t.k, u.w
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  EXPECT_EQ(Sorted(*full),
+            Sorted({"1|NULL", "2|x", "2|y", "3|NULL", "4|NULL", "5|z", "6|NULL", "7|NULL", "8|NULL",
+                    "9|NULL", "10|NULL", "NULL|q", "NULL|n"}));
+}
+
 // A many-to-many join: every row of m has the same key, so each probe row matches every
 // build row. The join emits chunks of at most kChunkRows (not one chunk of input rows x
 // matches), and a cancellation stops it between them.

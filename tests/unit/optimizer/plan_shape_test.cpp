@@ -6,6 +6,8 @@
 // places are consistent on 2-4 executors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "optimizer/distribution.h"
 #include "optimizer/fragment.h"
 #include "tests/unit/optimizer/optimizer_test_util.h"
@@ -217,6 +219,39 @@ TEST(PlanShape, Q13ShufflesOrdersWithoutTheFilterOnlyComment) {
       for (const Field& field : f.root.schema) EXPECT_NE(field.name, "o_comment") << text;
     }
   }
+}
+
+TEST(PlanShape, JoinKeysNothingAboveReadsDoNotLeaveTheJoin) {
+  // SSB Q2.1 joins lineorder with part, supplier and dates in a chain; each join's keys are read
+  // by that join only. A projection right above every join keeps what is read above (the
+  // executor's join then gathers only those columns): no key of an earlier join reaches a later
+  // one, and the aggregate's input is its three columns.
+  FragmentedPlan p = Fragmented(Query("ssb/q2.1.sql"), test::PartitionedSsb(), 2);
+  const std::string text = ExplainFragments(p);
+  int joins = 0;
+  for (const Fragment& f : p.fragments) {
+    ForEachNode(f.root, [&](const PlanNode& n) {
+      if (n.kind() != NodeKind::kProject || n.children[0].kind() != NodeKind::kHashJoin) return;
+      ++joins;
+      // The join's own keys (Q2.1 reads none of them above their join).
+      const PlanNode& join = n.children[0];
+      const auto& spec = join.As<JoinSpec>();
+      std::vector<std::string> keys;
+      for (const auto* side : {&spec.left_keys, &spec.right_keys}) {
+        const Schema& input = join.children[side == &spec.left_keys ? 0 : 1].schema;
+        for (const PlanExpr& k : *side) {
+          std::vector<int> columns;
+          k.CollectColumns(&columns);
+          for (int c : columns) keys.push_back(input[static_cast<size_t>(c)].name);
+        }
+      }
+      EXPECT_EQ(keys.size(), 2u) << text;
+      for (const Field& field : n.schema) {
+        EXPECT_EQ(std::count(keys.begin(), keys.end(), field.name), 0) << field.name << "\n" << text;
+      }
+    });
+  }
+  EXPECT_EQ(joins, 3) << text;
 }
 
 TEST(PlanShape, FewGroupsAreFinishedAtOnePlaceManyAreShuffled) {
