@@ -542,6 +542,25 @@ TEST_F(OperatorsTest, JoinUnderProjectionGathersWhatIsReadAndFiltersOnTheRest) {
                     "9|NULL", "10|NULL", "NULL|q", "NULL|n"}));
 }
 
+// A join's memory includes its index: two build keys 1 and 1,000,000 make a direct-addressed
+// index of 1 M slots (4 MiB) for a build side of a few bytes; a 2 MiB limit must stop it.
+TEST_F(OperatorsTest, JoinIndexCountsAgainstTheMemoryLimit) {
+  storage::TableDef wide{"wide", {{"k", DataType::Integer()}}, {}, {}};
+  ASSERT_TRUE(store_->CreateTable(wide).ok());
+  Write("wide.csv", "1\n1000000\n");
+  ASSERT_TRUE(store_->Copy("wide", dir_ + "/wide.csv", storage::CopyOptions{}).ok());
+  auto join = [] {
+    return Join(opt::JoinType::kInner, ScanT(), Scan("wide", {0}, {{"k", DataType::Integer()}}),
+                {{"k", DataType::Integer()}, {"v", kDec}, {"s", DataType::Varchar()}, {"k2", DataType::Integer()}});
+  };
+  auto unlimited = Run(join());
+  ASSERT_TRUE(unlimited.ok()) << unlimited.status().ToString();
+  EXPECT_EQ(*unlimited, (std::vector<std::string>{"1|1.50|a|1"}));
+  auto limited = Run(join(), 2 << 20);
+  ASSERT_FALSE(limited.ok());
+  EXPECT_NE(limited.status().message().find("memory limit"), std::string::npos) << limited.status().ToString();
+}
+
 // A many-to-many join: every row of m has the same key, so each probe row matches every
 // build row. The join emits chunks of at most kChunkRows (not one chunk of input rows x
 // matches), and a cancellation stops it between them.
