@@ -44,6 +44,25 @@ Map Prune(PlanNode* node, Need need);
 // Prunes a child that must keep all its columns.
 void PruneAll(PlanNode* child) { Prune(child, Need(child->schema.size(), true)); }
 
+// Wraps `node` in a projection of its columns j with keep[j] (in order); returns the node's
+// column positions -> their positions in the projection (-1: dropped).
+Map ProjectColumns(PlanNode* node, const Need& keep) {
+  PlanNode project;
+  ProjectSpec spec;
+  Map position(node->schema.size(), -1);
+  for (size_t j = 0; j < node->schema.size(); ++j) {
+    if (!keep[j]) continue;
+    position[j] = static_cast<int>(spec.exprs.size());
+    spec.exprs.push_back(PlanExpr::Column(static_cast<int>(j), node->schema[j].type));
+    project.schema.push_back(node->schema[j]);
+  }
+  project.payload = std::move(spec);
+  project.estimated_rows = node->estimated_rows;
+  project.children.push_back(std::move(*node));
+  *node = std::move(project);
+  return position;
+}
+
 // A scan reads the columns its filter uses; those the filter alone uses are then dropped by a
 // projection right above it, so that what is above never carries them — an exchange placed
 // above the scan later would ship them to other executors (TPC-H Q13 sent `o_comment` of 1.5 M
@@ -73,19 +92,15 @@ Map PruneScan(PlanNode* node, Need need) {
   if (!filter_only || std::none_of(used_above.begin(), used_above.end(), [](bool b) { return b; })) {
     return map;
   }
-  PlanNode project;
-  ProjectSpec spec;
+  Need keep(node->schema.size(), false);
+  for (size_t i = 0; i < need.size(); ++i) {
+    if (used_above[i]) keep[static_cast<size_t>(map[i])] = true;
+  }
+  const Map position = ProjectColumns(node, keep);
   Map out(need.size(), -1);
   for (size_t i = 0; i < need.size(); ++i) {
-    if (!used_above[i]) continue;
-    out[i] = static_cast<int>(spec.exprs.size());
-    spec.exprs.push_back(PlanExpr::Column(map[i], node->schema[static_cast<size_t>(map[i])].type));
-    project.schema.push_back(node->schema[static_cast<size_t>(map[i])]);
+    if (used_above[i]) out[i] = position[static_cast<size_t>(map[i])];
   }
-  project.payload = std::move(spec);
-  project.estimated_rows = node->estimated_rows;
-  project.children.push_back(std::move(*node));
-  *node = std::move(project);
   return out;
 }
 
@@ -101,19 +116,7 @@ Map DropUnusedJoinOutputs(PlanNode* node, const Need& need, const Map& out) {
   }
   const size_t kept = static_cast<size_t>(std::count(read.begin(), read.end(), true));
   if (kept == 0 || kept == read.size()) return out;
-  PlanNode project;
-  ProjectSpec spec;
-  Map position(read.size(), -1);
-  for (size_t j = 0; j < read.size(); ++j) {
-    if (!read[j]) continue;
-    position[j] = static_cast<int>(spec.exprs.size());
-    spec.exprs.push_back(PlanExpr::Column(static_cast<int>(j), node->schema[j].type));
-    project.schema.push_back(node->schema[j]);
-  }
-  project.payload = std::move(spec);
-  project.estimated_rows = node->estimated_rows;
-  project.children.push_back(std::move(*node));
-  *node = std::move(project);
+  const Map position = ProjectColumns(node, read);
   Map result(out.size(), -1);
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] >= 0 && i < need.size() && need[i]) result[i] = position[static_cast<size_t>(out[i])];

@@ -392,17 +392,23 @@ class NoOrdersSource : public Source {
   }
 };
 
-TEST(ExecutorContract, MakeLocalCallsAreSerialized) {
-  Executor wide(6);
+// Runs a pipeline of no work orders into `sink` on `executor`: every worker makes its local
+// state once.
+Status RunEmptyPipeline(Executor& executor, Sink& sink) {
   NoOrdersSource source;
-  OverlapProbeSink sink;
   Pipeline p;
   p.source = &source;
   p.sink = &sink;
   MemoryTracker memory(0);
   ExecContext ctx;
   ctx.memory = &memory;
-  ASSERT_TRUE(wide.Run(ctx, {p}).ok());
+  return executor.Run(ctx, {p});
+}
+
+TEST(ExecutorContract, MakeLocalCallsAreSerialized) {
+  Executor wide(6);
+  OverlapProbeSink sink;
+  ASSERT_TRUE(RunEmptyPipeline(wide, sink).ok());
   EXPECT_EQ(sink.made_.load(), 6);  // one per worker
   EXPECT_FALSE(sink.overlapped_.load()) << "two workers were inside MakeLocal at once";
 }
@@ -426,15 +432,8 @@ class PolicyProbeSink : public Sink {
 
 TEST(ExecutorContract, WorkersRunAsBatchThreads) {
   Executor three(3);
-  NoOrdersSource source;
   PolicyProbeSink sink;
-  Pipeline p;
-  p.source = &source;
-  p.sink = &sink;
-  MemoryTracker memory(0);
-  ExecContext ctx;
-  ctx.memory = &memory;
-  ASSERT_TRUE(three.Run(ctx, {p}).ok());
+  ASSERT_TRUE(RunEmptyPipeline(three, sink).ok());
   ASSERT_EQ(sink.policies_.size(), 3u);
   for (int policy : sink.policies_) EXPECT_EQ(policy, SCHED_BATCH);
   EXPECT_EQ(sched_getscheduler(0), SCHED_OTHER);
