@@ -45,15 +45,24 @@ Result<std::unique_ptr<ExchangeService>> ExchangeService::Create(Fabric& fabric,
   im.remotes.resize(size);
   im.peer_failed.resize(size);
   for (int r = 0; r < size; ++r) im.peer_failed[r] = fabric.PeerStatus(r);
-  im.ready_box.lists.resize(size);
   im.mapped.assign(size, nullptr);
+  im.peer_rings.resize(size);
+  im.ring_source.assign(size, false);
+  im.doorbells.assign(size, 0);
 
   std::string where = "rank " + std::to_string(fabric.rank()) + ": exchange service";
-  size_t region_bytes = size_t{options.slots_per_peer} * options.slot_bytes * size;
+  // Slots, then the store path's control area (slot_rings.h) at the same offset everywhere.
+  im.control_offset = (size_t{options.slots_per_peer} * options.slot_bytes * size + 63) / 64 * 64;
+  size_t region_bytes = im.control_offset + SlotRings::Bytes(size, options.slots_per_peer);
   size_t staging_bytes = size_t{options.staging_buffers} * options.slot_bytes;
   Status st = CheckMemlockLimit(region_bytes + staging_bytes, MemlockLimit(), fabric.rdma().verbs);
   if (st.ok()) st = im.MapRegion(region_bytes, &im.region, "receive region");
   if (st.ok()) st = im.MapRegion(staging_bytes, &im.staging, "staging buffers");
+  if (st.ok()) {
+    // Before the allgather below: no peer sees the area before it is initialized.
+    SlotRings::Initialize(im.region.base + im.control_offset, size, options.slots_per_peer);
+    im.own_rings = SlotRings(im.region.base + im.control_offset, size, options.slots_per_peer);
+  }
   WireWriter w;
   if (st.ok()) {
     void* packed = nullptr;
@@ -118,6 +127,9 @@ Result<std::unique_ptr<ExchangeService>> ExchangeService::Create(Fabric& fabric,
                                                             : ExchangePath::kActiveMessage;
     }
     s->paths_[r] = p;
+    if (im.UsesRing(r)) {
+      im.peer_rings[r] = SlotRings(im.mapped[r] + im.control_offset, size, options.slots_per_peer);
+    }
   }
   fabric.SetAmHandler(kAmExchangeNotice, &Impl::OnNotice, &im);
   fabric.SetAmHandler(kAmExchangeData, &Impl::OnData, &im);
@@ -151,7 +163,7 @@ ExchangeStats ExchangeService::stats() const {
 }
 
 void ExchangeService::ForgetQuery(uint64_t query) {
-  std::lock_guard<std::mutex> lock(impl_->mu);
+  Impl::Section section(*impl_);
   impl_->forgotten.insert(query);
   for (auto it = impl_->early.begin(); it != impl_->early.end();) {
     if (it->first.query != query) {
@@ -211,7 +223,10 @@ Result<std::unique_ptr<ExchangeReceiver>> ExchangeService::OpenReceiver(Exchange
     }
     state->is_sender[r] = true;
   }
-  std::lock_guard<std::mutex> lock(impl_->mu);
+  Impl::Section section(*impl_);
+  // Entries already in our rings for this exchange become early data first, and are adopted
+  // below with the rest.
+  impl_->PollReadyRingsLocked();
   if (impl_->receivers.count(key) != 0 || impl_->finished.count(key) != 0) {
     return Status::AlreadyExists(key.ToString() + " was already opened on this rank");
   }

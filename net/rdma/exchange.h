@@ -155,7 +155,8 @@ struct ExchangeStats {
   uint64_t store_buffers = 0;
   uint64_t put_buffers = 0;
   uint64_t am_buffers = 0;
-  uint64_t ready_notices = 0;  // batches; (store+put buffers) / ready_notices = batching factor
+  uint64_t ready_notices = 0;  // put path: batches; put_buffers / ready_notices = batching
+  uint64_t doorbells = 0;      // store path: wake-ups sent to a sleeping side (ring doorbells)
   uint64_t flushes = 0;
   uint64_t early_copied = 0;
   uint64_t dropped = 0;

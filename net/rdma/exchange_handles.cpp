@@ -32,12 +32,15 @@ Result<SendState> ExchangeSender::Acquire(int dest, StagingBuffer* out) {
     return Status::InvalidArgument(state_->key.ToString() + ": rank " + std::to_string(dest) +
                                    " is not one of its receivers");
   }
-  std::lock_guard<std::mutex> lock(im.mu);
+  ExchangeService::Impl::Section section(im);
   if (state_->finished) {
     return Status::InvalidArgument(state_->key.ToString() + ": Acquire after Finish");
   }
   IBEX_RETURN_IF_ERROR(im.SenderError(*state_));
-  if (!im.CanAcquireLocked(dest, state_->key)) return SendState::kBlocked;
+  if (!im.CanAcquireLocked(dest, state_->key)) {
+    if (im.UsesRing(dest)) im.PollCreditRingLocked(dest);
+    if (!im.CanAcquireLocked(dest, state_->key)) return SendState::kBlocked;
+  }
   out->dest = dest;
   out->slot = *im.credits[dest].Take(state_->key);
   if (service_->paths_[dest] == ExchangePath::kStore) {
@@ -56,15 +59,15 @@ Status ExchangeSender::Commit(StagingBuffer buffer, size_t bytes) {
   IBEX_CHECK_LE(bytes, im.slot_bytes);
   IBEX_CHECK_GE(buffer.dest, 0);
   {
-    std::lock_guard<std::mutex> lock(im.mu);
+    ExchangeService::Impl::Section section(im);
     IBEX_RETURN_IF_ERROR(im.SenderError(*state_));
     ++state_->sent[buffer.dest];
     ExchangePath path = service_->paths_[buffer.dest];
     if (path == ExchangePath::kStore) {
       IBEX_CHECK_EQ(buffer.staging, StagingBuffer::kNoStaging);
       ++im.stats.store_buffers;
-      im.QueueReadyLocked(buffer.dest,
-                          SlotEntry{state_->key, buffer.slot, static_cast<uint32_t>(bytes)});
+      im.PublishReadyLocked(buffer.dest,
+                            SlotEntry{state_->key, buffer.slot, static_cast<uint32_t>(bytes)});
       return Status::OK();
     }
     if (path == ExchangePath::kPut) {
@@ -97,15 +100,25 @@ Result<SendState> ExchangeSender::TrySend(int dest, std::span<const std::byte> p
 
 void ExchangeSender::WhenUnblocked(int dest, std::function<void()> wake) {
   auto& im = *service_->impl_;
-  {
-    std::lock_guard<std::mutex> lock(im.mu);
-    bool ready = im.CanAcquireLocked(dest, state_->key) || !im.SenderError(*state_).ok();
-    if (!ready) {
-      im.blocked[dest].push_back(std::move(wake));
-      return;
-    }
+  ExchangeService::Impl::Section section(im);
+  bool ring = im.UsesRing(dest);
+  if (ring) im.PollCreditRingLocked(dest);
+  if (im.CanAcquireLocked(dest, state_->key) || !im.SenderError(*state_).ok()) {
+    im.deferred_wakes.push_back(std::move(wake));  // runs inline, after the lock
+    return;
   }
-  wake();
+  im.blocked[dest].push_back(std::move(wake));
+  if (!ring) return;
+  // Dekker with the receiver's ReturnCreditLocked (push, fence, test the flag): either our
+  // poll below sees its credit or it sees the flag and rings our credit doorbell.
+  const SlotRings& rings = im.peer_rings[dest];
+  rings.SenderWaiting(im.rank).store(1, std::memory_order_seq_cst);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  im.PollCreditRingLocked(dest);  // a credit found here wakes the callbacks, ours included
+  // Entries the receiver has not taken yet may be for an exchange nobody there consumes at
+  // the moment (not opened yet, or finished): it takes them on a doorbell, keeping or
+  // dropping them, so that their slots come back when they can (one-phase start).
+  if (!rings.Ready(im.rank).Taken()) im.QueueDoorbellLocked(dest, RingDoorbell::kReady);
 }
 
 Status ExchangeSender::Finish() {
@@ -139,7 +152,11 @@ ExchangeReceiver::ExchangeReceiver(ExchangeService* service, std::shared_ptr<Rec
 
 ExchangeReceiver::~ExchangeReceiver() {
   auto& im = *service_->impl_;
-  std::lock_guard<std::mutex> lock(im.mu);
+  ExchangeService::Impl::Section section(im);
+  if (state_->waker) {
+    state_->waker = nullptr;
+    im.own_rings.Waiting(state_->key).fetch_sub(1, std::memory_order_relaxed);
+  }
   im.finished.insert(state_->key);
   im.receivers.erase(state_->key);
   for (Item& item : state_->queue) {
@@ -163,7 +180,8 @@ uint64_t ExchangeReceiver::buffers_early() const {
 Result<ReceiveState> ExchangeReceiver::TryReceive(ReceivedBuffer* out) {
   auto& im = *service_->impl_;
   out->Release();
-  std::lock_guard<std::mutex> lock(im.mu);
+  ExchangeService::Impl::Section section(im);
+  im.PollReadyRingsLocked();
   IBEX_RETURN_IF_ERROR(state_->error);
   if (!state_->queue.empty()) {
     Item item = std::move(state_->queue.front());
@@ -186,14 +204,18 @@ Result<ReceiveState> ExchangeReceiver::TryReceive(ReceivedBuffer* out) {
 
 void ExchangeReceiver::WhenReady(std::function<void()> wake) {
   auto& im = *service_->impl_;
-  {
-    std::lock_guard<std::mutex> lock(im.mu);
-    if (state_->queue.empty() && state_->error.ok() && !state_->Ended()) {
-      state_->waker = std::move(wake);
-      return;
-    }
+  ExchangeService::Impl::Section section(im);
+  im.PollReadyRingsLocked();
+  if (!state_->queue.empty() || !state_->error.ok() || state_->Ended()) {
+    im.deferred_wakes.push_back(std::move(wake));  // runs inline, after the lock
+    return;
   }
-  wake();
+  // Dekker with the senders' PublishReadyLocked (push, fence, read the count): either the
+  // poll below sees their entry or they see the count and ring our ready doorbell.
+  if (!state_->waker) im.own_rings.Waiting(state_->key).fetch_add(1, std::memory_order_seq_cst);
+  state_->waker = std::move(wake);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  im.PollReadyRingsLocked();  // an entry of ours found here takes the waker
 }
 
 // ---- ReceivedBuffer ----

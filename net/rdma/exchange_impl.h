@@ -20,6 +20,7 @@
 #include "net/rdma/exchange_wire.h"
 #include "net/rdma/mpi_bootstrap.h"
 #include "net/rdma/slot_credits.h"
+#include "net/rdma/slot_rings.h"
 #include "net/rdma/ucx_request.h"
 #include "net/rdma/wire.h"
 
@@ -130,14 +131,27 @@ struct ExchangeService::Impl {
   std::set<ExchangeKey> finished;
   std::set<uint64_t> forgotten;
   std::vector<Status> peer_failed;
+  // Store path (docs/net.md): the control area at the end of our region, and that of every
+  // store-path destination as mapped here; by source, whether it hands us slots through the
+  // rings in our area (learnt from its first entry: a sender's path never changes).
+  size_t control_offset = 0;
+  SlotRings own_rings;
+  std::vector<SlotRings> peer_rings;  // by destination; valid where UsesRing(dest)
+  std::vector<bool> ring_source;
+  std::vector<uint8_t> doorbells;     // by rank: RingDoorbell bits to send
+  bool doorbells_scheduled = false;
+  std::vector<RingEntry> drained;     // scratch of the ring polls
+  // Found under mu, run by Section after mu is released: wake-ups (callbacks never run under
+  // the lock) and protocol errors (failing a peer calls back into OnPeerFailed).
+  std::vector<std::function<void()>> deferred_wakes;
+  std::vector<std::pair<int, std::string>> deferred_errors;
   // Slot entries queued under mu by any thread, sent by the network thread as one notice per
   // rank covering everything queued before it ran.
   struct Outbox {
     std::vector<std::vector<SlotEntry>> lists;  // by rank
     bool scheduled = false;
   };
-  Outbox credit_box;  // credits back to senders
-  Outbox ready_box;   // store path: ready notices to receivers
+  Outbox credit_box;  // credits back to senders (put and am paths)
   ExchangeStats stats;
 
   // Network thread only.
@@ -155,6 +169,37 @@ struct ExchangeService::Impl {
         generation(exchange_detail::NextGeneration()),
         k(o.slots_per_peer),
         slot_bytes(o.slot_bytes) {}
+
+  // A critical section on mu that runs what was deferred in it once mu is released.
+  class Section {
+   public:
+    explicit Section(Impl& im) : im_(im), lock_(im.mu) {}
+    ~Section() {
+      if (im_.deferred_wakes.empty() && im_.deferred_errors.empty()) return;
+      std::vector<std::function<void()>> wakes;
+      std::vector<std::pair<int, std::string>> errors;
+      wakes.swap(im_.deferred_wakes);
+      errors.swap(im_.deferred_errors);
+      lock_.unlock();
+      for (auto& [r, why] : errors) im_.ProtocolError(r, why);
+      for (auto& fn : wakes) fn();
+    }
+    Section(const Section&) = delete;
+    Section& operator=(const Section&) = delete;
+
+   private:
+    Impl& im_;
+    std::unique_lock<std::mutex> lock_;
+  };
+
+  // Buffers toward `dest` are handed over through its rings (store path to another rank).
+  bool UsesRing(int dest) const {
+    return dest != rank && service->paths_[dest] == ExchangePath::kStore;
+  }
+  // Toward ourselves on the store path: delivered and credited directly, under mu.
+  bool DirectToSelf(int dest) const {
+    return dest == rank && service->paths_[dest] == ExchangePath::kStore;
+  }
 
   std::byte* SlotAddress(int source, uint32_t slot) const {
     return region.base + (static_cast<size_t>(source) * k + slot) * slot_bytes;
@@ -304,75 +349,166 @@ struct ExchangeService::Impl {
     for (auto& fn : wake) fn();
   }
 
-  // Queues a credit back to `source` (any thread); sent in batches by the network thread.
+  // Hands a slot back to `source` (any thread). Store path: through the credit ring in our
+  // area (to ourselves: directly); otherwise queued for a credit notice the network thread
+  // sends, one per rank covering everything queued before it ran.
   void ReturnCredit(int source, const ExchangeKey& key, uint32_t slot) {
-    std::lock_guard<std::mutex> lock(mu);
+    Section section(*this);
     ReturnCreditLocked(source, key, slot);
   }
   void ReturnCreditLocked(int source, const ExchangeKey& key, uint32_t slot) {
-    QueueLocked<CreditNotice>(&credit_box, source, SlotEntry{key, slot, 0});
+    if (DirectToSelf(source)) {
+      CreditsLocked(source, {SlotEntry{key, slot, 0}});
+      return;
+    }
+    if (!ring_source[source]) {
+      QueueCreditNoticeLocked(source, SlotEntry{key, slot, 0});
+      return;
+    }
+    if (!own_rings.Credit(source).Push(RingEntry{key.query, key.exchange, slot, 0, 0})) {
+      deferred_errors.emplace_back(source, "credit ring overfull: rank holds more slots than "
+                                           "it was given");
+      return;
+    }
+    // Dekker with the sender's WhenUnblocked (store flag, fence, poll): either it sees this
+    // credit or we see its flag and ring its doorbell.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    std::atomic<uint64_t>& waiting = own_rings.SenderWaiting(source);
+    if (waiting.load(std::memory_order_relaxed) != 0 && waiting.exchange(0) != 0) {
+      QueueDoorbellLocked(source, RingDoorbell::kCredit);
+    }
   }
 
-  // Store path (any thread, under mu): the slot is written; its ready notice goes out with
-  // every other one committed before the network thread gets to it (one AM per destination).
-  void QueueReadyLocked(int dest, const SlotEntry& entry) {
-    QueueLocked<ReadyNotice>(&ready_box, dest, entry);
+  // Store path (any thread, under mu): the slot is written; publish it to the receiver.
+  void PublishReadyLocked(int dest, const SlotEntry& e) {
+    if (DirectToSelf(dest)) {
+      DeliverLocked(dest, e);
+      return;
+    }
+    const SlotRings& rings = peer_rings[dest];
+    // Cannot fail: the ring holds at most the K slots we hold there (slot_rings.h).
+    IBEX_CHECK(rings.Ready(rank).Push(RingEntry{e.key.query, e.key.exchange, e.slot, e.bytes, 0}))
+        << "ready ring toward rank " << dest << " overfull";
+    // Dekker with the receiver's WhenReady (count, fence, poll): either its poll sees this
+    // entry or we see its count and ring its doorbell.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (rings.Waiting(e.key).load(std::memory_order_relaxed) != 0) {
+      QueueDoorbellLocked(dest, RingDoorbell::kReady);
+    }
   }
 
-  template <typename Body>  // ReadyNotice or CreditNotice
-  void QueueLocked(Outbox* box, int to, const SlotEntry& entry) {
-    box->lists[to].push_back(entry);
-    if (box->scheduled) return;
-    box->scheduled = true;
-    Submit([this, box] {
+  void QueueCreditNoticeLocked(int to, const SlotEntry& entry) {
+    credit_box.lists[to].push_back(entry);
+    if (credit_box.scheduled) return;
+    credit_box.scheduled = true;
+    Submit([this] {
       std::vector<std::vector<SlotEntry>> out(size);
       {
         std::lock_guard<std::mutex> lock(mu);
-        out.swap(box->lists);
-        box->lists.resize(size);
-        box->scheduled = false;
-        if constexpr (std::is_same_v<Body, ReadyNotice>) {
-          for (const auto& list : out) stats.ready_notices += list.empty() ? 0 : 1;
-        }
+        out.swap(credit_box.lists);
+        credit_box.lists.resize(size);
+        credit_box.scheduled = false;
       }
       for (int r = 0; r < size; ++r) {
         if (!out[r].empty()) {
-          SendNotice(r, Notice{generation, static_cast<uint32_t>(rank), Body{std::move(out[r])}});
+          SendNotice(r, Notice{generation, static_cast<uint32_t>(rank), CreditNotice{std::move(out[r])}});
         }
       }
     });
   }
 
-  // ---- receiving (network thread) ----
+  void QueueDoorbellLocked(int to, RingDoorbell::Ring ring) {
+    doorbells[to] |= ring;
+    ++stats.doorbells;
+    if (doorbells_scheduled) return;
+    doorbells_scheduled = true;
+    Submit([this] {
+      std::vector<uint8_t> out(size, 0);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        out.swap(doorbells);
+        doorbells_scheduled = false;
+      }
+      for (int r = 0; r < size; ++r) {
+        for (auto ring : {RingDoorbell::kReady, RingDoorbell::kCredit}) {
+          if (out[r] & ring) {
+            SendNotice(r, Notice{generation, static_cast<uint32_t>(rank), RingDoorbell{ring}});
+          }
+        }
+      }
+    });
+  }
+
+  // Under mu: takes every entry store-path senders published in our rings.
+  void PollReadyRingsLocked() {
+    for (int s = 0; s < size; ++s) {
+      if (s == rank) continue;
+      drained.clear();
+      if (!own_rings.Ready(s).Drain(&drained)) {
+        deferred_errors.emplace_back(s, "ready ring claims more than " + std::to_string(k) +
+                                            " entries");
+        continue;
+      }
+      for (const RingEntry& r : drained) {
+        ring_source[s] = true;
+        SlotEntry e{ExchangeKey{r.query, r.exchange}, r.slot, r.bytes};
+        if (!ValidEntryLocked(s, e)) break;
+        DeliverLocked(s, e);
+      }
+    }
+  }
+
+  // Under mu: takes the credits `dest` published for us in its ring.
+  void PollCreditRingLocked(int dest) {
+    drained.clear();
+    if (!peer_rings[dest].Credit(rank).Drain(&drained)) {
+      deferred_errors.emplace_back(dest, "credit ring claims more than " + std::to_string(k) +
+                                             " entries");
+      return;
+    }
+    if (drained.empty()) return;
+    std::vector<SlotEntry> slots;
+    slots.reserve(drained.size());
+    for (const RingEntry& r : drained) slots.push_back(SlotEntry{{r.query, r.exchange}, r.slot, 0});
+    CreditsLocked(dest, slots);
+  }
+
+  // ---- receiving ----
   void ProtocolError(int source, const std::string& what) {
     fabric.FailPeer(source, "exchange protocol error: " + what);
   }
 
+  // Under mu: hands the waker of `st` (if any) to the section to run.
+  void TakeWakerLocked(ReceiverState& st) {
+    if (!st.waker) return;
+    deferred_wakes.push_back(std::move(st.waker));
+    st.waker = nullptr;
+    own_rings.Waiting(st.key).fetch_sub(1, std::memory_order_relaxed);
+  }
+
   void Deliver(int source, const SlotEntry& e) {
-    std::function<void()> waker;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      if (finished.count(e.key) != 0 || forgotten.count(e.key.query) != 0) {
-        ++stats.dropped;
-        ReturnCreditLocked(source, e.key, e.slot);
-        return;
-      }
-      Item item{source, e.slot, e.bytes, {}};
-      auto it = receivers.find(e.key);
-      if (it != receivers.end()) {
-        ReceiverState& st = *it->second;
-        st.queue.push_back(std::move(item));
-        ++st.received[source];
-        ++st.total;
-        waker = std::move(st.waker);
-        st.waker = nullptr;
-      } else {
-        early[e.key].items.push_back(std::move(item));
-        ++early_slots;
-        SpillEarlyLocked();
-      }
+    Section section(*this);
+    DeliverLocked(source, e);
+  }
+  void DeliverLocked(int source, const SlotEntry& e) {
+    if (finished.count(e.key) != 0 || forgotten.count(e.key.query) != 0) {
+      ++stats.dropped;
+      ReturnCreditLocked(source, e.key, e.slot);
+      return;
     }
-    if (waker) waker();
+    Item item{source, e.slot, e.bytes, {}};
+    auto it = receivers.find(e.key);
+    if (it != receivers.end()) {
+      ReceiverState& st = *it->second;
+      st.queue.push_back(std::move(item));
+      ++st.received[source];
+      ++st.total;
+      TakeWakerLocked(st);
+    } else {
+      early[e.key].items.push_back(std::move(item));
+      ++early_slots;
+      SpillEarlyLocked();
+    }
   }
 
   // Beyond early_slot_cap slots held for unopened exchanges, copy into the bounded buffer and
@@ -394,70 +530,61 @@ struct ExchangeService::Impl {
     }
   }
 
-  void EndStream(int source, const ExchangeKey& key, uint64_t count) {
-    std::function<void()> waker;
-    bool not_a_sender = false;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      if (finished.count(key) != 0 || forgotten.count(key.query) != 0) return;
-      auto it = receivers.find(key);
-      if (it == receivers.end()) {
-        early[key].ends[source] = count;
-        return;
-      }
-      ReceiverState& st = *it->second;
-      not_a_sender = !st.is_sender[source];
-      if (!not_a_sender) {
-        st.expected[source] = static_cast<int64_t>(count);
-        waker = std::move(st.waker);
-        st.waker = nullptr;
-      }
+  void EndStreamLocked(int source, const ExchangeKey& key, uint64_t count) {
+    if (finished.count(key) != 0 || forgotten.count(key.query) != 0) return;
+    auto it = receivers.find(key);
+    if (it == receivers.end()) {
+      early[key].ends[source] = count;
+      return;
     }
-    // Outside the lock: failing a peer calls back into OnPeerFailed.
-    if (not_a_sender) {
-      ProtocolError(source, "end of stream from a rank that is not a sender of " + key.ToString());
+    ReceiverState& st = *it->second;
+    if (!st.is_sender[source]) {
+      deferred_errors.emplace_back(
+          source, "end of stream from a rank that is not a sender of " + key.ToString());
+      return;
     }
-    if (waker) waker();
+    st.expected[source] = static_cast<int64_t>(count);
+    TakeWakerLocked(st);
   }
 
-  void Credits(int source, const std::vector<SlotEntry>& slots) {
-    std::vector<std::function<void()>> wake;
-    std::string error;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      for (const SlotEntry& e : slots) {
-        if (!credits[source].Return(e.key, e.slot)) {
-          error = "credit for slot " + std::to_string(e.slot) + " not held by " + e.key.ToString();
-          break;
-        }
+  void CreditsLocked(int source, const std::vector<SlotEntry>& slots) {
+    for (const SlotEntry& e : slots) {
+      if (!credits[source].Return(e.key, e.slot)) {
+        deferred_errors.emplace_back(
+            source, "credit for slot " + std::to_string(e.slot) + " not held by " + e.key.ToString());
+        break;
       }
-      wake = std::move(blocked[source]);
-      blocked[source].clear();
     }
-    if (!error.empty()) ProtocolError(source, error);
-    for (auto& fn : wake) fn();
+    for (auto& fn : blocked[source]) deferred_wakes.push_back(std::move(fn));
+    blocked[source].clear();
   }
 
   bool ValidEntry(int source, const SlotEntry& e) {
+    Section section(*this);
+    return ValidEntryLocked(source, e);
+  }
+  bool ValidEntryLocked(int source, const SlotEntry& e) {
     if (e.slot >= k || e.bytes > slot_bytes) {
-      ProtocolError(source, "slot " + std::to_string(e.slot) + " / " + std::to_string(e.bytes) +
-                                " bytes out of range");
+      deferred_errors.emplace_back(source, "slot " + std::to_string(e.slot) + " / " +
+                                               std::to_string(e.bytes) + " bytes out of range");
       return false;
     }
     return true;
   }
 
   void HandleNotice(std::span<const std::byte> bytes) {
-    // Pairs with the release fence in SendNotice: slot bytes stored by the sender (store
-    // path), or reads of a slot by the consumer before its credit came back, are ordered
-    // before whatever this notice lets happen next.
+    // Put path: pairs with the release fence in SendNotice (docs/net.md). The store path's
+    // ordering goes through its rings' release/acquire, not through notices.
     std::atomic_thread_fence(std::memory_order_acquire);
     Result<Notice> notice = DecodeNotice(bytes);
     if (!notice.ok()) {
+      // Name the sender if the envelope up to it is intact (version u8, generation u32,
+      // kind u8, source u32).
       WireReader r(bytes);
       uint8_t v = 0, kind = 0;
-      uint32_t source = 0;
-      if (r.U8(&v) && r.U8(&kind) && r.U32(&source) && source < static_cast<uint32_t>(size)) {
+      uint32_t gen = 0, source = 0;
+      if (r.U8(&v) && r.U32(&gen) && r.U8(&kind) && r.U32(&source) &&
+          source < static_cast<uint32_t>(size)) {
         ProtocolError(static_cast<int>(source), notice.status().message());
         return;
       }
@@ -469,15 +596,22 @@ struct ExchangeService::Impl {
     if (source >= size) {
       IBEX_CHECK(false) << "exchange notice from rank " << source << " of " << size;
     }
+    Section section(*this);
     if (const auto* ready = std::get_if<ReadyNotice>(&notice->body)) {
       for (const SlotEntry& e : ready->slots) {
-        if (!ValidEntry(source, e)) return;
-        Deliver(source, e);
+        if (!ValidEntryLocked(source, e)) return;
+        DeliverLocked(source, e);
       }
     } else if (const auto* end = std::get_if<EndNotice>(&notice->body)) {
-      EndStream(source, end->key, end->count);
+      EndStreamLocked(source, end->key, end->count);
+    } else if (const auto* bell = std::get_if<RingDoorbell>(&notice->body)) {
+      if (bell->ring == RingDoorbell::kReady) {
+        PollReadyRingsLocked();
+      } else if (UsesRing(source)) {
+        PollCreditRingLocked(source);
+      }
     } else {
-      Credits(source, std::get<CreditNotice>(notice->body).slots);
+      CreditsLocked(source, std::get<CreditNotice>(notice->body).slots);
     }
   }
 
@@ -539,25 +673,20 @@ struct ExchangeService::Impl {
   }
 
   void OnPeerFailed(int r, const Status& why) {
-    std::vector<std::function<void()>> wake;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      peer_failed[r] = why;
-      for (auto& list : blocked) {
-        for (auto& fn : list) wake.push_back(std::move(fn));
-        list.clear();
-      }
-      for (auto& [key, st] : receivers) {
-        bool ended =
-            st->expected[r] >= 0 && st->received[r] == static_cast<uint64_t>(st->expected[r]);
-        if (st->is_sender[r] && !ended && st->error.ok()) {
-          st->error = why.Annotate(key.ToString());
-          if (st->waker) wake.push_back(std::move(st->waker));
-          st->waker = nullptr;
-        }
+    Section section(*this);
+    peer_failed[r] = why;
+    for (auto& list : blocked) {
+      for (auto& fn : list) deferred_wakes.push_back(std::move(fn));
+      list.clear();
+    }
+    for (auto& [key, st] : receivers) {
+      bool ended =
+          st->expected[r] >= 0 && st->received[r] == static_cast<uint64_t>(st->expected[r]);
+      if (st->is_sender[r] && !ended && st->error.ok()) {
+        st->error = why.Annotate(key.ToString());
+        TakeWakerLocked(*st);
       }
     }
-    for (auto& fn : wake) fn();
   }
 
   Status SenderError(const SenderState& s) {

@@ -5,7 +5,7 @@
 namespace ibex::net {
 namespace {
 
-enum class Kind : uint8_t { kReady = 1, kEnd = 2, kCredit = 3 };
+enum class Kind : uint8_t { kReady = 1, kEnd = 2, kCredit = 3, kDoorbell = 4 };
 // A notice never lists more slots than a region can have; bounds the decoder's allocation.
 constexpr uint32_t kMaxEntries = 1u << 20;
 
@@ -48,10 +48,14 @@ std::vector<std::byte> EncodeNotice(const Notice& notice) {
     w.U64(end->key.query);
     w.U32(end->key.exchange);
     w.U64(end->count);
-  } else {
+  } else if (const auto* credit = std::get_if<CreditNotice>(&notice.body)) {
     w.U8(static_cast<uint8_t>(Kind::kCredit));
     w.U32(notice.source);
-    WriteEntries(w, std::get<CreditNotice>(notice.body).slots);
+    WriteEntries(w, credit->slots);
+  } else {
+    w.U8(static_cast<uint8_t>(Kind::kDoorbell));
+    w.U32(notice.source);
+    w.U8(static_cast<uint8_t>(std::get<RingDoorbell>(notice.body).ring));
   }
   return w.Take();
 }
@@ -87,6 +91,15 @@ Result<Notice> DecodeNotice(std::span<const std::byte> in) {
       CreditNotice credit;
       if (!ReadEntries(r, &credit.slots)) return Status::Corruption("truncated credit notice");
       notice.body = std::move(credit);
+      break;
+    }
+    case Kind::kDoorbell: {
+      uint8_t ring = 0;
+      if (!r.U8(&ring)) return Status::Corruption("truncated ring doorbell");
+      if (ring != RingDoorbell::kReady && ring != RingDoorbell::kCredit) {
+        return Status::Corruption("ring doorbell for unknown ring " + std::to_string(ring));
+      }
+      notice.body = RingDoorbell{static_cast<RingDoorbell::Ring>(ring)};
       break;
     }
     default:

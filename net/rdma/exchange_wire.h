@@ -36,10 +36,17 @@ struct CreditNotice {  // receiver -> sender: these slots are free again (bytes 
   std::vector<SlotEntry> slots;
 };
 
+// Store path: "poll the ring I wrote" (docs/net.md). Sent only to a side that said it sleeps
+// (or, for the ready ring, to a receiver that has not taken entries a blocked sender waits on).
+struct RingDoorbell {
+  enum Ring : uint8_t { kReady = 1, kCredit = 2 };
+  Ring ring = kReady;
+};
+
 struct Notice {
   uint32_t generation = 0;  // of the exchange service (one per Create); stale ones are dropped
   uint32_t source = 0;
-  std::variant<ReadyNotice, EndNotice, CreditNotice> body;
+  std::variant<ReadyNotice, EndNotice, CreditNotice, RingDoorbell> body;
 };
 
 std::vector<std::byte> EncodeNotice(const Notice& notice);

@@ -25,6 +25,24 @@ TEST(ExchangeWireTest, NoticesRoundTrip) {
   decoded = DecodeNotice(EncodeNotice(credit));
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(std::get<CreditNotice>(decoded->body).slots.size(), 1u);
+
+  for (auto ring : {RingDoorbell::kReady, RingDoorbell::kCredit}) {
+    decoded = DecodeNotice(EncodeNotice(Notice{7, 4, RingDoorbell{ring}}));
+    ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+    EXPECT_EQ(decoded->source, 4u);
+    EXPECT_EQ(std::get<RingDoorbell>(decoded->body).ring, ring);
+  }
+}
+
+TEST(ExchangeWireTest, DoorbellForAnUnknownRingIsRejected) {
+  auto bytes = EncodeNotice(Notice{1, 0, RingDoorbell{RingDoorbell::kCredit}});
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_FALSE(DecodeNotice(std::span(bytes.data(), n)).ok()) << n;
+  }
+  bytes.back() = std::byte{3};
+  auto decoded = DecodeNotice(bytes);
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_NE(decoded.status().message().find("unknown ring"), std::string::npos);
 }
 
 TEST(ExchangeWireTest, EveryTruncationIsRejected) {
