@@ -3,8 +3,10 @@
 // (UCP_MEM_MAP_ALLOCATE, `slots_per_peer` slots of `slot_bytes` per sender rank) and its
 // staging buffers, and moves buffers by one of three paths chosen per peer (docs/net.md):
 //   store: the receiver's region is mapped into this process (ucp_rkey_ptr: shared memory):
-//        Acquire hands out the remote slot itself, the caller writes it, Commit sends only the
-//        "slots ready" AM (no staging buffer, no put, no flush; one copy in total);
+//        Acquire hands out the remote slot itself, the caller writes it, Commit pushes a
+//        "slot ready" entry into a ring in the receiver's region, and the receiver's
+//        TryReceive polls it (slot_rings.h): no staging buffer, no put, no flush, no message
+//        unless the other side sleeps (then a doorbell AM wakes it);
 //   put: ucp_put_nbx into the remote slot, ucp_ep_flush_nbx, then one "slots ready" AM;
 //   am:  ucp_am_send_nbx of the staging buffer (UCX picks eager or rendezvous), received
 //        straight into the slot.
@@ -12,8 +14,10 @@
 //
 // Nothing here blocks: a sender without credits gets SendState::kBlocked and registers a
 // callback with WhenUnblocked; a receiver with nothing to read gets kBlocked and WhenReady.
-// Callbacks run on the network thread (or inline in the registering call when the condition
-// already holds) and must not block.
+// Callbacks run on the network thread, inline in the registering call when the condition
+// already holds, or on a thread of this rank whose call into the exchange made it hold (a
+// Release returning a credit, a TryReceive delivering another exchange's buffer) — never under
+// the service's lock. They must not block and should only signal.
 //
 // Lifetimes: senders, receivers and received buffers must go before their service.
 //

@@ -212,6 +212,7 @@ struct Waker {
 struct Received {
   std::vector<std::byte>* recv;
   std::vector<std::vector<uint64_t>> folds;
+  uint64_t sleeps = 0;  // times the benchmark's thread waited for the exchange layer
 };
 
 // One ibex shuffle of `l`; returns this rank's elapsed seconds or an error.
@@ -302,6 +303,7 @@ Result<double> RunIbex(ExchangeService& service, const Layout& l, const std::vec
         }
       }
       if (!ended) receiver->WhenReady([waker] { waker->Set(); });
+      ++out.sleeps;
       if (!waker->Wait()) {
         net::ExchangeStats s = service.stats();
         std::string state;
@@ -423,6 +425,7 @@ int Main(int argc, char** argv) {
                 "ibex/rank", "MPI GB/s", "ratio", "path");
   }
   std::vector<Row> rows;
+  std::vector<std::string> handshakes;  // rank 0's exchange counters per row, all runs
   uint64_t query = 1;
   bool all_ok = true;
   for (size_t msg : args.sizes) {
@@ -453,6 +456,7 @@ int Main(int argc, char** argv) {
         FillStream(rank, d, 0, send.data() + l.send_offset[d], l.matrix[rank][d]);
       }
       std::vector<double> ibex_t, mpi_t;
+      net::ExchangeStats before = (*service)->stats();
       for (int it = 0; it < args.warmup + args.reps; ++it) {
         bool ok = true;
         if (args.ibex) {
@@ -491,6 +495,17 @@ int Main(int argc, char** argv) {
       Row row{p, msg, size, args.ibex ? bytes / Median(ibex_t) / 1e9 : 0,
               args.mpi ? bytes / Median(mpi_t) / 1e9 : 0, path};
       rows.push_back(row);
+      net::ExchangeStats after = (*service)->stats();
+      uint64_t buffers = after.store_buffers + after.put_buffers + after.am_buffers -
+                         before.store_buffers - before.put_buffers - before.am_buffers;
+      if (rank == 0) {
+        handshakes.push_back(std::string(PatternName(p)) + " " + std::to_string(msg) + " B: " +
+                             std::to_string(buffers) + " buffers sent, " +
+                             std::to_string(after.doorbells - before.doorbells) + " doorbells, " +
+                             std::to_string(after.ready_notices - before.ready_notices) +
+                             " ready notices, " + std::to_string(got.sleeps) +
+                             " waits of the benchmark thread");
+      }
       if (rank == 0) {
         char msg_label[32];
         std::snprintf(msg_label, sizeof(msg_label), msg >= (1 << 20) ? "%zu MiB" : "%zu KiB",
@@ -509,6 +524,10 @@ int Main(int argc, char** argv) {
   if (rank == 0) {
     std::printf("\nverification: %s (every byte of every run, ibex and MPI)\n",
                 ok_all ? "all bytes correct" : "FAILED");
+    if (args.ibex) {
+      std::printf("rank 0, warm-up and timed runs together:\n");
+      for (const std::string& h : handshakes) std::printf("  %s\n", h.c_str());
+    }
     if (!args.csv.empty()) {
       std::ofstream csv(args.csv);
       csv << "pattern,msg_bytes,ranks,bytes_per_rank,ibex_gbps,ibex_gbps_per_rank,mpi_gbps,ratio,"

@@ -420,5 +420,119 @@ TEST_F(FabricTest, EmptyStreamsEnd) {
   EXPECT_TRUE(service->Shutdown().ok());
 }
 
+// Store path: a receiver asleep in WhenReady and a sender asleep in WhenUnblocked are woken by
+// the other side's doorbell (the rings alone cannot wake a sleeping thread), and nothing else
+// goes through notices. Ranks 0 (sender) and 1 (receiver); others only meet the barriers.
+TEST_F(FabricTest, StorePathWakesSleepingSidesThroughDoorbells) {
+  if (Size() < 2) GTEST_SKIP();
+  ExchangeOptions o;
+  o.slot_bytes = 4096;
+  o.slots_per_peer = 2;
+  o.reserved_slots = 1;
+  o.max_open_exchanges = 1;
+  auto service = Service(o);
+  ASSERT_TRUE(service);
+  // Every rank decides the same way: skip (under UCX over TCP) unless 0 -> 1 is a store path.
+  int store = Rank() == 0 ? service->path_to(1) == ExchangePath::kStore : 1;
+  MPI_Allreduce(MPI_IN_PLACE, &store, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (store == 0) {
+    EXPECT_TRUE(service->Shutdown().ok());
+    GTEST_SKIP() << "rank 1's region is not mapped at rank 0 (no shared memory)";
+  }
+  ExchangeKey key{9, 1};
+  std::unique_ptr<ExchangeSender> sender;
+  std::unique_ptr<ExchangeReceiver> receiver;
+  if (Rank() == 0) {
+    auto opened = service->OpenSender(key, {1});
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    sender = std::move(*opened);
+  }
+  if (Rank() == 1) {
+    auto opened = service->OpenReceiver(key, {0});
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    receiver = std::move(*opened);
+  }
+  auto event = std::make_shared<Event>();
+  std::vector<std::string> problems;
+  auto check = [&](bool ok, const std::string& what) {
+    if (!ok) problems.push_back(what);
+  };
+  ExchangeStats before = service->stats();
+
+  // 1. The receiver sleeps first; the sender sends one buffer 50 ms later.
+  if (Rank() == 1) {
+    ReceivedBuffer b;
+    auto st = receiver->TryReceive(&b);
+    check(st.ok() && *st == ReceiveState::kBlocked, "nothing to receive before the barrier");
+    receiver->WhenReady([event] { event->Set(); });
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (Rank() == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto st = sender->TrySend(1, testing::MakePayload(0, 1, 0, 3000));
+    check(st.ok() && *st == SendState::kOk, "first send");
+    check(service->stats().doorbells > before.doorbells, "no doorbell for a sleeping receiver");
+  }
+  if (Rank() == 1) {
+    check(event->Wait(10), "receiver not woken within 10 s");
+    ReceivedBuffer b;
+    auto st = receiver->TryReceive(&b);
+    uint64_t seq = 99;
+    check(st.ok() && *st == ReceiveState::kBuffer &&
+              testing::CheckPayload(b.data(), 0, 1, &seq).empty() && seq == 0,
+          "the buffer after the wake-up");
+    // Held (not released) until phase 2.
+    MPI_Barrier(MPI_COMM_WORLD);
+    // 2. The sender runs out of credits and sleeps; we release 50 ms later.
+    MPI_Barrier(MPI_COMM_WORLD);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ExchangeStats mid = service->stats();
+    b.Release();
+    check(service->stats().doorbells > mid.doorbells, "no doorbell for a sleeping sender");
+  } else {
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (Rank() == 0) {
+      // Credits: 2 slots; one is held by rank 1, so one more send and then kBlocked.
+      auto st = sender->TrySend(1, testing::MakePayload(0, 1, 1, 3000));
+      check(st.ok() && *st == SendState::kOk, "second send");
+      st = sender->TrySend(1, testing::MakePayload(0, 1, 2, 3000));
+      check(st.ok() && *st == SendState::kBlocked, "third send must block");
+      sender->WhenUnblocked(1, [event] { event->Set(); });
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (Rank() == 0) {
+      check(event->Wait(10), "sender not woken within 10 s");
+      auto st = sender->TrySend(1, testing::MakePayload(0, 1, 2, 3000));
+      check(st.ok() && *st == SendState::kOk, "the send after the wake-up");
+      check(sender->Finish().ok(), "finish");
+    }
+  }
+  if (Rank() == 1) {  // the rest of the stream, then its end
+    uint64_t got = 1;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      ReceivedBuffer b;
+      auto st = receiver->TryReceive(&b);
+      if (!st.ok() || *st == ReceiveState::kEnd) break;
+      if (*st == ReceiveState::kBlocked) {
+        receiver->WhenReady([event] { event->Set(); });
+        event->Wait(1);
+        continue;
+      }
+      uint64_t seq = 99;
+      check(testing::CheckPayload(b.data(), 0, 1, &seq).empty() && seq == got, "payload order");
+      ++got;
+    }
+    check(got == 3, "three buffers in all, then the end");
+  }
+  ExchangeStats after = service->stats();
+  check(after.ready_notices == before.ready_notices, "the store path sent ready notices");
+  for (const auto& p : problems) ADD_FAILURE() << "rank " << Rank() << ": " << p;
+  sender.reset();
+  receiver.reset();
+  EXPECT_TRUE(AllOk(problems.empty()));
+  EXPECT_TRUE(service->Shutdown().ok());
+}
+
 }  // namespace
 }  // namespace ibex::net
