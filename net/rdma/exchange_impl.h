@@ -13,7 +13,6 @@
 #include <map>
 #include <mutex>
 #include <set>
-#include <type_traits>
 
 #include "common/check.h"
 #include "net/rdma/exchange.h"
@@ -257,10 +256,10 @@ struct ExchangeService::Impl {
           if (st != UCS_OK) SendFailed(dest, "ucp_am_send_nbx(exchange notice)", st);
         },
         EncodeNotice(notice));
-    // Store path: the slot bytes a ready notice names were written by an operator thread
-    // (ordered before this thread by the queue's mutex) and a credit notice follows the
-    // consumer's last read of its slot. The fence orders all of that before the notice becomes
-    // visible; the receiver's acquire fence in HandleNotice pairs with it (docs/net.md).
+    // A credit notice follows the consumer's last read of its slot (ordered before this thread
+    // by the queue's mutex); the fence orders that read before the notice becomes visible, and
+    // the acquire fence in HandleNotice pairs with it. (The store path's own ordering goes
+    // through its rings, docs/net.md.)
     std::atomic_thread_fence(std::memory_order_release);
     FinishOp(op, ucp_am_send_nbx(fabric.data_ep(dest), kAmExchangeNotice, nullptr, 0,
                                  op->keep.data(), op->keep.size(), &op->param));
