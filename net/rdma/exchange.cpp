@@ -40,7 +40,8 @@ Result<std::unique_ptr<ExchangeService>> ExchangeService::Create(Fabric& fabric,
   im.credits.assign(size, SlotCredits(options.slots_per_peer, options.reserved_slots,
                                       options.max_open_exchanges));
   im.blocked.resize(size);
-  im.credit_box.lists.resize(size);
+  im.outbox.credits.resize(size);
+  im.outbox.doorbells.assign(size, 0);
   im.pipes.resize(size);
   im.remotes.resize(size);
   im.peer_failed.resize(size);
@@ -48,7 +49,6 @@ Result<std::unique_ptr<ExchangeService>> ExchangeService::Create(Fabric& fabric,
   im.mapped.assign(size, nullptr);
   im.peer_rings.resize(size);
   im.ring_source.assign(size, false);
-  im.doorbells.assign(size, 0);
 
   std::string where = "rank " + std::to_string(fabric.rank()) + ": exchange service";
   // Slots, then the store path's control area (slot_rings.h) at the same offset everywhere.

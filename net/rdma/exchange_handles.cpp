@@ -153,10 +153,7 @@ ExchangeReceiver::ExchangeReceiver(ExchangeService* service, std::shared_ptr<Rec
 ExchangeReceiver::~ExchangeReceiver() {
   auto& im = *service_->impl_;
   ExchangeService::Impl::Section section(im);
-  if (state_->waker) {
-    state_->waker = nullptr;
-    im.own_rings.Waiting(state_->key).fetch_sub(1, std::memory_order_relaxed);
-  }
+  im.DetachWakerLocked(*state_);  // dropped: nobody waits on a closed receiver
   im.finished.insert(state_->key);
   im.receivers.erase(state_->key);
   for (Item& item : state_->queue) {

@@ -14,7 +14,8 @@ void ExchangeService::Impl::ReturnCredit(int source, const ExchangeKey& key, uin
 
 void ExchangeService::Impl::ReturnCreditLocked(int source, const ExchangeKey& key, uint32_t slot) {
   if (DirectToSelf(source)) {
-    CreditsLocked(source, {SlotEntry{key, slot, 0}});
+    TakeBackSlotLocked(source, key, slot);
+    WakeBlockedLocked(source);
     return;
   }
   if (!ring_source[source]) {
@@ -53,42 +54,34 @@ void ExchangeService::Impl::PublishReadyLocked(int dest, const SlotEntry& e) {
 }
 
 void ExchangeService::Impl::QueueCreditNoticeLocked(int to, const SlotEntry& entry) {
-  credit_box.lists[to].push_back(entry);
-  if (credit_box.scheduled) return;
-  credit_box.scheduled = true;
-  Submit([this] {
-    std::vector<std::vector<SlotEntry>> out(size);
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      out.swap(credit_box.lists);
-      credit_box.lists.resize(size);
-      credit_box.scheduled = false;
-    }
-    for (int r = 0; r < size; ++r) {
-      if (!out[r].empty()) {
-        SendNotice(r, Notice{generation, static_cast<uint32_t>(rank), CreditNotice{std::move(out[r])}});
-      }
-    }
-  });
+  outbox.credits[to].push_back(entry);
+  ScheduleOutboxLocked();
 }
 
 void ExchangeService::Impl::QueueDoorbellLocked(int to, RingDoorbell::Ring ring) {
-  doorbells[to] |= ring;
+  outbox.doorbells[to] |= ring;
   ++stats.doorbells;
-  if (doorbells_scheduled) return;
-  doorbells_scheduled = true;
+  ScheduleOutboxLocked();
+}
+
+void ExchangeService::Impl::ScheduleOutboxLocked() {
+  if (outbox.scheduled) return;
+  outbox.scheduled = true;
   Submit([this] {
-    std::vector<uint8_t> out(size, 0);
+    Outbox out;
     {
       std::lock_guard<std::mutex> lock(mu);
-      out.swap(doorbells);
-      doorbells_scheduled = false;
+      std::swap(out, outbox);  // leaves the outbox empty and unscheduled
+      outbox.credits.resize(size);
+      outbox.doorbells.assign(size, 0);
     }
+    const auto self = static_cast<uint32_t>(rank);
     for (int r = 0; r < size; ++r) {
+      if (!out.credits[r].empty()) {
+        SendNotice(r, Notice{generation, self, CreditNotice{std::move(out.credits[r])}});
+      }
       for (auto ring : {RingDoorbell::kReady, RingDoorbell::kCredit}) {
-        if (out[r] & ring) {
-          SendNotice(r, Notice{generation, static_cast<uint32_t>(rank), RingDoorbell{ring}});
-        }
+        if (out.doorbells[r] & ring) SendNotice(r, Notice{generation, self, RingDoorbell{ring}});
       }
     }
   });
@@ -120,10 +113,10 @@ void ExchangeService::Impl::PollCreditRingLocked(int dest) {
     return;
   }
   if (drained.empty()) return;
-  std::vector<SlotEntry> slots;
-  slots.reserve(drained.size());
-  for (const RingEntry& r : drained) slots.push_back(SlotEntry{{r.query, r.exchange}, r.slot, 0});
-  CreditsLocked(dest, slots);
+  for (const RingEntry& r : drained) {
+    if (!TakeBackSlotLocked(dest, ExchangeKey{r.query, r.exchange}, r.slot)) break;
+  }
+  WakeBlockedLocked(dest);
 }
 
 }  // namespace ibex::net

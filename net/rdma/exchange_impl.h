@@ -137,20 +137,20 @@ struct ExchangeService::Impl {
   SlotRings own_rings;
   std::vector<SlotRings> peer_rings;  // by destination; valid where UsesRing(dest)
   std::vector<bool> ring_source;
-  std::vector<uint8_t> doorbells;     // by rank: RingDoorbell bits to send
-  bool doorbells_scheduled = false;
   std::vector<RingEntry> drained;     // scratch of the ring polls
   // Found under mu, run by Section after mu is released: wake-ups (callbacks never run under
   // the lock) and protocol errors (failing a peer calls back into OnPeerFailed).
   std::vector<std::function<void()>> deferred_wakes;
   std::vector<std::pair<int, std::string>> deferred_errors;
-  // Slot entries queued under mu by any thread, sent by the network thread as one notice per
-  // rank covering everything queued before it ran.
+  // Notices queued under mu by any thread, sent by the network thread when it gets to them:
+  // per rank one credit notice covering every credit queued before (put and am paths) and the
+  // ring doorbells asked for meanwhile.
   struct Outbox {
-    std::vector<std::vector<SlotEntry>> lists;  // by rank
+    std::vector<std::vector<SlotEntry>> credits;  // by rank
+    std::vector<uint8_t> doorbells;               // by rank: RingDoorbell bits
     bool scheduled = false;
   };
-  Outbox credit_box;  // credits back to senders (put and am paths)
+  Outbox outbox;
   ExchangeStats stats;
 
   // Network thread only.
@@ -336,16 +336,15 @@ struct ExchangeService::Impl {
   }
 
   void ReleaseStaging(const std::vector<uint32_t>& indices) {
-    std::vector<std::function<void()>> wake;
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      for (uint32_t i : indices) free_staging.push_back(i);
-      for (auto& list : blocked) {
-        for (auto& fn : list) wake.push_back(std::move(fn));
-        list.clear();
-      }
-    }
-    for (auto& fn : wake) fn();
+    Section section(*this);
+    for (uint32_t i : indices) free_staging.push_back(i);
+    for (int dest = 0; dest < size; ++dest) WakeBlockedLocked(dest);
+  }
+
+  // Under mu: the callbacks of senders blocked toward `dest` go to the section to run.
+  void WakeBlockedLocked(int dest) {
+    for (auto& fn : blocked[dest]) deferred_wakes.push_back(std::move(fn));
+    blocked[dest].clear();
   }
 
   // ---- the store path's hand-over and the credits back (exchange_handover.cpp) ----
@@ -358,6 +357,7 @@ struct ExchangeService::Impl {
   void PublishReadyLocked(int dest, const SlotEntry& e);
   void QueueCreditNoticeLocked(int to, const SlotEntry& entry);
   void QueueDoorbellLocked(int to, RingDoorbell::Ring ring);
+  void ScheduleOutboxLocked();
   // Under mu: takes every entry store-path senders published in our rings.
   void PollReadyRingsLocked();
   // Under mu: takes the credits `dest` published for us in its ring.
@@ -368,12 +368,16 @@ struct ExchangeService::Impl {
     fabric.FailPeer(source, "exchange protocol error: " + what);
   }
 
+  // Under mu: removes the waker of `st` (if any) and its count in our waiting table.
+  std::function<void()> DetachWakerLocked(ReceiverState& st) {
+    std::function<void()> waker = std::move(st.waker);
+    st.waker = nullptr;
+    if (waker) own_rings.Waiting(st.key).fetch_sub(1, std::memory_order_relaxed);
+    return waker;
+  }
   // Under mu: hands the waker of `st` (if any) to the section to run.
   void TakeWakerLocked(ReceiverState& st) {
-    if (!st.waker) return;
-    deferred_wakes.push_back(std::move(st.waker));
-    st.waker = nullptr;
-    own_rings.Waiting(st.key).fetch_sub(1, std::memory_order_relaxed);
+    if (auto waker = DetachWakerLocked(st)) deferred_wakes.push_back(std::move(waker));
   }
 
   void Deliver(int source, const SlotEntry& e) {
@@ -439,14 +443,16 @@ struct ExchangeService::Impl {
 
   void CreditsLocked(int source, const std::vector<SlotEntry>& slots) {
     for (const SlotEntry& e : slots) {
-      if (!credits[source].Return(e.key, e.slot)) {
-        deferred_errors.emplace_back(
-            source, "credit for slot " + std::to_string(e.slot) + " not held by " + e.key.ToString());
-        break;
-      }
+      if (!TakeBackSlotLocked(source, e.key, e.slot)) break;
     }
-    for (auto& fn : blocked[source]) deferred_wakes.push_back(std::move(fn));
-    blocked[source].clear();
+    WakeBlockedLocked(source);
+  }
+  // Under mu: one slot `source` gave back; false (a protocol error deferred) if not ours.
+  bool TakeBackSlotLocked(int source, const ExchangeKey& key, uint32_t slot) {
+    if (credits[source].Return(key, slot)) return true;
+    deferred_errors.emplace_back(
+        source, "credit for slot " + std::to_string(slot) + " not held by " + key.ToString());
+    return false;
   }
 
   bool ValidEntry(int source, const SlotEntry& e) {
@@ -565,10 +571,7 @@ struct ExchangeService::Impl {
   void OnPeerFailed(int r, const Status& why) {
     Section section(*this);
     peer_failed[r] = why;
-    for (auto& list : blocked) {
-      for (auto& fn : list) deferred_wakes.push_back(std::move(fn));
-      list.clear();
-    }
+    for (int dest = 0; dest < size; ++dest) WakeBlockedLocked(dest);
     for (auto& [key, st] : receivers) {
       bool ended =
           st->expected[r] >= 0 && st->received[r] == static_cast<uint64_t>(st->expected[r]);
