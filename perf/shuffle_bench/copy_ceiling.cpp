@@ -29,7 +29,13 @@
 #include <string>
 #include <vector>
 
+#include "perf/shuffle_bench/ceiling_common.h"
+
 namespace {
+
+using ibex::perf::ceiling::Now;
+using ibex::perf::ceiling::Pin;
+namespace ceiling = ibex::perf::ceiling;
 
 constexpr size_t kMessage = size_t{1} << 20;
 constexpr size_t kSlots = 8;
@@ -46,17 +52,6 @@ struct Shared {
 };
 
 enum class Mode { kSingle, kCopyCopy, kCopyRead };
-
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-void Pin(int cpu) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  (void)sched_setaffinity(0, sizeof(set), &set);  // best effort: fewer CPUs than 2 still runs
-}
 
 void Barrier(Shared* s, int round) {
   s->barrier.fetch_add(1);
@@ -109,23 +104,10 @@ double Exchange(Mode mode, int me, size_t messages, Shared* s, char* slots, char
 }  // namespace
 
 int main(int argc, char** argv) {
-  size_t mib = 128;
-  int reps = 5;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--mib" && i + 1 < argc) {
-      mib = std::strtoull(argv[++i], nullptr, 10);
-    } else if (a == "--reps" && i + 1 < argc) {
-      reps = std::atoi(argv[++i]);
-    } else {
-      std::fprintf(stderr, "usage: ibex-copy-ceiling [--mib N (per direction, default 128)] [--reps N]\n");
-      return 2;
-    }
-  }
-  if (mib == 0 || reps < 1) {
-    std::fprintf(stderr, "ibex-copy-ceiling: --mib and --reps must be at least 1\n");
-    return 2;
-  }
+  ceiling::Args args;
+  if (!ceiling::ParseArgs(argc, argv, "ibex-copy-ceiling", &args)) return 2;
+  const size_t mib = args.mib;
+  const int reps = args.reps;
   const size_t messages = mib;
   const size_t bytes = messages * kMessage;
   // Shared: the control block, both rings' slots, both final arrays (mode single writes the

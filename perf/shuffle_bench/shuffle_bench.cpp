@@ -505,8 +505,6 @@ int Main(int argc, char** argv) {
                              std::to_string(after.ready_notices - before.ready_notices) +
                              " ready notices, " + std::to_string(got.sleeps) +
                              " waits of the benchmark thread");
-      }
-      if (rank == 0) {
         char msg_label[32];
         std::snprintf(msg_label, sizeof(msg_label), msg >= (1 << 20) ? "%zu MiB" : "%zu KiB",
                       msg >= (1 << 20) ? msg >> 20 : msg >> 10);

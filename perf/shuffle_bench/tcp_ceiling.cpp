@@ -35,22 +35,17 @@
 #include <thread>
 #include <vector>
 
+#include "perf/shuffle_bench/ceiling_common.h"
+
 namespace {
+
+using ibex::perf::ceiling::Now;
+using ibex::perf::ceiling::Pin;
+namespace ceiling = ibex::perf::ceiling;
 
 constexpr size_t kMessage = size_t{1} << 20;
 
 enum class Mode { kDirect, kBounce, kIbexCopy };
-
-double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-void Pin(int cpu) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  (void)sched_setaffinity(0, sizeof(set), &set);  // best effort: fewer CPUs than 2 still runs
-}
 
 void Barrier(std::atomic<int>* b, int round) {
   b->fetch_add(1);
@@ -115,23 +110,10 @@ double Exchange(Mode mode, int fd, size_t messages, const char* send_array, char
 }  // namespace
 
 int main(int argc, char** argv) {
-  size_t mib = 128;
-  int reps = 5;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--mib" && i + 1 < argc) {
-      mib = std::strtoull(argv[++i], nullptr, 10);
-    } else if (a == "--reps" && i + 1 < argc) {
-      reps = std::atoi(argv[++i]);
-    } else {
-      std::fprintf(stderr, "usage: ibex-tcp-ceiling [--mib N (per direction, default 128)] [--reps N]\n");
-      return 2;
-    }
-  }
-  if (mib == 0 || reps < 1) {
-    std::fprintf(stderr, "ibex-tcp-ceiling: --mib and --reps must be at least 1\n");
-    return 2;
-  }
+  ceiling::Args args;
+  if (!ceiling::ParseArgs(argc, argv, "ibex-tcp-ceiling", &args)) return 2;
+  const size_t mib = args.mib;
+  const int reps = args.reps;
   int listener = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
